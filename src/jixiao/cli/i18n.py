@@ -1,0 +1,80 @@
+"""Chinese for click's own words (usage, option headings, its error messages).
+
+click translates its messages through ``gettext``; each of its modules binds ``_`` at import.
+Rebinding that ``_`` to a lookup in this table makes ``--help`` and usage errors Chinese
+without changing any behaviour. A message missing here stays English, which is harmless.
+"""
+
+from __future__ import annotations
+
+import click
+
+MESSAGES = {
+    "Usage:": "用法：",
+    "Options": "选项",
+    "Commands": "命令",
+    "Positional arguments": "位置参数",
+    "Show this message and exit.": "显示本帮助并退出。",
+    "Show the version and exit.": "显示版本并退出。",
+    "%(prog)s, version %(version)s": "%(prog)s，版本 %(version)s",
+    "Error: {message}": "错误：{message}",
+    "Try '{command} {option}' for help.": "可运行“{command} {option}”查看帮助。",
+    "No such option {name!r}.": "没有这个选项：{name!r}。",
+    "No such command {name!r}.": "没有这个命令：{name!r}。",
+    "Missing command.": "缺少命令。",
+    "Missing argument": "缺少参数",
+    "Missing option": "缺少选项",
+    "Missing parameter": "缺少参数",
+    "Missing parameter: {param_name}": "缺少参数：{param_name}",
+    "Missing {param_type}": "缺少{param_type}",
+    "Invalid value for {param_hint}: {message}": "{param_hint} 的值无效：{message}",
+    "Invalid value: {message}": "值无效：{message}",
+    "Option {name!r} does not take a value.": "选项 {name!r} 不接受值。",
+    "Option {name!r} requires an argument.": "选项 {name!r} 需要一个值。",
+    "Argument {name!r} takes {nargs} values.": "参数 {name!r} 需要 {nargs} 个值。",
+    "{value!r} is not a valid {number_type}.": "{value!r} 不是有效的{number_type}。",
+    "integer": "整数",
+    "float": "数字",
+    "{value} is not in the range {range}.": "{value} 不在范围 {range} 内。",
+    "{name} {filename!r} does not exist.": "{name} {filename!r} 不存在。",
+    "{name} {filename!r} is a directory.": "{name} {filename!r} 是一个文件夹。",
+    "{name} {filename!r} is a file.": "{name} {filename!r} 是一个文件。",
+    "file": "文件",
+    "directory": "文件夹",
+    "path": "路径",
+    "default: {default}": "默认：{default}",
+    "required": "必填",
+    "Choose from:\n\t{choices}": "可选：\n\t{choices}",
+    "{value!r} is not {choice}.": "{value!r} 不是 {choice}。",
+    "{value!r} is not one of {choices}.": "{value!r} 不是以下之一：{choices}。",
+    "Aborted!": "已中止。",
+    "Got unexpected extra argument ({args})": "多余的参数：{args}",
+    "Got unexpected extra arguments ({args})": "多余的参数：{args}",
+}
+
+
+def translate(message: str) -> str:
+    return MESSAGES.get(message, message)
+
+
+def ntranslate(singular: str, plural: str, n: int) -> str:
+    return translate(singular if n == 1 else plural)
+
+
+def install() -> None:
+    """Point click's ``_``/``ngettext`` at the table above."""
+    import click.core
+    import click.decorators
+    import click.exceptions
+    import click.formatting
+    import click.parser
+    import click.types
+
+    for module in (click.core, click.decorators, click.exceptions, click.formatting, click.parser, click.types):
+        if hasattr(module, "_"):
+            module._ = translate
+        if hasattr(module, "ngettext"):
+            module.ngettext = ntranslate
+
+
+__all__ = ["install", "click"]

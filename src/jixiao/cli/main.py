@@ -1,0 +1,188 @@
+"""`jixiao` — the command line. Help, messages and errors are in Chinese.
+
+Each command is a thin face over the core: it parses options, calls one function, prints the
+result. Heavy libraries are imported inside the commands that need them, so `jixiao --help`
+starts fast. A user error (JixiaoError) prints one Chinese message and exits with code 2; no
+traceback reaches the user unless JIXIAO_DEBUG=1.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from .. import __version__
+from ..errors import JixiaoError
+from . import i18n
+
+i18n.install()
+
+EXIT_BAD_INPUT = 2
+EXIT_INTERNAL = 70
+
+
+class JixiaoGroup(click.Group):
+    """A click group that turns errors into one Chinese line and an exit code."""
+
+    def main(self, *args, **kwargs):  # noqa: D401 - click API
+        kwargs.setdefault("standalone_mode", True)
+        try:
+            return super().main(*args, standalone_mode=False, **{k: v for k, v in kwargs.items() if k != "standalone_mode"})
+        except click.exceptions.Exit as e:
+            sys.exit(e.exit_code)
+        except click.ClickException as e:
+            e.show()
+            sys.exit(e.exit_code)
+        except click.Abort:
+            click.echo(i18n.translate("Aborted!"), err=True)
+            sys.exit(1)
+        except JixiaoError as e:
+            click.echo(f"错误：{e}", err=True)
+            sys.exit(EXIT_BAD_INPUT)
+        except KeyboardInterrupt:
+            click.echo("已中断。", err=True)
+            sys.exit(130)
+        except Exception as e:  # a bug of ours: say so plainly, keep the traceback for debugging
+            if os.environ.get("JIXIAO_DEBUG"):
+                raise
+            click.echo(f"内部错误（{type(e).__name__}: {e}）。这是 jixiao 的缺陷，请把这条信息和所用文件反馈给开发者；"
+                       "设置环境变量 JIXIAO_DEBUG=1 可看到详细信息。", err=True)
+            sys.exit(EXIT_INTERNAL)
+
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+@click.group(cls=JixiaoGroup, context_settings=CONTEXT)
+@click.version_option(__version__, "-V", "--version", prog_name="jixiao", message="%(prog)s %(version)s")
+def cli() -> None:
+    """jixiao（绩效）：预算绩效自评表的填写、提取与校验。
+
+    \b
+    常用流程：
+      jixiao new --year 2024 --scheme hunan-2024 --projects 3 -o 自评表.xlsx   新建空白工作簿
+      jixiao fill 数据.yaml -o 自评表.xlsx                                      由数据文件填表
+      jixiao extract 自评表.xlsx -o 数据.yaml                                   从工作簿提取数据
+      jixiao demo                                                                用自带示例演示全过程
+    """
+
+
+def _out_option(help_text: str):
+    return click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+                        help=help_text)
+
+
+@cli.command("new", context_settings=CONTEXT)
+@click.option("--year", type=click.IntRange(2000, 2999), required=True, help="评价年度，如 2024。")
+@click.option("--scheme", default="hunan-2024", show_default=True, help="指标体系（jixiao schemes 可列出）。")
+@click.option("--projects", type=click.IntRange(0, 500), default=1, show_default=True, help="项目支出绩效自评表的张数。")
+@_out_option("输出的工作簿（.xlsx）。")
+def new_cmd(year: int, scheme: str, projects: int, output: Path) -> None:
+    """新建空白工作簿：基本信息、附件1、附件2 和若干张项目表。"""
+    from ..workbook.fill import new
+
+    new(year, scheme, projects, output)
+    click.echo(f"已生成空白工作簿：{output}（{year} 年，指标体系 {scheme}，项目表 {projects} 张）")
+
+
+@cli.command("fill", context_settings=CONTEXT)
+@click.argument("data", type=click.Path(path_type=Path))
+@_out_option("输出的工作簿（.xlsx）。")
+def fill_cmd(data: Path, output: Path) -> None:
+    """由 jixiao/1 数据文件（YAML 或 JSON）生成工作簿，公式和计算结果一并写入。"""
+    from ..model.dataformat import load
+    from ..workbook.fill import fill
+
+    doc = load(data)
+    fill(doc, output)
+    parts = (["附件1"] if doc.basic_data else []) + (["附件2"] if doc.overall else [])
+    click.echo(f"已填写：{output}（{'、'.join(parts + [f'项目表 {len(doc.projects)} 张'])}）")
+
+
+@cli.command("extract", context_settings=CONTEXT)
+@click.argument("book", type=click.Path(path_type=Path))
+@_out_option("输出的数据文件：.yaml 或 .json。")
+def extract_cmd(book: Path, output: Path) -> None:
+    """从 jixiao 工作簿提取数据，写成 jixiao/1 数据文件。"""
+    from ..model.dataformat import save
+    from ..workbook.extract import extract
+
+    if output.suffix.lower() not in (".yaml", ".yml", ".json"):
+        raise JixiaoError(f"输出文件应以 .yaml、.yml 或 .json 结尾：{output}")
+    doc = extract(book)
+    save(doc, output)
+    click.echo(f"已提取：{output}（项目 {len(doc.projects)} 个）")
+
+
+@cli.command("templates", context_settings=CONTEXT)
+@click.option("--dir", "folder", type=click.Path(file_okay=False, path_type=Path), default=Path("workbook_templates"),
+              show_default=True, help="模板所在文件夹。")
+def templates_cmd(folder: Path) -> None:
+    """重新生成各指标体系的空白模板（workbook_templates/）。"""
+    from ..workbook.templates import build_templates
+
+    for path in build_templates(folder):
+        click.echo(f"已生成模板：{path}")
+
+
+@cli.command("schemes", context_settings=CONTEXT)
+def schemes_cmd() -> None:
+    """列出可用的指标体系及其一级指标权重。"""
+    from ..model.numbers import plain
+    from ..model.schemes import load_scheme, scheme_ids
+
+    for sid in scheme_ids():
+        s = load_scheme(sid)
+        weights = "、".join(f"{l1.name}{plain(l1.weight)}" for l1 in s.level1)
+        click.echo(f"{sid}\t{s.title}：{weights}、预算执行率{plain(s.execution_weight)}")
+
+
+def find_example() -> Path:
+    """The bundled example: ./examples first, then the source checkout's examples/."""
+    name = "zhuzhou-gxj-2024.yaml"
+    for folder in (Path("examples"), Path(__file__).resolve().parents[3] / "examples"):
+        if (folder / name).is_file():
+            return folder / name
+    raise JixiaoError(f"找不到自带示例 examples/{name}；请在 jixiao 源码目录中运行。")
+
+
+@cli.command("demo", context_settings=CONTEXT)
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("out"),
+              show_default=True, help="输出文件夹。")
+def demo_cmd(out_dir: Path) -> None:
+    """用自带的 2024 年示例演示：填表，再从工作簿提取数据核对。"""
+    from ..model.dataformat import load, save
+    from ..model.derive import canonical
+    from ..workbook.extract import extract
+    from ..workbook.fill import fill
+
+    example = find_example()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    t0 = time.perf_counter()
+    doc = load(example)
+    book = out_dir / (example.stem + ".xlsx")
+    fill(doc, book)
+    t1 = time.perf_counter()
+    back = extract(book)
+    save(back, out_dir / (example.stem + ".extracted.yaml"))
+    t2 = time.perf_counter()
+    same = canonical(back) == canonical(doc)
+    click.echo(f"示例：{example}")
+    click.echo(f"填表：{book}（{doc.department.name}，{doc.year} 年，项目 {len(doc.projects)} 个，{t1 - t0:.2f} 秒，"
+               f"{book.stat().st_size / 1024:.0f} KB）")
+    click.echo(f"提取：{out_dir / (example.stem + '.extracted.yaml')}（{t2 - t1:.2f} 秒）；"
+               f"与原数据{'一致' if same else '不一致'}")
+    if not same:
+        raise JixiaoError("示例往返核对不一致，请反馈给开发者。")
+
+
+def main() -> None:
+    cli(prog_name="jixiao")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""The three forms' layout: where each field sits, its label, its defined name, its formula."""

@@ -1,0 +1,257 @@
+"""Blocks shared by 附件2 and the project form, and the formulas every form uses.
+
+Each formula here has its twin in ``model.derive`` (same blanks, same text handling), which
+computes the cached value written with it. Change one, change the other: the LibreOffice test
+recalculates every formula and compares.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal
+
+from ..model.derive import Slots, adjustment_rate, difference, xsum
+from ..model.document import Goals, Indicator, is_placeholder
+from ..model.numbers import DASH, plain
+from ..model.schemes import Scheme
+from .layout import FUND_COLUMNS, FUND_LABELS, INDICATOR_HEADERS, field_name
+from .sheet import FormSheet, a1
+
+# Column widths of the nine-column forms (附件2 and 项目): section | 一级 | 二级 | 三级 |
+# 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因分析及改进措施.
+NINE_COLUMNS = [9, 12.5, 12.5, 24, 14, 14, 7, 8, 22]
+LAST_COL = 8
+
+YELLOW = "#FFEB9C"
+RED = "#FFC7CE"
+
+
+# --- formulas (twins of model.derive) ------------------------------------------------------
+
+
+def f_sum(*refs: str) -> str:
+    return f"=SUM({','.join(refs)})"
+
+
+def f_ratio(num: str, den: str) -> str:
+    return f'=IF(AND(ISNUMBER({num}),ISNUMBER({den})),IF({den}<>0,{num}/{den},"{DASH}"),"{DASH}")'
+
+
+def f_score(weight: str, rate: str) -> str:
+    return f'=IF(AND(ISNUMBER({weight}),ISNUMBER({rate})),{weight}*MIN({rate},1),"{DASH}")'
+
+
+def f_difference(initial: str, full_year: str) -> str:
+    return f'=IF(AND(ISNUMBER({initial}),ISNUMBER({full_year})),{full_year}-{initial},"{DASH}")'
+
+
+def f_adjustment_rate(initial: str, full_year: str) -> str:
+    return (f'=IF(AND(ISNUMBER({initial}),ISNUMBER({full_year})),'
+            f'IF({initial}<>0,({full_year}-{initial})/{initial},"{DASH}"),"{DASH}")')
+
+
+def title_text(year: int, suffix: str) -> tuple[str, str]:
+    """A title that follows the 年度 on 基本信息: (formula, its value)."""
+    return f'=jx_year&"{suffix}"', f"{year}{suffix}"
+
+
+def footer_text(department) -> tuple[str, str]:
+    parts = [("填表人：", "jx_filled_by", department.filled_by),
+             ("    填报日期：", "jx_filled_on", department.filled_on),
+             ("    联系电话：", "jx_phone", department.phone),
+             ("    单位负责人签字：", "jx_head", department.head)]
+    pieces, value = [], ""
+    for label, name, v in parts:
+        ref = f'IF(ISNUMBER({name}),TEXT({name},"yyyy-mm-dd"),{name})' if name == "jx_filled_on" else name
+        pieces.append(f'"{label}"&{ref}')
+        value += label + (v or "")
+    return "=" + "&".join(pieces), value
+
+
+def header(fs: FormSheet, attachment: str, title: tuple[str, str], last_col: int) -> None:
+    """附件N at the top left, then the title across the form."""
+    fs.write(0, 0, attachment, fs.styles.plain(bold=True, size=12), c2=1)
+    fs.formula(1, 0, title[0], title[1], fs.styles.title(), c2=last_col)
+    fs.height(1, 30)
+
+
+def footer(fs: FormSheet, row: int, department, last_col: int) -> None:
+    formula, value = footer_text(department)
+    fs.formula(row, 0, formula, value, fs.styles.plain(), c2=last_col)
+    fs.height(row, 24)
+
+
+# --- 项目资金 / 年度预算申请 -------------------------------------------------------------------
+
+
+def funds_block(fs: FormSheet, top: int, section_label: str, rows: list[tuple[str, object]],
+                slots: Slots, execution, adjustment_note, total_derived: bool, path_of, extra_rows: int = 0) -> int:
+    """The funds table, then the 预算调整说明 rows. Returns the next free row.
+
+    ``rows`` lists (key, FundRow) top to bottom; key "total" is the 年度资金总额 row, whose
+    cells are sums of the other rows when ``total_derived``. ``path_of(key, column)`` gives a
+    cell's data path. 分值, 执行率 and 得分 belong to the total row only. The section label in
+    column A also spans ``extra_rows`` rows below the block (附件2's breakdowns).
+    """
+    st = fs.styles
+    fs.label(top, 1, "", c2=2)
+    for i, head in enumerate(("年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分")):
+        fs.label(top, 3 + i, head)
+    row_of = {key: top + 1 + i for i, (key, _) in enumerate(rows)}
+    first_part = next((k for k, _ in rows if k != "total"), None)
+    for key, values in rows:
+        r = row_of[key]
+        text = ("其中：" if key == first_part else "") + FUND_LABELS[key]
+        fs.label(r, 1, text, c2=2, align="left" if key != "total" else "center", indent=2 if key not in (first_part, "total") else 0)
+        for j, col in enumerate(FUND_COLUMNS):
+            c = 3 + j
+            if key == "total" and total_derived:
+                # The three 其中 rows are adjacent in every scheme: one range that stretches when
+                # staff insert a row between them.
+                rows_ = sorted(row_of[k] for k in ("current", "carryover", "other"))
+                fs.derived(r, c, f_sum(f"{a1(rows_[0], c)}:{a1(rows_[-1], c)}"), slots[f"funds.total.{col}"], "amount", name=field_name(path_of(key, col)))
+            else:
+                fs.entry(r, c, getattr(values, col), "amount", name=field_name(path_of(key, col)))
+        if key != "total":
+            for c in (6, 7, 8):
+                fs.label(r, c, "")
+    t = row_of["total"]
+    initial, full, executed, weight, rate = (a1(t, 3), a1(t, 4), a1(t, 5), a1(t, 6), a1(t, 7))
+    fs.entry(t, 6, execution.weight, "score", name=field_name("execution.weight"))
+    fs.derived(t, 7, f_ratio(executed, full), slots["execution.rate"], "rate", name=field_name("execution.rate"))
+    fs.derived(t, 8, f_score(weight, rate), slots["execution.score"], "score", name=field_name("execution.score"))
+
+    # 预算调整说明: 调整额 and 调整率 live, then the explanation staff type.
+    r = top + 1 + len(rows)
+    shown_initial = slots.shown("funds.total.initial") if "funds.total.initial" in slots else rows[-1][1].initial
+    shown_full = slots.shown("funds.total.full_year") if "funds.total.full_year" in slots else rows[-1][1].full_year
+    fs.label(r, 1, "预算调整说明", c2=2, rows=2)
+    fs.label(r, 3, "调整额（全年−年初）")
+    fs.derived(r, 4, f_difference(initial, full), difference(shown_initial, shown_full), "amount", name="jx_adjustment_amount")
+    fs.label(r, 5, "调整率")
+    fs.derived(r, 6, f_adjustment_rate(initial, full), adjustment_rate(shown_initial, shown_full), "rate",
+               name="jx_adjustment_rate", c2=7)
+    fs.write(r, 8, "全年≠年初时说明原因；执行率低于90%时说明原因", st.plain(size=8, color="#7F7F7F"))
+    fs.entry(r + 1, 3, adjustment_note, "text", name=field_name("adjustment_note"), c2=8)
+    fs.height(r + 1, max(30, fs._lines.get(r + 1, 1) * 14 + 4))
+    fs.label(top, 0, section_label, rows=r + 2 - top + extra_rows)
+
+    # Live flags with no macro: yellow where 全年 ≠ 年初, red when the total moved ≥ 10% unexplained.
+    note = a1(r + 1, 3, True)
+    rate_cell = a1(r, 6, True)
+    fs.ws.conditional_format(t, 4, t, 4, {
+        "type": "formula", "stop_if_true": True,
+        "criteria": f'=AND(ISNUMBER({rate_cell}),ABS({rate_cell})>=0.1,LEN(TRIM({note}))=0)',
+        "format": st.highlight(RED)})
+    for key in row_of:
+        rr = row_of[key]
+        fs.ws.conditional_format(rr, 4, rr, 4, {
+            "type": "formula",
+            "criteria": f"=AND(ISNUMBER($D${rr + 1}),ISNUMBER($E${rr + 1}),ABS($E${rr + 1}-$D${rr + 1})>0.01)",
+            "format": st.highlight(YELLOW)})
+    return r + 2
+
+
+def goals_block(fs: FormSheet, top: int, goals: Goals) -> int:
+    fs.label(top, 0, "年度总体目标", rows=2)
+    fs.label(top, 1, "预期目标", c2=4)
+    fs.label(top, 5, "实际完成情况", c2=8)
+    fs.entry(top + 1, 1, goals.target, "text", name=field_name("goals.target"), c2=4)
+    fs.entry(top + 1, 5, goals.actual, "text", name=field_name("goals.actual"), c2=8)
+    # Two text columns of different widths: size the row for the longer one.
+    lines = max(_lines_for(fs, goals.target, 1, 4), _lines_for(fs, goals.actual, 5, 8), 3)
+    fs.height(top + 1, lines * 14 + 6)
+    return top + 2
+
+
+def _lines_for(fs: FormSheet, text: str | None, c1: int, c2: int) -> int:
+    from .sheet import text_width
+
+    if not text:
+        return 1
+    width = sum(fs.widths[c1 : c2 + 1]) * 0.92
+    return sum(max(1, -(-text_width(part) // int(width))) for part in text.split("\n"))
+
+
+# --- 绩效指标 ---------------------------------------------------------------------------------
+
+
+def plan_indicator_rows(indicators: list[Indicator], scheme: Scheme, blank: bool) -> list[Indicator]:
+    """The rows of the table: the document's indicators in their order, with one row added for
+    every 二级 category of the scheme that has none (blank in a template, "/" in a filled form)."""
+    cats = scheme.categories()
+    seen: set[tuple] = set()
+    out: list[Indicator] = []
+
+    def add_missing(upto: int) -> None:
+        for cat in cats[:upto]:
+            if cat not in seen:
+                seen.add(cat)
+                out.append(Indicator(level1=cat[0], level2=cat[1]) if blank else
+                           Indicator(level1=cat[0], level2=cat[1], name="/", target="/", actual="/", weight="/", score="/"))
+
+    for ind in indicators:
+        key = (ind.level1, ind.level2)
+        if key in cats:
+            add_missing(cats.index(key))
+            seen.add(key)
+        if is_placeholder(ind) and not blank:
+            ind = replace(ind, **{k: "/" for k in ("name", "target", "actual", "weight", "score")
+                                   if getattr(ind, k) is None})
+        out.append(ind)
+    add_missing(len(cats))
+    return out
+
+
+def level1_label(scheme: Scheme, name: str | None) -> str:
+    l1 = scheme.level1_named(name)
+    return f"{name}（{plain(l1.weight)}分）" if l1 else (name or "")
+
+
+def indicator_block(fs: FormSheet, top: int, indicators: list[Indicator], scheme: Scheme, blank: bool) -> tuple[int, int, int]:
+    """The 绩效指标 table. Returns (first indicator row, last indicator row, next free row)."""
+    rows = plan_indicator_rows(indicators, scheme, blank)
+    for i, head in enumerate(INDICATOR_HEADERS):
+        fs.label(top, 1 + i, head)
+    first = top + 1
+    last = top + len(rows)
+    fs.label(top, 0, "绩效指标", rows=last - top + 1, vertical=False)
+    for i, ind in enumerate(rows):
+        r = first + i
+        fs.entry(r, 3, ind.name, "text")
+        fs.entry(r, 4, ind.target, "text", align="center")
+        fs.entry(r, 5, ind.actual, "text", align="center")
+        fs.entry(r, 6, ind.weight, "score")
+        fs.entry(r, 7, ind.score, "score")
+        fs.entry(r, 8, ind.deviation, "text")
+    # 一级 and 二级 cells merge over their runs, as on the paper form.
+    _merge_runs(fs, first, [(ind.level1,) for ind in rows], 1, lambda k: level1_label(scheme, k[0]))
+    _merge_runs(fs, first, [(ind.level1, ind.level2) for ind in rows], 2, lambda k: k[1] or "")
+    fs.define(field_name("indicators"), first, 1, last, 8)
+    for c in (6, 7):
+        fs.ws.data_validation(first, c, last, c, {
+            "validate": "decimal", "criteria": ">=", "value": 0, "ignore_blank": True,
+            "error_title": "数值无效", "error_message": "分值和得分应为不小于 0 的数字（不要输入“%”）。"})
+    return first, last, last + 1
+
+
+def _merge_runs(fs: FormSheet, first: int, keys: list[tuple], col: int, text_of) -> None:
+    start = 0
+    for i in range(1, len(keys) + 1):
+        if i == len(keys) or keys[i] != keys[start]:
+            fs.entry(first + start, col, text_of(keys[start]) or None, "text", align="center",
+                     rows=i - start)
+            start = i
+
+
+def total_block(fs: FormSheet, row: int, first: int, last: int, weights: list, execution_weight: object,
+                slot, weight_cell: str, score_cell: str) -> None:
+    fs.label(row, 0, "总分", c2=5)
+    weight_total = xsum(*weights, execution_weight)
+    fs.derived(row, 6, f_sum(f"G{first + 1}:G{last + 1}", weight_cell), weight_total, "score", name="jx_weight_total")
+    fs.derived(row, 7, f_sum(f"H{first + 1}:H{last + 1}", score_cell), slot, "score", name=field_name("total_score"))
+    fs.label(row, 8, "")
+
+
+def as_decimal_or_none(value: object) -> Decimal | None:
+    return value if isinstance(value, Decimal) else None

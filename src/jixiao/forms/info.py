@@ -1,0 +1,65 @@
+"""The 基本信息 sheet: the workbook's settings (年度, 指标体系) and the department's details.
+
+Every form takes its year, department name and footer from here by formula, so a person types
+each once.
+"""
+
+from __future__ import annotations
+
+from .. import __version__
+from ..model.document import Document
+from ..model.numbers import plain
+from ..model.schemes import load_scheme, scheme_ids
+from .layout import INFO_FIELDS, INFO_SHEET
+from .sheet import FormSheet
+
+
+def build_info(book, doc: Document) -> FormSheet:
+    fs = FormSheet(book.workbook, book.styles, INFO_SHEET, [20, 40, 30])
+    st = fs.styles
+    fs.write(0, 0, "预算绩效自评工作簿 · 基本信息", st.title(), c2=2)
+    fs.height(0, 30)
+    dept = doc.department
+    values = {
+        "format": doc.format, "year": doc.year, "scheme": doc.scheme,
+        "department.name": dept.name, "department.filled_by": dept.filled_by,
+        "department.filled_on": dept.filled_on, "department.phone": dept.phone, "department.head": dept.head,
+    }
+    hints = {
+        "format": "jixiao 数据格式版本，请勿修改",
+        "year": "各表标题中的年度随此变化",
+        "scheme": load_scheme(doc.scheme).title,
+        "department.head": "签批时手写签字",
+    }
+    for i, (path, (name, label)) in enumerate(INFO_FIELDS.items()):
+        r = 2 + i
+        fs.label(r, 0, label)
+        value = values[path]
+        if path == "format":
+            fs.write(r, 1, value, st.derived("text"))
+        else:
+            fs.entry(r, 1, value, "count" if path == "year" else "text", align="left")
+        fs.write(r, 2, hints.get(path, ""), st.plain(size=9, color="#7F7F7F"))
+        fs.wb.define_name(name, f"='{INFO_SHEET}'!$B${r + 1}")
+    scheme_row = 2 + list(INFO_FIELDS).index("scheme")
+    fs.ws.data_validation(scheme_row, 1, scheme_row, 1, {
+        "validate": "list", "source": scheme_ids(),
+        "error_title": "指标体系", "error_message": "请从列表中选择指标体系。"})
+    year_row = 2 + list(INFO_FIELDS).index("year")
+    fs.ws.data_validation(year_row, 1, year_row, 1, {
+        "validate": "integer", "criteria": "between", "minimum": 2000, "maximum": 2999,
+        "error_title": "年度", "error_message": "年度应为四位数字，如 2024。"})
+    r = 3 + len(INFO_FIELDS)
+    fs.write(r, 0, "说明：白色单元格由填报人填写；灰色单元格是公式，自动计算，请勿改写。"
+                   "各表的年度、部门名称和表尾签署信息都取自本页。", st.plain(), c2=2)
+    fs.height(r, 36)
+    fs.write(r + 1, 0, f"由 jixiao {__version__} 生成。", st.plain(size=9, color="#7F7F7F"), c2=2)
+    fs.ws.print_area(0, 0, r + 1, 2)
+    fs.ws.set_paper(9)
+    fs.ws.protect("", {"format_cells": True, "format_columns": True, "format_rows": True,
+                       "select_locked_cells": True, "select_unlocked_cells": True})
+    fs.finish()
+    return fs
+
+
+__all__ = ["build_info", "plain"]

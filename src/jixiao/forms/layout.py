@@ -1,0 +1,204 @@
+"""What the forms hold and what each field is called: the table fill and extract share.
+
+Every field of a form has a sheet-local defined name derived from its data path
+(``funds.total.full_year`` → ``jx_funds_total_full_year``); lists (special funds, buildings,
+indicators) are named ranges whose columns sit at fixed offsets. The labels here are the
+paper forms' labels, in their order. Nothing in this module touches a file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+FORM_NAME = "jx_form"  # sheet-local constant naming the form a sheet holds
+FORM_A1, FORM_A2, FORM_PROJECT = "附件1", "附件2", "项目"
+INFO_SHEET = "基本信息"
+
+# Workbook-level fields on the 基本信息 sheet: data path → (name, label).
+INFO_FIELDS = {
+    "format": ("jx_format", "数据格式"),
+    "year": ("jx_year", "年度"),
+    "scheme": ("jx_scheme", "指标体系"),
+    "department.name": ("jx_dept_name", "部门（单位）名称"),
+    "department.filled_by": ("jx_filled_by", "填表人"),
+    "department.filled_on": ("jx_filled_on", "填报日期"),
+    "department.phone": ("jx_phone", "联系电话"),
+    "department.head": ("jx_head", "单位负责人签字"),
+}
+
+
+def field_name(path: str) -> str:
+    return "jx_" + path.replace(".", "_")
+
+
+@dataclass(frozen=True)
+class Field:
+    path: str
+    kind: str  # amount | rate | score | count | area | text
+    derived: bool = False
+
+    @property
+    def name(self) -> str:
+        return field_name(self.path)
+
+
+@dataclass(frozen=True)
+class Column:
+    offset: int  # from the first column of the named range
+    path: str  # within one list item
+    kind: str
+    derived: bool = False
+
+
+@dataclass(frozen=True)
+class Table:
+    path: str  # the list in the data
+    columns: tuple[Column, ...]
+
+    @property
+    def name(self) -> str:
+        return field_name(self.path)
+
+
+# --- 附件1 ----------------------------------------------------------------------------------
+
+AMOUNT_COLUMNS = ("prior", "budget", "final")
+
+
+@dataclass(frozen=True)
+class AmountRowSpec:
+    path: str
+    label: str
+    indent: int
+    derived: bool = False
+    no_prior: bool = False  # the {Y-1} column shows —— on the form
+
+
+A1_ROWS_BEFORE_SPECIAL = (
+    AmountRowSpec("three_public.total", "三公经费", 0, derived=True),
+    AmountRowSpec("three_public.car", "1、公务用车购置和维护经费", 1, derived=True),
+    AmountRowSpec("three_public.car_purchase", "其中：公车购置", 3),
+    AmountRowSpec("three_public.car_operation", "公车运行维护", 5),
+    AmountRowSpec("three_public.abroad", "2、出国经费", 1),
+    AmountRowSpec("three_public.reception", "3、公务接待", 1),
+    AmountRowSpec("project_spending.total", "项目支出：", 0, derived=True),
+    AmountRowSpec("project_spending.business", "1、业务工作经费", 1),
+    AmountRowSpec("project_spending.maintenance", "2、运行维护经费", 1),
+    AmountRowSpec("project_spending.special_total", "3、市级专项资金（一个专项一行）", 1, derived=True),
+)
+A1_ROWS_AFTER_SPECIAL = (
+    AmountRowSpec("public_funds.total", "公用经费", 0),
+    AmountRowSpec("public_funds.office", "其中：办公经费", 1),
+    AmountRowSpec("public_funds.utilities_travel", "水费、电费、差旅费", 3),
+    AmountRowSpec("public_funds.meetings_training", "会议费、培训费", 3),
+    AmountRowSpec("procurement", "政府采购金额", 0, no_prior=True),
+    AmountRowSpec("basic_budget_adjustment", "部门基本支出预算调整", 0, no_prior=True),
+)
+# The amount columns of 附件1 are merged pairs: B:C, D:E, F:G.
+# What the form prints where a column does not apply (the {Y-1} column of 政府采购金额); reads as blank.
+NOT_APPLICABLE = "——"
+A1_AMOUNT_COLS = {"prior": 1, "budget": 3, "final": 5}
+A1_LINK_COL = 7  # H: the project a special fund belongs to (outside the print area)
+
+A1_FIELDS = (
+    Field("staff.authorized", "count"),
+    Field("staff.actual", "count"),
+    Field("staff.rate", "rate", derived=True),
+    *(
+        Field(f"{row.path}.{col}", "amount", derived=row.derived)
+        for row in A1_ROWS_BEFORE_SPECIAL + A1_ROWS_AFTER_SPECIAL
+        for col in AMOUNT_COLUMNS
+    ),
+    Field("austerity", "text"),
+)
+A1_TABLES = (
+    Table("project_spending.special_funds", (
+        Column(0, "name", "text"),
+        Column(1, "prior", "amount"),
+        Column(3, "budget", "amount"),
+        Column(5, "final", "amount"),
+        Column(7, "project", "text"),
+    )),
+    Table("buildings", (
+        Column(0, "name", "text"),
+        Column(1, "approved_area", "area"),
+        Column(2, "actual_area", "area"),
+        Column(3, "area_rate", "rate", derived=True),
+        Column(4, "budget_investment", "amount"),
+        Column(5, "actual_investment", "amount"),
+        Column(6, "investment_rate", "rate", derived=True),
+    )),
+)
+
+# --- 附件2 and the project forms -----------------------------------------------------------
+
+FUND_COLUMNS = ("initial", "full_year", "executed")
+FUND_LABELS = {"current": "当年财政拨款", "carryover": "上年结转资金", "other": "其他资金", "total": "年度资金总额"}
+
+INDICATOR_HEADERS = ("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施")
+INDICATOR_COLUMNS = (
+    Column(0, "level1", "text"),
+    Column(1, "level2", "text"),
+    Column(2, "name", "text"),
+    Column(3, "target", "text"),
+    Column(4, "actual", "text"),
+    Column(5, "weight", "score"),
+    Column(6, "score", "score"),
+    Column(7, "deviation", "text"),
+)
+INDICATORS = Table("indicators", INDICATOR_COLUMNS)
+
+EXECUTION_FIELDS = (
+    Field("execution.weight", "score"),
+    Field("execution.rate", "rate", derived=True),
+    Field("execution.score", "score", derived=True),
+)
+GOAL_FIELDS = (Field("goals.target", "text"), Field("goals.actual", "text"))
+
+A2_FIELDS = (
+    *(Field(f"funds.{c}", "amount") for c in FUND_COLUMNS),
+    *EXECUTION_FIELDS,
+    Field("adjustment_note", "text"),
+    *(Field(f"by_source.{k}", "amount") for k in ("general_budget", "government_fund", "special_account", "other")),
+    *(Field(f"by_nature.{k}", "amount") for k in ("basic", "project")),
+    *GOAL_FIELDS,
+    Field("total_score", "score", derived=True),
+)
+A2_TABLES = (INDICATORS,)
+
+REPORT_LABELS = {
+    "budget": "一、预算收支出情况",
+    "spending": "二、项目支出绩效情况（资金主要用途）",
+    "performance": "二、项目支出绩效情况（实施及绩效情况）",
+    "shortcomings": "三、存在的不足",
+    "next_steps": "四、下一步计划",
+}
+
+PROJECT_FIELDS = (
+    Field("id", "text"),
+    Field("code", "text"),
+    Field("name", "text"),
+    Field("authority", "text"),
+    Field("implementer", "text"),
+    *(
+        Field(f"funds.{row}.{c}", "amount", derived=(row == "total"))
+        for row in ("current", "carryover", "other", "total")
+        for c in FUND_COLUMNS
+    ),
+    *EXECUTION_FIELDS,
+    Field("adjustment_note", "text"),
+    *GOAL_FIELDS,
+    Field("total_score", "score", derived=True),
+    *(Field(f"report.{k}", "text") for k in REPORT_LABELS),
+)
+PROJECT_TABLES = (INDICATORS,)
+
+FORMS = {
+    FORM_A1: (A1_FIELDS, A1_TABLES),
+    FORM_A2: (A2_FIELDS, A2_TABLES),
+    FORM_PROJECT: (PROJECT_FIELDS, PROJECT_TABLES),
+}
+
+# Excel's limits on sheet names.
+SHEET_NAME_MAX = 31
+SHEET_NAME_FORBIDDEN = set("[]:*?/\\")

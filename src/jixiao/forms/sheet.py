@@ -1,0 +1,166 @@
+"""A thin writer over one XlsxWriter worksheet that places the forms' cells.
+
+It knows the three things every form needs beyond plain writing:
+- merged cells written once (value in the top-left cell, format over the whole range);
+- derived cells: a formula *with its cached value*, or the value the document typed over it;
+- sheet-local defined names, so code finds every field by name, and rows tall enough for the
+  text they hold (XlsxWriter does not measure text; Excel/LibreOffice would otherwise clip it).
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from decimal import Decimal
+
+from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
+
+from ..model.derive import Slot
+from .styles import Styles
+
+LINE_HEIGHT = 14.0  # points per wrapped line at 10.5 pt
+
+
+def a1(row: int, col: int, absolute: bool = False) -> str:
+    """Zero-based (row, col) as A1 text: (4, 3) → "D5"."""
+    return xl_rowcol_to_cell(row, col, row_abs=absolute, col_abs=absolute)
+
+
+def col_name(col: int) -> str:
+    return xl_col_to_name(col)
+
+
+def quote_sheet(name: str) -> str:
+    return "'" + name.replace("'", "''") + "'"
+
+
+def text_width(text: str) -> int:
+    """Display width in column units: wide (CJK) characters count 2."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def cached(value: object) -> object:
+    """A cached formula value as XlsxWriter stores it: numbers as floats, text as text."""
+    if isinstance(value, Decimal):
+        return float(value)
+    return "" if value is None else value
+
+
+class FormSheet:
+    """One form's worksheet: cells, merges, names and row heights."""
+
+    def __init__(self, workbook, styles: Styles, sheet_name: str, widths: list[float]):
+        self.wb = workbook
+        self.styles = styles
+        self.name = sheet_name
+        self.ws = workbook.add_worksheet(sheet_name)
+        self.widths = widths
+        for col, width in enumerate(widths):
+            self.ws.set_column(col, col, width)
+        self._lines: dict[int, float] = {}
+        self._fixed_heights: dict[int, float] = {}
+        self.names: dict[str, tuple[int, int, int, int]] = {}
+        self.constants: dict[str, str] = {}
+
+    # --- placement ---------------------------------------------------------------------------
+
+    def _range(self, row: int, c1: int, c2: int, rows: int, fmt) -> None:
+        if c2 > c1 or rows > 1:
+            self.ws.merge_range(row, c1, row + rows - 1, c2, "", fmt)
+
+    def _measure(self, row: int, c1: int, c2: int, rows: int, text: str) -> None:
+        if rows != 1 or not text:
+            return
+        width = sum(self.widths[c1 : c2 + 1]) * 0.92
+        lines = sum(max(1, math.ceil(text_width(part) / max(width, 1))) for part in text.split("\n"))
+        self._lines[row] = max(self._lines.get(row, 1), lines)
+
+    def write(self, row: int, col: int, value: object, fmt, c2: int | None = None, rows: int = 1) -> None:
+        """Write a value (Decimal, text or blank) into a cell or merged range."""
+        c2 = col if c2 is None else c2
+        self._range(row, col, c2, rows, fmt)
+        if value is None or value == "":
+            self.ws.write_blank(row, col, None, fmt)
+        elif isinstance(value, Decimal):
+            self.ws.write_number(row, col, value, fmt)
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            self.ws.write_number(row, col, value, fmt)
+        else:
+            self.ws.write_string(row, col, str(value), fmt)
+            self._measure(row, col, c2, rows, str(value))
+
+    def formula(self, row: int, col: int, formula: str, value: object, fmt, c2: int | None = None, rows: int = 1) -> None:
+        """Write a formula with its cached value, so non-calculating readers see the number."""
+        c2 = col if c2 is None else c2
+        self._range(row, col, c2, rows, fmt)
+        self.ws.write_formula(row, col, formula, fmt, cached(value))
+        if isinstance(value, str):
+            self._measure(row, col, c2, rows, value)
+
+    def label(self, row: int, col: int, text: str, c2: int | None = None, rows: int = 1, **style) -> None:
+        self.write(row, col, text, self.styles.label(**style), c2=c2, rows=rows)
+
+    def entry(self, row: int, col: int, value: object, kind: str, name: str | None = None,
+              c2: int | None = None, rows: int = 1, align: str | None = None) -> None:
+        """An input cell holding the document's value."""
+        self.write(row, col, value, self.styles.entry(kind, align), c2=c2, rows=rows)
+        if name:
+            self.define(name, row, col)
+
+    def derived(self, row: int, col: int, formula: str, slot: Slot | object, kind: str,
+                name: str | None = None, c2: int | None = None, rows: int = 1) -> None:
+        """A derived cell: the formula (cached), unless the document typed another value there."""
+        fmt = self.styles.derived(kind)
+        if isinstance(slot, Slot) and slot.typed:
+            self.write(row, col, slot.stated, fmt, c2=c2, rows=rows)
+        else:
+            value = slot.formula if isinstance(slot, Slot) else slot
+            self.formula(row, col, formula, value, fmt, c2=c2, rows=rows)
+        if name:
+            self.define(name, row, col)
+
+    # --- names, heights, print ---------------------------------------------------------------
+
+    def define(self, name: str, r1: int, c1: int, r2: int | None = None, c2: int | None = None) -> None:
+        self.names[name] = (r1, c1, r1 if r2 is None else r2, c1 if c2 is None else c2)
+
+    def define_constant(self, name: str, value: str) -> None:
+        self.constants[name] = value
+
+    def height(self, row: int, points: float) -> None:
+        self._fixed_heights[row] = points
+
+    def finish(self) -> None:
+        """Define the sheet-local names and set row heights."""
+        sheet = quote_sheet(self.name)
+        for name, (r1, c1, r2, c2) in self.names.items():
+            ref = a1(r1, c1, True) if (r1, c1) == (r2, c2) else f"{a1(r1, c1, True)}:{a1(r2, c2, True)}"
+            self.wb.define_name(f"{sheet}!{name}", f"={sheet}!{ref}")
+        for name, value in self.constants.items():
+            self.wb.define_name(f"{sheet}!{name}", '="' + value.replace('"', '""') + '"')
+        for row, lines in self._lines.items():
+            if row not in self._fixed_heights and lines > 1:
+                self.ws.set_row(row, lines * LINE_HEIGHT + 4)
+        for row, points in self._fixed_heights.items():
+            self.ws.set_row(row, points)
+
+    def print_setup(self, last_col: int, last_row: int, title_rows: tuple[int, int] | None = None) -> None:
+        """A4 portrait, one page wide, centred, with the title rows repeated on every page."""
+        ws = self.ws
+        ws.set_paper(9)
+        ws.set_portrait()
+        ws.fit_to_pages(1, 0)
+        ws.center_horizontally()
+        ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+        ws.print_area(0, 0, last_row, last_col)
+        if title_rows:
+            ws.repeat_rows(*title_rows)
+        ws.set_footer("&C第 &P 页，共 &N 页")
+
+    def protect(self) -> None:
+        """Lock derived cells; staff may still format, insert and delete rows."""
+        self.ws.protect("", {
+            "format_cells": True, "format_columns": True, "format_rows": True,
+            "insert_rows": True, "delete_rows": True, "insert_hyperlinks": True,
+            "select_locked_cells": True, "select_unlocked_cells": True,
+        })

@@ -1,0 +1,269 @@
+"""Read and write `jixiao/1` data files (YAML or JSON), strictly.
+
+Strict means: an unknown key, a wrong type or a missing required key is reported with the
+field's path (``projects[3].funds.current.initial``), all problems at once, in Chinese. Text
+where a number belongs is kept as text (rule F02 reports it later); nothing is coerced.
+
+Numbers never pass through binary floats: YAML floats and JSON numbers are parsed as
+``Decimal`` from their source text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import fields
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..errors import JixiaoError
+from ..files import atomic_output
+from .document import DOCUMENT_KEY_ORDER, FORMAT, Document, kind_of
+from .numbers import plain
+from .schemes import load_scheme
+
+MAX_DATA_FILE_BYTES = 20 * 1024 * 1024
+
+
+# --- YAML dialect: exact decimals, dates kept as ISO text ------------------------------------
+
+
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """SafeLoader whose floats are Decimals (from their text) and whose dates stay dates."""
+
+
+def _construct_decimal(loader, node):
+    text = loader.construct_scalar(node).replace("_", "")
+    if text.lower() in (".nan", ".inf", "-.inf", "+.inf"):
+        return text  # not an amount; kept as text so validation can say so
+    return Decimal(text)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
+
+
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):
+    pass
+
+
+def _represent_decimal(dumper, value: Decimal):
+    text = plain(value)
+    tag = "int" if "." not in text else "float"
+    return dumper.represent_scalar(f"tag:yaml.org,2002:{tag}", text)
+
+
+def _represent_str(dumper, value: str):
+    # Paragraphs read best as literal blocks; everything else as plain/quoted scalars.
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+def _represent_dict(dumper, value: dict):
+    # Short rows of scalars read best on one line, as the spec writes them:
+    # {initial: 433.32, full_year: 418.85, executed: 418.85}
+    scalars = all(not isinstance(v, (dict, list)) and not (isinstance(v, str) and "\n" in v) for v in value.values())
+    flow = bool(value) and scalars and sum(len(str(k)) + len(str(v)) + 4 for k, v in value.items()) <= 90
+    return dumper.represent_mapping("tag:yaml.org,2002:map", value, flow_style=flow)
+
+
+_Dumper.add_representer(Decimal, _represent_decimal)
+_Dumper.add_representer(dict, _represent_dict)
+_Dumper.add_representer(str, _represent_str)
+
+
+# --- parsing ---------------------------------------------------------------------------------
+
+
+def read_raw(path: Path) -> Any:
+    """The parsed YAML/JSON tree of a data file, or a JixiaoError saying why it cannot be read."""
+    if not path.exists():
+        raise JixiaoError(f"找不到文件：{path}")
+    if path.is_dir():
+        raise JixiaoError(f"这是一个文件夹，不是数据文件：{path}")
+    size = path.stat().st_size
+    if size > MAX_DATA_FILE_BYTES:
+        raise JixiaoError(f"数据文件过大（{size // 1024 // 1024} MB），拒绝读取：{path}")
+    raw_bytes = path.read_bytes()
+    try:
+        text = raw_bytes.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise JixiaoError(f"数据文件不是 UTF-8 编码的文本：{path}") from None
+    if path.suffix.lower() == ".json":
+        try:
+            return json.loads(text, parse_float=Decimal)
+        except json.JSONDecodeError as e:
+            raise JixiaoError(f"JSON 格式错误（第 {e.lineno} 行第 {e.colno} 列）：{e.msg}；文件：{path}") from None
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f"（第 {mark.line + 1} 行第 {mark.column + 1} 列）" if mark else ""
+        problem = getattr(e, "problem", None) or str(e)
+        raise JixiaoError(f"YAML 格式错误{where}：{problem}；文件：{path}") from None
+
+
+def load(path: str | Path) -> Document:
+    """Read a `jixiao/1` data file into a Document (strict; see the module docstring)."""
+    path = Path(path)
+    return from_plain(read_raw(path), source=str(path))
+
+
+def from_plain(raw: Any, source: str = "数据") -> Document:
+    """Build a Document from a parsed tree, collecting every problem with its path."""
+    problems: list[str] = []
+    if not isinstance(raw, dict):
+        raise JixiaoError(f"{source} 的顶层应是一个映射（键: 值），而不是 {_type_name(raw)}")
+    fmt = raw.get("format")
+    if fmt != FORMAT:
+        problems.append(f"format：应为 “{FORMAT}”，实际为 {fmt!r}")
+    year = raw.get("year")
+    if isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 2999:
+        problems.append(f"year：应为四位整数年份，实际为 {year!r}")
+    scheme = raw.get("scheme")
+    if not isinstance(scheme, str):
+        problems.append(f"scheme：应为指标体系名称（如 hunan-2024），实际为 {scheme!r}")
+    else:
+        try:
+            load_scheme(scheme)
+        except JixiaoError as e:
+            problems.append(f"scheme：{e.message}")
+    for key in raw:
+        if key not in DOCUMENT_KEY_ORDER:
+            problems.append(f"{key}：未知的键")
+    doc_fields = {f.name: f for f in fields(Document)}
+    values: dict[str, Any] = {}
+    for name in ("department", "basic_data", "overall", "projects"):
+        if name in raw:
+            values[name] = _convert(doc_fields[name], raw[name], name, problems)
+    if problems:
+        raise JixiaoError(f"{source} 不符合 jixiao/1 格式（共 {len(problems)} 处）：", problems)
+    return Document(year=year, scheme=scheme, **{k: v for k, v in values.items() if v is not None})
+
+
+def _type_name(value: Any) -> str:
+    return {
+        dict: "映射",
+        list: "列表",
+        str: "文本",
+        bool: "布尔值",
+        int: "整数",
+        Decimal: "数字",
+        type(None): "空值",
+    }.get(type(value), type(value).__name__)
+
+
+def _convert(f, value: Any, path: str, problems: list[str]) -> Any:
+    kind = kind_of(f)
+    if kind == "num":
+        return _num(value, path, problems)
+    if kind == "text":
+        return _text(value, path, problems)
+    if kind in ("nested", "optional"):
+        if value is None:
+            return None if kind == "optional" else f.metadata["cls"]()
+        return _block(f.metadata["cls"], value, path, problems)
+    if kind == "items":
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            problems.append(f"{path}：应为列表，实际为{_type_name(value)}")
+            return []
+        return [_block(f.metadata["cls"], v, f"{path}[{i}]", problems) for i, v in enumerate(value)]
+    raise AssertionError(kind)
+
+
+def _block(cls: type, value: Any, path: str, problems: list[str]) -> Any:
+    if not isinstance(value, dict):
+        problems.append(f"{path}：应为映射（键: 值），实际为{_type_name(value)}")
+        return cls()
+    known = {f.name: f for f in fields(cls)}
+    kwargs = {}
+    for key, v in value.items():
+        f = known.get(key)
+        if f is None:
+            problems.append(f"{path}.{key}：未知的键")
+            continue
+        converted = _convert(f, v, f"{path}.{key}", problems)
+        if converted is not None:
+            kwargs[key] = converted
+    return cls(**kwargs)
+
+
+def _num(value: Any, path: str, problems: list[str]) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        problems.append(f"{path}：应为数字，实际为布尔值 {value}")
+        return None
+    if isinstance(value, (int, Decimal)):
+        return Decimal(value)
+    if isinstance(value, str):
+        return value.strip() or None  # text is kept as written (F02 reports it)
+    problems.append(f"{path}：应为数字，实际为{_type_name(value)}")
+    return None
+
+
+def _text(value: Any, path: str, problems: list[str]) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value if value.strip() else None
+    if isinstance(value, bool):
+        problems.append(f"{path}：应为文本，实际为布尔值 {value}")
+        return None
+    if isinstance(value, (int, Decimal)):
+        return plain(Decimal(value))  # a number written where text belongs is that text
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()[:10]
+    problems.append(f"{path}：应为文本，实际为{_type_name(value)}")
+    return None
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+
+def to_plain(obj: Any) -> Any:
+    """A Document (or block) as nested dicts/lists, leaving out blanks and empty blocks."""
+    if isinstance(obj, Document):
+        out: dict[str, Any] = {"format": obj.format, "year": obj.year, "scheme": obj.scheme}
+        for name in DOCUMENT_KEY_ORDER[3:]:
+            value = getattr(obj, name)
+            # A present form stays present even when empty; projects is always listed.
+            if value is not None and (name in ("basic_data", "overall", "projects") or to_plain(value)):
+                out[name] = to_plain(value)
+        return out
+    if hasattr(obj, "__dataclass_fields__"):
+        out = {}
+        for f in fields(obj):
+            v = to_plain(getattr(obj, f.name))
+            if v in (None, {}, []):
+                continue
+            out[f.name] = v
+        return out
+    if isinstance(obj, list):
+        return [to_plain(v) for v in obj]
+    return obj
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    raise TypeError(type(value).__name__)
+
+
+def dumps(doc: Document, fmt: str = "yaml") -> str:
+    tree = to_plain(doc)
+    if fmt == "json":
+        return json.dumps(tree, ensure_ascii=False, indent=2, default=_json_default) + "\n"
+    return yaml.dump(tree, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1000)
+
+
+def save(doc: Document, path: str | Path) -> None:
+    """Write a data file (YAML, or JSON for a .json path) atomically."""
+    path = Path(path)
+    text = dumps(doc, "json" if path.suffix.lower() == ".json" else "yaml")
+    with atomic_output(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")

@@ -1,0 +1,1 @@
+"""Workbooks: safe reading (`reader`, `safety`), filling (`fill`) and extracting (`extract`)."""

@@ -1,0 +1,105 @@
+"""Fill: write a Document as a workbook (附件1, 附件2, one sheet per project), or a blank one.
+
+Workbooks are written with XlsxWriter, which stores each formula together with its cached
+value, so pandas, python-calamine or a phone's preview show the right numbers without
+recalculating. The blank templates in ``workbook_templates/`` are this same code run on an
+empty document, so a filled workbook and a template never drift apart.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import xlsxwriter
+
+from .. import __version__
+from ..errors import JixiaoError
+from ..files import atomic_output
+from ..forms.attachment1 import build_attachment1
+from ..forms.attachment2 import build_attachment2
+from ..forms.info import build_info
+from ..forms.layout import FORM_A1, FORM_A2, INFO_SHEET, SHEET_NAME_FORBIDDEN, SHEET_NAME_MAX
+from ..forms.project import build_project
+from ..forms.styles import Styles
+from ..model.document import BasicData, Document, Overall, Project
+from ..model.schemes import load_scheme
+
+RESERVED_SHEETS = {INFO_SHEET, FORM_A1, FORM_A2, "校验结果", "操作", "xlwings.conf", "History"}
+# Templates carry a fixed timestamp so that rebuilding them gives identical bytes.
+TEMPLATE_TIME = dt.datetime(2025, 1, 1, 0, 0, 0)
+
+
+@dataclass
+class Book:
+    workbook: object
+    styles: Styles
+
+
+def sheet_names(project_names: list[str | None]) -> list[str]:
+    """Excel-safe, unique sheet names for the projects, in order.
+
+    Excel allows 31 characters, none of []:*?/\\, no leading or trailing apostrophe, and
+    compares names without case.
+    """
+    taken = {n.lower() for n in RESERVED_SHEETS}
+    out = []
+    for i, raw in enumerate(project_names, start=1):
+        name = "".join("_" if ch in SHEET_NAME_FORBIDDEN else ch for ch in (raw or "").strip())
+        name = " ".join(name.split()).strip("'") or f"项目{i}"
+        base = name[:SHEET_NAME_MAX]
+        candidate, n = base, 2
+        while candidate.lower() in taken:
+            suffix = f"({n})"
+            candidate = base[: SHEET_NAME_MAX - len(suffix)] + suffix
+            n += 1
+        taken.add(candidate.lower())
+        out.append(candidate)
+    return out
+
+
+def write_workbook(doc: Document, path: str | Path, *, blank: bool = False, fixed_time: bool = False) -> Path:
+    """Write ``doc`` to ``path`` atomically; ``blank`` lays out empty forms (templates, `new`)."""
+    path = Path(path)
+    if path.suffix.lower() != ".xlsx":
+        raise JixiaoError(f"输出文件应以 .xlsx 结尾：{path}")
+    scheme = load_scheme(doc.scheme)
+    with atomic_output(path) as tmp:
+        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_numbers": False, "strings_to_formulas": False,
+                                            "strings_to_urls": False})
+        wb.set_properties({
+            "title": f"{doc.year}年度预算绩效自评",
+            "subject": doc.department.name or "",
+            "author": doc.department.filled_by or "",
+            "comments": f"jixiao {__version__}; format {doc.format}; scheme {doc.scheme}",
+            "created": TEMPLATE_TIME if fixed_time else dt.datetime.now(dt.timezone.utc).replace(tzinfo=None),
+        })
+        wb.set_custom_property("jixiao_format", doc.format)
+        book = Book(wb, Styles(wb))
+        build_info(book, doc)
+        if doc.basic_data is not None:
+            build_attachment1(book, FORM_A1, doc.basic_data, doc.department, doc.year)
+        if doc.overall is not None:
+            build_attachment2(book, FORM_A2, doc.overall, doc.department, scheme, doc.year, blank=blank)
+        for name, project in zip(sheet_names([p.name for p in doc.projects]), doc.projects):
+            build_project(book, name, project, scheme, doc.year, blank=blank)
+        wb.worksheets()[1 if len(wb.worksheets()) > 1 else 0].activate()
+        wb.close()
+    return path
+
+
+def blank_document(year: int, scheme: str, projects: int = 1, department: str | None = None) -> Document:
+    """An empty document: 附件1, 附件2 and ``projects`` blank project forms."""
+    doc = Document(year=year, scheme=scheme, basic_data=BasicData(), overall=Overall(),
+                   projects=[Project() for _ in range(projects)])
+    doc.department.name = department
+    return doc
+
+
+def fill(doc: Document, path: str | Path) -> Path:
+    return write_workbook(doc, path)
+
+
+def new(year: int, scheme: str, projects: int, path: str | Path) -> Path:
+    return write_workbook(blank_document(year, scheme, projects), path, blank=True)

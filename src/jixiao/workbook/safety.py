@@ -1,0 +1,71 @@
+"""Refuse what must not be opened, with the reason, before any parser sees it.
+
+A workbook from another office is untrusted input. Before parsing, this module checks that the
+file exists, is not too large, is an OOXML zip (not an encrypted package, an old .xls, a
+renamed text file or a corrupt archive) and does not inflate into something huge. XML is then
+parsed with defusedxml (no entities, no external references); macros are never run.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from ..errors import JixiaoError
+
+MAX_FILE_BYTES = 100 * 1024 * 1024  # a department's workbook is a few MB at most
+MAX_UNPACKED_BYTES = 1024 * 1024 * 1024  # zip bombs inflate past this
+MAX_RATIO = 200  # and compress far better than any real sheet
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
+
+
+def open_workbook_zip(path: str | Path) -> zipfile.ZipFile:
+    """The workbook's zip archive, or a JixiaoError that says plainly why it is refused."""
+    path = Path(path)
+    if not path.exists():
+        raise JixiaoError(f"找不到文件：{path}")
+    if path.is_dir():
+        raise JixiaoError(f"这是一个文件夹，不是工作簿：{path}")
+    size = path.stat().st_size
+    if size == 0:
+        raise JixiaoError(f"文件是空的（0 字节）：{path}")
+    if size > MAX_FILE_BYTES:
+        raise JixiaoError(f"文件过大（{size / 1024 / 1024:.0f} MB，上限 {MAX_FILE_BYTES // 1024 // 1024} MB），拒绝读取：{path}")
+    with open(path, "rb") as fh:
+        head = fh.read(8)
+        if head == OLE_MAGIC:
+            body = fh.read(4 * 1024 * 1024)
+            if ENCRYPTED_STREAM in body:
+                raise JixiaoError(f"工作簿设置了打开密码（已加密），无法读取。请在 Excel 中“文件 → 信息 → 保护工作簿 → 用密码进行加密”清除密码后再试：{path}")
+            raise JixiaoError(f"这是旧版 Excel 97-2003 格式（.xls），请在 Excel 中另存为 .xlsx 后再试：{path}")
+    if head[:4] != ZIP_MAGIC:
+        raise JixiaoError(f"不是 Excel 工作簿（.xlsx/.xlsm），可能是改了扩展名的其他文件：{path}")
+    try:
+        archive = zipfile.ZipFile(path)
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as e:
+        raise JixiaoError(f"工作簿已损坏，无法解压（{e}）：{path}") from None
+    names = {i.filename for i in infos}
+    if "xl/workbook.xml" not in names:
+        archive.close()
+        hint = "（这像是一个 Word 文档）" if "word/document.xml" in names else ""
+        raise JixiaoError(f"不是 Excel 工作簿{hint}：{path}")
+    unpacked = sum(i.file_size for i in infos)
+    packed = sum(i.compress_size for i in infos) or 1
+    if unpacked > MAX_UNPACKED_BYTES or (unpacked > 50 * 1024 * 1024 and unpacked / packed > MAX_RATIO):
+        archive.close()
+        raise JixiaoError(f"工作簿解压后过大（{unpacked / 1024 / 1024:.0f} MB），疑似压缩炸弹，拒绝读取：{path}")
+    return archive
+
+
+def read_member(archive: zipfile.ZipFile, name: str) -> bytes:
+    """One member's bytes; a damaged member is reported as a damaged workbook."""
+    try:
+        return archive.read(name)
+    except KeyError:
+        raise JixiaoError(f"工作簿缺少部件 {name}，文件不完整：{archive.filename}") from None
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as e:
+        raise JixiaoError(f"工作簿已损坏（{name}：{e}）：{archive.filename}") from None

@@ -1,0 +1,119 @@
+"""fill writes the forms with live formulas *and* cached values, names for every field, and print setup."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import openpyxl
+import pytest
+import python_calamine
+
+from jixiao.forms.layout import FORMS, FORM_A1, FORM_A2, FORM_PROJECT, INFO_FIELDS
+from jixiao.workbook.fill import sheet_names
+from jixiao.workbook.reader import Workbook
+
+from .helpers import formula_cells
+
+
+def test_calamine_reads_every_formula_cell_as_a_value(example_book):
+    """A reader that does not calculate (python-calamine, pandas, a phone) sees the numbers."""
+    cells = formula_cells(example_book)
+    assert len(cells) > 19 * 10  # ten formula cells per project form at least
+    book = python_calamine.CalamineWorkbook.from_path(str(example_book))
+    grids = {name: book.get_sheet_by_name(name).to_python(skip_empty_area=False) for name in book.sheet_names}
+    empty = [(s, r, c) for (s, r, c) in cells if grids[s][r][c] in ("", None)]
+    assert not empty, f"formula cells without a cached value: {empty[:5]}"
+
+
+def test_cached_values_are_the_models_numbers(example_book):
+    with Workbook(example_book) as book:
+        p = book.sheet("行政运行（其他）经费")
+        target = book.name("jx_funds_total_full_year", p.name)
+        cell = p.cell(*target.range[:2])
+        assert cell.formula == "SUM(E6:E8)" and cell.value == Decimal("418.85")
+        a1 = book.sheet("附件1")
+        rate = a1.cell(*book.name("jx_staff_rate", "附件1").range[:2])
+        assert rate.formula and rate.value == Decimal("0.9375")
+
+
+def test_a_stated_value_that_differs_from_its_formula_is_written_as_typed(example_book):
+    with Workbook(example_book) as book:
+        a2 = book.sheet("附件2")
+        score = a2.cell(*book.name("jx_execution_score", "附件2").range[:2])
+        total = a2.cell(*book.name("jx_total_score", "附件2").range[:2])
+        rate = a2.cell(*book.name("jx_execution_rate", "附件2").range[:2])
+    assert score == ("100%", None)  # text, as filed: F02 will see it
+    assert total == (Decimal("95.2"), None)  # the formula would give 85.2
+    assert rate.formula is not None and rate.value == 1  # "100%" equals 2922.7 ÷ 2922.7
+
+
+def test_every_field_has_a_name_on_its_sheet(example_book):
+    with Workbook(example_book) as book:
+        for path, (name, _) in INFO_FIELDS.items():
+            assert book.name(name) is not None, path
+        forms = {"附件1": FORM_A1, "附件2": FORM_A2, "行政运行（其他）经费": FORM_PROJECT}
+        for sheet, form in forms.items():
+            assert book.name("jx_form", sheet).constant == form
+            fields, tables = FORMS[form]
+            for f in (*fields, *tables):
+                target = book.name(f.name, sheet)
+                assert target is not None and target.sheet == sheet, (sheet, f.name)
+
+
+def test_sheets_are_the_forms_in_order(example_book, example_doc):
+    with Workbook(example_book) as book:
+        names = book.sheet_names()
+    assert names[:3] == ["基本信息", "附件1", "附件2"]
+    assert names[3:] == sheet_names([p.name for p in example_doc.projects])
+    assert "2023年度产业链领航企业开展培育调研费354000元等部分结" in names  # 35 characters cut to Excel's 31
+
+
+@pytest.mark.parametrize("raw, expected", [
+    (["a/b:c*d?e[f]g\\h"], ["a_b_c_d_e_f_g_h"]),
+    (["同名项目", "同名项目", "同名项目"], ["同名项目", "同名项目(2)", "同名项目(3)"]),
+    (["长" * 40, "长" * 40], ["长" * 31, "长" * 28 + "(2)"]),
+    ([None, "  ", "'引号'"], ["项目1", "项目2", "引号"]),
+    (["附件1", "History"], ["附件1(2)", "History(2)"]),
+])
+def test_sheet_names_follow_excels_rules(raw, expected):
+    names = sheet_names(raw)
+    assert names == expected
+    assert all(len(n) <= 31 for n in names)
+
+
+def test_derived_cells_locked_inputs_unlocked_and_print_ready(example_book):
+    wb = openpyxl.load_workbook(example_book)
+    ws = wb["行政运行（其他）经费"]
+    assert ws.protection.sheet and ws.protection.insertRows is False  # False = allowed in OOXML's inverted flags
+    total = ws["E9"]  # 年度资金总额 全年预算数 (hunan order: three 其中 rows, then the total)
+    assert total.value == "=SUM(E6:E8)" and total.protection.locked
+    assert ws["E6"].protection.locked is False
+    assert ws.page_setup.paperSize == 9 and ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.page_setup.fitToWidth in (None, 1) and ws.page_setup.fitToHeight == 0  # 1 is the default
+    assert ws.print_title_rows == "$1:$2"
+    assert ws["A4"].font.name == "宋体" and ws["B4"].font.name == "仿宋"
+    validations = [dv for dv in ws.data_validations.dataValidation if dv.type == "decimal"]
+    assert validations and all(dv.operator == "greaterThanOrEqual" for dv in validations)
+
+
+def test_conditional_formats_flag_adjusted_budgets(example_book):
+    wb = openpyxl.load_workbook(example_book)
+    ws = wb["产业链发展专项资金"]  # 44.97 → 8.23 without an explanation
+    rules = {str(rng.sqref): [r.formula[0] for r in rng.rules] for rng in ws.conditional_formatting}
+    assert any("ABS($E$9-$D$9)>0.01" in f for f in rules["E9"])
+    # Red first (|调整率| in G10 ≥ 10% and the explanation in D11 blank), then yellow.
+    assert rules["E9"][0] == "AND(ISNUMBER($G$10),ABS($G$10)>=0.1,LEN(TRIM($D$11))=0)"
+
+
+def test_national_scheme_puts_the_total_row_first(tmp_path, example_doc):
+    import copy
+
+    from jixiao.workbook.fill import fill
+
+    doc = copy.deepcopy(example_doc)
+    doc.scheme = "national-2020"
+    path = fill(doc, tmp_path / "n.xlsx")
+    wb = openpyxl.load_workbook(path)
+    ws = wb["行政运行（其他）经费"]
+    assert ws["B6"].value == "年度资金总额" and ws["E6"].value == "=SUM(E7:E9)"
+    assert ws["B7"].value == "其中：当年财政拨款"
