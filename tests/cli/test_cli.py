@@ -1,0 +1,109 @@
+"""The `jixiao` command as a user runs it: Chinese help, clear errors, exit codes, no partial files."""
+
+from __future__ import annotations
+
+import pytest
+
+from jixiao.workbook.extract import extract
+
+from ..conftest import EXAMPLE, run_cli
+from ..workbook.test_safety import bad_files
+
+
+def test_help_is_chinese():
+    result = run_cli("--help")
+    assert result.returncode == 0
+    assert "用法：" in result.stdout and "选项" in result.stdout and "显示本帮助并退出" in result.stdout
+    assert "Show this message" not in result.stdout
+    for command in ("new", "fill", "extract", "templates", "demo"):
+        assert command in result.stdout
+
+
+def test_usage_errors_are_chinese():
+    result = run_cli("fill", "--bogus")
+    assert result.returncode == 2 and "没有这个选项" in result.stderr
+
+
+def test_help_does_not_load_pandas_or_openpyxl():
+    import subprocess
+    import sys
+
+    code = ("import sys; from jixiao.cli.main import cli\n"
+            "try:\n    cli(['--help'])\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in ('pandas', 'openpyxl', 'xlsxwriter', 'yaml') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout
+    assert out.strip().endswith("[]")
+
+
+def test_fill_then_extract(tmp_path):
+    book = tmp_path / "自评表.xlsx"
+    result = run_cli("fill", EXAMPLE, "-o", book)
+    assert result.returncode == 0, result.stderr
+    assert "项目表 19 张" in result.stdout
+    out = tmp_path / "back.yaml"
+    result = run_cli("extract", book, "-o", out)
+    assert result.returncode == 0, result.stderr
+    assert out.read_text(encoding="utf-8").startswith("format: jixiao/1")
+
+
+def test_new_writes_a_blank_workbook(tmp_path):
+    book = tmp_path / "blank.xlsx"
+    result = run_cli("new", "--year", "2024", "--scheme", "national-2020", "--projects", "3", "-o", book)
+    assert result.returncode == 0, result.stderr
+    doc = extract(book)
+    assert doc.year == 2024 and doc.scheme == "national-2020" and len(doc.projects) == 3
+
+
+@pytest.mark.parametrize("text, reason", [
+    ("format: jixiao/1\nyear: 2024\nscheme: hunan-2024\nprojects: [\n", "YAML 格式错误"),
+    ("format: jixiao/1\nyear: 2024\nscheme: hunan-2024\nprojects:\n- {nmae: x}\n", "projects[0].nmae：未知的键"),
+    ("format: jixiao/1\nyear: 2024\nscheme: hunan-2024\nprojects:\n- funds: {current: {initial: [1]}}\n",
+     "projects[0].funds.current.initial：应为数字"),
+])
+def test_bad_data_files_exit_2_with_one_message_and_no_output(tmp_path, text, reason):
+    data = tmp_path / "data.yaml"
+    data.write_text(text, encoding="utf-8")
+    book = tmp_path / "out.xlsx"
+    result = run_cli("fill", data, "-o", book)
+    assert result.returncode == 2
+    assert reason in result.stderr and "Traceback" not in result.stderr
+    assert not book.exists() and not list(tmp_path.glob(".out.xlsx*"))
+
+
+@pytest.mark.parametrize("case", ["text", "corrupt", "encrypted", "missing", "docx"])
+def test_bad_workbooks_exit_2_with_one_message_and_no_output(tmp_path, example_book, case):
+    path, reason = bad_files(tmp_path, example_book)[case]
+    out = tmp_path / "out.yaml"
+    result = run_cli("extract", path, "-o", out)
+    assert result.returncode == 2
+    assert reason in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not out.exists()
+
+
+def test_extract_refuses_a_workbook_jixiao_did_not_make(tmp_path):
+    import openpyxl
+
+    path = tmp_path / "plain.xlsx"
+    openpyxl.Workbook().save(path)
+    result = run_cli("extract", path, "-o", tmp_path / "x.yaml")
+    assert result.returncode == 2 and "不是由 jixiao 生成" in result.stderr
+
+
+def test_input_file_is_never_modified(tmp_path, example_book):
+    import hashlib
+    import shutil
+
+    book = tmp_path / "in.xlsx"
+    shutil.copy(example_book, book)
+    before = hashlib.sha256(book.read_bytes()).hexdigest()
+    assert run_cli("extract", book, "-o", tmp_path / "d.yaml").returncode == 0
+    assert hashlib.sha256(book.read_bytes()).hexdigest() == before
+
+
+def test_demo_runs_on_the_bundled_example(tmp_path):
+    result = run_cli("demo", "--out", tmp_path / "out", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "与原数据一致" in result.stdout
+    assert (tmp_path / "out" / "zhuzhou-gxj-2024.xlsx").exists()
+    assert (tmp_path / "out" / "zhuzhou-gxj-2024.extracted.yaml").exists()

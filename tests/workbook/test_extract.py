@@ -1,0 +1,104 @@
+"""extract(fill(d)) == d after the spec's normalisation, also after staff edit the workbook in Excel."""
+
+from __future__ import annotations
+
+import copy
+import shutil
+from decimal import Decimal
+
+import openpyxl
+import pytest
+
+from jixiao.model.derive import canonical
+from jixiao.model.document import Indicator, Project
+from jixiao.workbook.extract import extract
+from jixiao.workbook.fill import blank_document, fill, new
+
+from .helpers import excel_like_insert_rows
+
+
+def test_round_trip_of_the_whole_example(example_doc, example_book):
+    back = extract(example_book)
+    assert canonical(back) == canonical(example_doc)
+    # Field for field, including what the document states against its own formulas.
+    assert back.overall.execution.score == "100%"
+    assert back.overall.total_score == Decimal("95.2")
+    assert back.basic_data.project_spending.special_total.prior == Decimal("1048.26")
+    assert back.projects[0].report.performance == example_doc.projects[0].report.performance
+    assert [f.project for f in back.basic_data.project_spending.special_funds][:3] == ["xzyx", "xxhgz", "xzyx"]
+
+
+def test_round_trip_in_the_national_scheme_keeps_unknown_categories(tmp_path, example_doc):
+    doc = copy.deepcopy(example_doc)
+    doc.scheme = "national-2020"  # 成本指标 is not a 一级 there: rows are kept, in order
+    back = extract(fill(doc, tmp_path / "n.xlsx"))
+    assert canonical(back) == canonical(doc)
+
+
+@pytest.mark.parametrize("scheme", ["hunan-2024", "national-2020"])
+def test_blank_workbook_extracts_as_an_empty_document(tmp_path, scheme):
+    back = extract(new(2025, scheme, 3, tmp_path / "blank.xlsx"))
+    assert back.year == 2025 and back.scheme == scheme
+    assert len(back.projects) == 3 and all(p == Project() for p in back.projects)
+    assert back.overall.indicators == [] and back.basic_data.project_spending.special_funds == []
+
+
+def _row_of(ws, text, col="D"):
+    return next(c.row for c in ws[col] if c.value == text)
+
+
+def test_extract_after_excel_like_edits(tmp_path, example_doc, example_book):
+    """Rows inserted into the indicator table and the 专项 list, and a formula typed over."""
+    path = tmp_path / "edited.xlsx"
+    shutil.copy(example_book, path)
+    wb = openpyxl.load_workbook(path)
+
+    # Two indicators inserted after the first one of 行政运行（其他）经费.
+    ws = wb["行政运行（其他）经费"]
+    at = _row_of(ws, "可供正常使用的会议室数量") + 1
+    excel_like_insert_rows(wb, ws, at, 2)
+    for i, (name, target, actual) in enumerate([("新增指标甲", "≥2个", "3个"), ("新增指标乙", "=100%", "100%")]):
+        for col, value in zip("DEFGH", (name, target, actual, 5, 5)):
+            ws[f"{col}{at + i}"] = value
+        ws[f"E{at + i}"].data_type = "s"  # typed into a text-formatted cell, "=100%" stays text
+    # A derived cell overwritten with a typed value: 年度资金总额 全年执行数.
+    total_row = next(c.row for c in ws["B"] if c.value == "年度资金总额")
+    assert str(ws[f"F{total_row}"].value).startswith("=SUM(")
+    ws[f"F{total_row}"] = 400
+
+    # A 专项 row inserted in 附件1 just before the last one.
+    a1 = wb["附件1"]
+    last = _row_of(a1, "拨付株洲市园区高质量发展专题培训班外出培训费", col="A")
+    excel_like_insert_rows(wb, a1, last, 1)
+    a1[f"A{last}"], a1[f"D{last}"], a1[f"F{last}"] = "新增专项", 1.5, 1.25
+    wb.save(path)
+
+    back = extract(path)
+    expected = copy.deepcopy(example_doc)
+    p = expected.projects[0]
+    p.indicators[1:1] = [Indicator("产出指标", "数量指标", "新增指标甲", "≥2个", "3个", Decimal(5), Decimal(5)),
+                         Indicator("产出指标", "数量指标", "新增指标乙", "=100%", "100%", Decimal(5), Decimal(5))]
+    p.funds.total.executed = Decimal(400)
+    funds = expected.basic_data.project_spending.special_funds
+    funds.insert(len(funds) - 1, type(funds[0])(name="新增专项", budget=Decimal("1.5"), final=Decimal("1.25")))
+    assert back.projects[0].indicators == p.indicators
+    assert back.projects[0].funds.total.executed == Decimal(400)
+    assert back.basic_data.project_spending.special_funds == funds
+    # Everything else is unchanged: undo the three edits and compare with the original.
+    del back.projects[0].indicators[1:3]
+    back.projects[0].funds.total.executed = None
+    del back.basic_data.project_spending.special_funds[-2]
+    assert canonical(back) == canonical(example_doc)
+
+
+def test_extract_reads_json_output_too(tmp_path, example_book):
+    from jixiao.model.dataformat import load, save
+
+    doc = extract(example_book)
+    save(doc, tmp_path / "d.json")
+    assert load(tmp_path / "d.json") == doc
+
+
+def test_blank_document_factory():
+    doc = blank_document(2024, "hunan-2024", 2, department="某局")
+    assert doc.department.name == "某局" and len(doc.projects) == 2

@@ -1,0 +1,66 @@
+"""LibreOffice, an independent engine, recalculates our formulas and renders the forms."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from decimal import Decimal
+
+import pytest
+
+from jixiao.workbook.libreoffice import convert
+
+from .helpers import formula_cells
+
+pytestmark = pytest.mark.libreoffice
+
+
+def _same(a, b) -> bool:
+    """Equal text, or numbers equal to 1e-9 (LibreOffice computes in binary floating point)."""
+    if isinstance(a, Decimal) and isinstance(b, Decimal):
+        return abs(a - b) <= Decimal("1e-9")
+    return a == b
+
+
+def test_libreoffice_recalculation_agrees_with_every_cached_value(example_book, recalculated_book):
+    ours = formula_cells(example_book)
+    theirs = formula_cells(recalculated_book)
+    assert set(ours) <= set(theirs), "LibreOffice lost formulas"
+    mismatches = [(key, value, theirs[key]) for key, value in ours.items() if not _same(value, theirs[key])]
+    assert not mismatches, mismatches[:10]
+    # It really recalculated: the sheet shows numbers the model computed, not a copy of ours.
+    assert any(isinstance(v, Decimal) and v == Decimal("0.9375") for v in theirs.values())
+
+
+def test_recalculation_catches_a_wrong_cache(tmp_path, example_book):
+    """The agreement test can fail: corrupt one cached value and LibreOffice puts it right."""
+    import zipfile
+
+    bad = tmp_path / "bad.xlsx"
+    with zipfile.ZipFile(example_book) as src, zipfile.ZipFile(bad, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if b"<f>SUM(E6:E8)</f><v>418.85</v>" in data:
+                data = data.replace(b"<f>SUM(E6:E8)</f><v>418.85</v>", b"<f>SUM(E6:E8)</f><v>999</v>", 1)
+            dst.writestr(item, data)
+    fixed = convert(bad, "xlsx", tmp_path / "out")
+    ours, theirs = formula_cells(bad), formula_cells(fixed)
+    changed = {k for k in ours if not _same(ours[k], theirs.get(k))}
+    assert changed == {("行政运行（其他）经费", 8, 4)}
+    assert theirs[("行政运行（其他）经费", 8, 4)] == Decimal("418.85")
+
+
+def test_pdf_shows_the_forms_in_chinese(tmp_path, example_book, example_doc):
+    src = tmp_path / "example.xlsx"
+    shutil.copy(example_book, src)
+    pdf = convert(src, "pdf", tmp_path / "pdf")
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    compact = "".join(text.split())
+    for expected in ("2024年度部门（单位）整体支出绩效评价基础数据表", "2024年度部门（单位）整体支出绩效自评表",
+                     "2024年度项目支出绩效自评表", "财政供养人员情况（人）", "三公经费", "年度资金总额",
+                     "偏差原因分析及改进措施", "株洲市工业和信息化局", "填表人：丁鑫禹", "93.75%", "2922.70", "95.2"):
+        assert expected in compact, expected
+    for project in example_doc.projects:
+        assert "".join(project.name.split())[:12] in compact
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert "WenQuanYi" in fonts or "WQY" in fonts.upper(), fonts  # CJK glyphs came from a real CJK font

@@ -1,0 +1,92 @@
+"""Untrusted or broken workbooks are refused with the reason, before any parser runs on them."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import msoffcrypto.format.ooxml
+import pytest
+
+from jixiao.errors import JixiaoError
+from jixiao.workbook import safety
+from jixiao.workbook.extract import extract
+from jixiao.workbook.reader import Workbook
+
+
+def encrypted_copy(src, dst):
+    """A real password-protected workbook (Agile encryption, as Excel writes it)."""
+    out = io.BytesIO()
+    with open(src, "rb") as fh:
+        msoffcrypto.format.ooxml.OOXMLFile(fh).encrypt("密码123", out)
+    dst.write_bytes(out.getvalue())
+    return dst
+
+
+def bad_files(tmp_path, good):
+    text = tmp_path / "notes.xlsx"
+    text.write_text("这不是工作簿", encoding="utf-8")
+    corrupt = tmp_path / "corrupt.xlsx"
+    corrupt.write_bytes(good.read_bytes()[: good.stat().st_size // 2])
+    docx = tmp_path / "report.xlsx"
+    with zipfile.ZipFile(docx, "w") as z:
+        z.writestr("word/document.xml", "<w:document/>")
+    xls = tmp_path / "old.xlsx"
+    xls.write_bytes(safety.OLE_MAGIC + b"\0" * 1024)
+    empty = tmp_path / "empty.xlsx"
+    empty.write_bytes(b"")
+    return {
+        "text": (text, "不是 Excel 工作簿"),
+        "corrupt": (corrupt, "已损坏"),
+        "docx": (docx, "Word 文档"),
+        "xls": (xls, "旧版 Excel 97-2003"),
+        "empty": (empty, "空的"),
+        "encrypted": (encrypted_copy(good, tmp_path / "locked.xlsx"), "设置了打开密码"),
+        "missing": (tmp_path / "nope.xlsx", "找不到文件"),
+        "folder": (tmp_path, "文件夹"),
+    }
+
+
+@pytest.mark.parametrize("case", ["text", "corrupt", "docx", "xls", "empty", "encrypted", "missing", "folder"])
+def test_bad_workbooks_are_refused_with_the_reason(tmp_path, example_book, case):
+    path, reason = bad_files(tmp_path, example_book)[case]
+    with pytest.raises(JixiaoError) as err:
+        extract(path)
+    assert reason in str(err.value)
+
+
+def test_huge_inflation_is_refused(tmp_path, monkeypatch):
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/workbook.xml", "<workbook/>")
+        z.writestr("xl/worksheets/sheet1.xml", b"0" * (8 * 1024 * 1024))
+    monkeypatch.setattr(safety, "MAX_UNPACKED_BYTES", 4 * 1024 * 1024)
+    with pytest.raises(JixiaoError, match="压缩炸弹"):
+        Workbook(bomb)
+
+
+def test_oversized_file_is_refused(tmp_path, example_book, monkeypatch):
+    monkeypatch.setattr(safety, "MAX_FILE_BYTES", 1024)
+    with pytest.raises(JixiaoError, match="文件过大"):
+        Workbook(example_book)
+
+
+def test_xml_entities_are_not_expanded(tmp_path, example_book):
+    """A billion-laughs DTD in workbook.xml is rejected by defusedxml, not expanded."""
+    evil = tmp_path / "evil.xlsx"
+    with zipfile.ZipFile(example_book) as src, zipfile.ZipFile(evil, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "xl/workbook.xml":
+                dtd = ('<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
+                       '<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>')
+                data = data.replace(b"?>", b"?>" + dtd.encode(), 1).replace(b'name="', b'name="&c;', 1)
+            dst.writestr(item, data)
+    with pytest.raises(JixiaoError, match="无法解析"):
+        Workbook(evil)
+
+
+def test_openpyxl_uses_defusedxml():
+    import openpyxl.xml
+
+    assert openpyxl.xml.DEFUSEDXML is True
