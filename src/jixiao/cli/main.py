@@ -28,12 +28,11 @@ EXIT_INTERNAL = 70
 class JixiaoGroup(click.Group):
     """A click group that turns errors into one Chinese line and an exit code."""
 
-    def main(self, *args, **kwargs):  # noqa: D401 - click API
-        kwargs.setdefault("standalone_mode", True)
+    def main(self, args=None, prog_name=None, **extra):  # noqa: D401 - click API
+        extra.pop("standalone_mode", None)
         try:
-            return super().main(*args, standalone_mode=False, **{k: v for k, v in kwargs.items() if k != "standalone_mode"})
-        except click.exceptions.Exit as e:
-            sys.exit(e.exit_code)
+            # Not standalone: click hands its exceptions to us instead of printing and exiting.
+            code = super().main(args, prog_name, standalone_mode=False, **extra)
         except click.ClickException as e:
             e.show()
             sys.exit(e.exit_code)
@@ -52,6 +51,7 @@ class JixiaoGroup(click.Group):
             click.echo(f"内部错误（{type(e).__name__}: {e}）。这是 jixiao 的缺陷，请把这条信息和所用文件反馈给开发者；"
                        "设置环境变量 JIXIAO_DEBUG=1 可看到详细信息。", err=True)
             sys.exit(EXIT_INTERNAL)
+        sys.exit(code if isinstance(code, int) else 0)
 
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..model.derive import derive_basic
 from ..model.document import BasicData, Building, Department, SpecialFund
+from ..model.numbers import DASH
 from .common import f_ratio, f_sum, footer, header, title_text
 from .layout import (NOT_APPLICABLE, A1_AMOUNT_COLS, A1_LINK_COL, A1_ROWS_AFTER_SPECIAL, A1_ROWS_BEFORE_SPECIAL, AMOUNT_COLUMNS,
                      FORM_A1, FORM_NAME, field_name)
@@ -109,11 +110,11 @@ def build_attachment1(book, sheet_name: str, basic: BasicData, department: Depar
         fs.entry(rr, 0, b.name, "text")
         fs.entry(rr, 1, b.approved_area, "area")
         fs.entry(rr, 2, b.actual_area, "area")
-        area = slots.get(f"buildings[{i}].area_rate") or _blank_ratio()
+        area = slots.get(f"buildings[{i}].area_rate", DASH)  # a blank form's row: nothing to divide
         fs.derived(rr, 3, f_ratio(a1(rr, 2), a1(rr, 1)), area, "rate")
         fs.entry(rr, 4, b.budget_investment, "amount")
         fs.entry(rr, 5, b.actual_investment, "amount")
-        inv = slots.get(f"buildings[{i}].investment_rate") or _blank_ratio()
+        inv = slots.get(f"buildings[{i}].investment_rate", DASH)
         fs.derived(rr, 6, f_ratio(a1(rr, 5), a1(rr, 4)), inv, "rate")
     r = first_building + len(buildings)
     fs.define(field_name("buildings"), first_building, 0, r - 1, 6)
@@ -121,7 +122,7 @@ def build_attachment1(book, sheet_name: str, basic: BasicData, department: Depar
     # 4. 厉行节约保障措施, 5. 说明 and footer
     fs.label(r, 0, "厉行节约保障措施")
     fs.entry(r, 1, basic.austerity, "text", name=field_name("austerity"), c2=LAST_COL)
-    fs.height(r, max(40, fs._lines.get(r, 1) * 14 + 6))
+    fs.min_height(r, 40)
     r += 2
     fs.write(r, 0, "说明：“项目支出”需要填报基本支出以外的所有项目支出情况，“公用经费”填报基本支出中的一般商品和服务支出。",
              st.plain(), c2=LAST_COL)
@@ -131,8 +132,3 @@ def build_attachment1(book, sheet_name: str, basic: BasicData, department: Depar
     fs.finish()
     return fs
 
-
-def _blank_ratio():
-    from ..model.numbers import DASH
-
-    return DASH

@@ -21,10 +21,10 @@ def build_attachment2(book, sheet_name: str, overall: Overall, department: Depar
     fs.label(2, 0, "市级预算部门（单位）名称", c2=2)
     fs.formula(2, 3, '=""&jx_dept_name', department.name or "", fs.styles.derived("text"), c2=LAST_COL)
 
-    row = funds_block(fs, 3, "年度预算申请（万元）", [("total", overall.funds)], slots, overall.execution,
-                      overall.adjustment_note, total_derived=False, path_of=lambda key, col: f"funds.{col}",
-                      extra_rows=5)
-    total_row = 4
+    funds_at = funds_block(fs, 3, "年度预算申请（万元）", [("total", overall.funds)], slots, overall.execution,
+                           overall.adjustment_note, total_derived=False, path_of=lambda key, col: f"funds.{col}",
+                           extra_rows=5)
+    total_row, row = funds_at.total_row, funds_at.next_row
     # 按收入性质分 | 按支出性质分, each an amount beside its label.
     fs.label(row, 1, "按收入性质分：", c2=4, align="left")
     fs.label(row, 5, "按支出性质分：", c2=LAST_COL, align="left")

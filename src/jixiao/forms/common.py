@@ -7,10 +7,9 @@ recalculates every formula and compares.
 
 from __future__ import annotations
 
-from dataclasses import replace
-from decimal import Decimal
+from dataclasses import dataclass, replace
 
-from ..model.derive import Slots, adjustment_rate, difference, xsum
+from ..model.derive import Slots, xsum
 from ..model.document import Goals, Indicator, is_placeholder
 from ..model.numbers import DASH, plain
 from ..model.schemes import Scheme
@@ -84,9 +83,16 @@ def footer(fs: FormSheet, row: int, department, last_col: int) -> None:
 # --- 项目资金 / 年度预算申请 -------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class FundsPlacement:
+    total_row: int  # the 年度资金总额 row
+    next_row: int  # the first row after the 预算调整说明 block
+
+
 def funds_block(fs: FormSheet, top: int, section_label: str, rows: list[tuple[str, object]],
-                slots: Slots, execution, adjustment_note, total_derived: bool, path_of, extra_rows: int = 0) -> int:
-    """The funds table, then the 预算调整说明 rows. Returns the next free row.
+                slots: Slots, execution, adjustment_note, total_derived: bool, path_of,
+                extra_rows: int = 0) -> FundsPlacement:
+    """The funds table, then the 预算调整说明 rows.
 
     ``rows`` lists (key, FundRow) top to bottom; key "total" is the 年度资金总额 row, whose
     cells are sums of the other rows when ``total_derived``. ``path_of(key, column)`` gives a
@@ -123,17 +129,14 @@ def funds_block(fs: FormSheet, top: int, section_label: str, rows: list[tuple[st
 
     # 预算调整说明: 调整额 and 调整率 live, then the explanation staff type.
     r = top + 1 + len(rows)
-    shown_initial = slots.shown("funds.total.initial") if "funds.total.initial" in slots else rows[-1][1].initial
-    shown_full = slots.shown("funds.total.full_year") if "funds.total.full_year" in slots else rows[-1][1].full_year
     fs.label(r, 1, "预算调整说明", c2=2, rows=2)
     fs.label(r, 3, "调整额（全年−年初）")
-    fs.derived(r, 4, f_difference(initial, full), difference(shown_initial, shown_full), "amount", name="jx_adjustment_amount")
+    fs.derived(r, 4, f_difference(initial, full), slots["adjustment.amount"], "amount", name="jx_adjustment_amount")
     fs.label(r, 5, "调整率")
-    fs.derived(r, 6, f_adjustment_rate(initial, full), adjustment_rate(shown_initial, shown_full), "rate",
-               name="jx_adjustment_rate", c2=7)
+    fs.derived(r, 6, f_adjustment_rate(initial, full), slots["adjustment.rate"], "rate", name="jx_adjustment_rate", c2=7)
     fs.write(r, 8, "全年≠年初时说明原因；执行率低于90%时说明原因", st.plain(size=8, color="#7F7F7F"))
     fs.entry(r + 1, 3, adjustment_note, "text", name=field_name("adjustment_note"), c2=8)
-    fs.height(r + 1, max(30, fs._lines.get(r + 1, 1) * 14 + 4))
+    fs.min_height(r + 1, 30)
     fs.label(top, 0, section_label, rows=r + 2 - top + extra_rows)
 
     # Live flags with no macro: yellow where 全年 ≠ 年初, red when the total moved ≥ 10% unexplained.
@@ -149,7 +152,7 @@ def funds_block(fs: FormSheet, top: int, section_label: str, rows: list[tuple[st
             "type": "formula",
             "criteria": f"=AND(ISNUMBER($D${rr + 1}),ISNUMBER($E${rr + 1}),ABS($E${rr + 1}-$D${rr + 1})>0.01)",
             "format": st.highlight(YELLOW)})
-    return r + 2
+    return FundsPlacement(total_row=t, next_row=r + 2)
 
 
 def goals_block(fs: FormSheet, top: int, goals: Goals) -> int:
@@ -158,19 +161,8 @@ def goals_block(fs: FormSheet, top: int, goals: Goals) -> int:
     fs.label(top, 5, "实际完成情况", c2=8)
     fs.entry(top + 1, 1, goals.target, "text", name=field_name("goals.target"), c2=4)
     fs.entry(top + 1, 5, goals.actual, "text", name=field_name("goals.actual"), c2=8)
-    # Two text columns of different widths: size the row for the longer one.
-    lines = max(_lines_for(fs, goals.target, 1, 4), _lines_for(fs, goals.actual, 5, 8), 3)
-    fs.height(top + 1, lines * 14 + 6)
+    fs.min_height(top + 1, 48)  # room to write in a blank form; taller when the text needs it
     return top + 2
-
-
-def _lines_for(fs: FormSheet, text: str | None, c1: int, c2: int) -> int:
-    from .sheet import text_width
-
-    if not text:
-        return 1
-    width = sum(fs.widths[c1 : c2 + 1]) * 0.92
-    return sum(max(1, -(-text_width(part) // int(width))) for part in text.split("\n"))
 
 
 # --- 绩效指标 ---------------------------------------------------------------------------------
@@ -252,6 +244,3 @@ def total_block(fs: FormSheet, row: int, first: int, last: int, weights: list, e
     fs.derived(row, 7, f_sum(f"H{first + 1}:H{last + 1}", score_cell), slot, "score", name=field_name("total_score"))
     fs.label(row, 8, "")
 
-
-def as_decimal_or_none(value: object) -> Decimal | None:
-    return value if isinstance(value, Decimal) else None

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from .. import __version__
 from ..model.document import Document
-from ..model.numbers import plain
 from ..model.schemes import load_scheme, scheme_ids
 from .layout import INFO_FIELDS, INFO_SHEET
 from .sheet import FormSheet
@@ -61,5 +60,3 @@ def build_info(book, doc: Document) -> FormSheet:
     fs.finish()
     return fs
 
-
-__all__ = ["build_info", "plain"]

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..model.document import Building, Indicator, SpecialFund
+
 FORM_NAME = "jx_form"  # sheet-local constant naming the form a sheet holds
 FORM_A1, FORM_A2, FORM_PROJECT = "附件1", "附件2", "项目"
 INFO_SHEET = "基本信息"
@@ -53,6 +55,7 @@ class Column:
 @dataclass(frozen=True)
 class Table:
     path: str  # the list in the data
+    item: type  # the class of one row
     columns: tuple[Column, ...]
 
     @property
@@ -112,14 +115,14 @@ A1_FIELDS = (
     Field("austerity", "text"),
 )
 A1_TABLES = (
-    Table("project_spending.special_funds", (
+    Table("project_spending.special_funds", SpecialFund, (
         Column(0, "name", "text"),
         Column(1, "prior", "amount"),
         Column(3, "budget", "amount"),
         Column(5, "final", "amount"),
         Column(7, "project", "text"),
     )),
-    Table("buildings", (
+    Table("buildings", Building, (
         Column(0, "name", "text"),
         Column(1, "approved_area", "area"),
         Column(2, "actual_area", "area"),
@@ -146,7 +149,7 @@ INDICATOR_COLUMNS = (
     Column(6, "score", "score"),
     Column(7, "deviation", "text"),
 )
-INDICATORS = Table("indicators", INDICATOR_COLUMNS)
+INDICATORS = Table("indicators", Indicator, INDICATOR_COLUMNS)
 
 EXECUTION_FIELDS = (
     Field("execution.weight", "score"),

@@ -35,10 +35,10 @@ def build_project(book, sheet_name: str, project: Project, scheme: Scheme, year:
 
     funds = project.funds
     rows = [(key, getattr(funds, key)) for key in scheme.fund_rows]
-    row = funds_block(fs, 4, "项目资金（万元）", rows, slots, project.execution, project.adjustment_note,
-                      total_derived=True, path_of=lambda key, col: f"funds.{key}.{col}")
-    total_row = 5 + list(scheme.fund_rows).index("total")
-    row = goals_block(fs, row, project.goals)
+    funds_at = funds_block(fs, 4, "项目资金（万元）", rows, slots, project.execution, project.adjustment_note,
+                           total_derived=True, path_of=lambda key, col: f"funds.{key}.{col}")
+    total_row = funds_at.total_row
+    row = goals_block(fs, funds_at.next_row, project.goals)
     first, last, row = indicator_block(fs, row, project.indicators, scheme, blank)
     total_block(fs, row, first, last, [i.weight for i in project.indicators], project.execution.weight,
                 slots["total_score"], a1(total_row, 6), a1(total_row, 8))

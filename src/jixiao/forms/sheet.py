@@ -59,6 +59,7 @@ class FormSheet:
             self.ws.set_column(col, col, width)
         self._lines: dict[int, float] = {}
         self._fixed_heights: dict[int, float] = {}
+        self._min_heights: dict[int, float] = {}
         self.names: dict[str, tuple[int, int, int, int]] = {}
         self.constants: dict[str, str] = {}
 
@@ -68,12 +69,16 @@ class FormSheet:
         if c2 > c1 or rows > 1:
             self.ws.merge_range(row, c1, row + rows - 1, c2, "", fmt)
 
+    def lines_for(self, text: str | None, c1: int, c2: int) -> int:
+        """How many lines ``text`` wraps to across columns c1..c2."""
+        if not text:
+            return 1
+        width = max(sum(self.widths[c1 : c2 + 1]) * 0.92, 1)
+        return sum(max(1, math.ceil(text_width(part) / width)) for part in text.split("\n"))
+
     def _measure(self, row: int, c1: int, c2: int, rows: int, text: str) -> None:
-        if rows != 1 or not text:
-            return
-        width = sum(self.widths[c1 : c2 + 1]) * 0.92
-        lines = sum(max(1, math.ceil(text_width(part) / max(width, 1))) for part in text.split("\n"))
-        self._lines[row] = max(self._lines.get(row, 1), lines)
+        if rows == 1 and text:
+            self._lines[row] = max(self._lines.get(row, 1), self.lines_for(text, c1, c2))
 
     def write(self, row: int, col: int, value: object, fmt, c2: int | None = None, rows: int = 1) -> None:
         """Write a value (Decimal, text or blank) into a cell or merged range."""
@@ -128,7 +133,12 @@ class FormSheet:
         self.constants[name] = value
 
     def height(self, row: int, points: float) -> None:
+        """Fix a row's height (titles, footers)."""
         self._fixed_heights[row] = points
+
+    def min_height(self, row: int, points: float) -> None:
+        """At least ``points`` tall, taller when its text needs it (text areas)."""
+        self._min_heights[row] = points
 
     def finish(self) -> None:
         """Define the sheet-local names and set row heights."""
@@ -138,9 +148,12 @@ class FormSheet:
             self.wb.define_name(f"{sheet}!{name}", f"={sheet}!{ref}")
         for name, value in self.constants.items():
             self.wb.define_name(f"{sheet}!{name}", '="' + value.replace('"', '""') + '"')
-        for row, lines in self._lines.items():
-            if row not in self._fixed_heights and lines > 1:
-                self.ws.set_row(row, lines * LINE_HEIGHT + 4)
+        for row in set(self._lines) | set(self._min_heights):
+            if row in self._fixed_heights:
+                continue
+            needed = self._lines.get(row, 1) * LINE_HEIGHT + 4
+            if needed > LINE_HEIGHT + 4 or row in self._min_heights:
+                self.ws.set_row(row, max(needed, self._min_heights.get(row, 0)))
         for row, points in self._fixed_heights.items():
             self.ws.set_row(row, points)
 

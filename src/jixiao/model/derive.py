@@ -87,7 +87,11 @@ class Slots(dict):
         return self[path].shown
 
 
-def _execution_and_total(slots: Slots, form: Overall | Project, full_year: object, executed: object) -> None:
+def _execution_and_total(slots: Slots, form: Overall | Project, initial: object, full_year: object,
+                         executed: object) -> None:
+    # 调整额/调整率 exist only on the sheet (the 预算调整说明 row), never stated in the data.
+    slots["adjustment.amount"] = Slot(None, difference(initial, full_year))
+    slots["adjustment.rate"] = Slot(None, adjustment_rate(initial, full_year), is_rate=True)
     slots["execution.rate"] = Slot(form.execution.rate, ratio(executed, full_year), is_rate=True)
     slots["execution.score"] = Slot(form.execution.score, execution_score(form.execution.weight, slots.shown("execution.rate")))
     scores = [ind.score for ind in form.indicators]
@@ -100,13 +104,13 @@ def derive_project(project: Project) -> Slots:
     for col in FUND_COLUMNS:
         parts = (getattr(funds.current, col), getattr(funds.carryover, col), getattr(funds.other, col))
         slots[f"funds.total.{col}"] = Slot(getattr(funds.total, col), xsum(*parts))
-    _execution_and_total(slots, project, slots.shown("funds.total.full_year"), slots.shown("funds.total.executed"))
+    _execution_and_total(slots, project, *(slots.shown(f"funds.total.{c}") for c in FUND_COLUMNS))
     return slots
 
 
 def derive_overall(overall: Overall) -> Slots:
     slots = Slots()
-    _execution_and_total(slots, overall, overall.funds.full_year, overall.funds.executed)
+    _execution_and_total(slots, overall, overall.funds.initial, overall.funds.full_year, overall.funds.executed)
     return slots
 
 

@@ -13,7 +13,7 @@ declared in its metadata and drives loading, writing and comparison:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Union
 
@@ -308,6 +308,3 @@ def kind_of(f) -> str:
     """The declared kind of a dataclass field (see the module docstring)."""
     return f.metadata.get("kind", "scalar")
 
-
-def block_fields(obj_or_cls) -> tuple:
-    return fields(obj_or_cls)

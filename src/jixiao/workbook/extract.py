@@ -75,13 +75,14 @@ def _read_fields(book: Workbook, sheet: Sheet, block, fields) -> list[str]:
     return missing
 
 
-def _read_table(book: Workbook, sheet: Sheet, table: Table, item_cls) -> list | None:
+def _read_table(book: Workbook, sheet: Sheet, table: Table) -> list | None:
     target = book.name(table.name, sheet.name)
     if target is None or target.range is None:
         return None
     r1, c1, r2, _ = target.range
     items = []
     level1 = level2 = None
+    item_cls = table.item
     for r in range(r1, r2 + 1):
         item = item_cls()
         for col in table.columns:
@@ -110,12 +111,7 @@ def _read_form(book: Workbook, sheet: Sheet, form: str, block) -> None:
     fields, tables = FORMS[form]
     missing = _read_fields(book, sheet, block, fields)
     for table in tables:
-        item_cls = {"indicators": Indicator}.get(table.path)
-        if item_cls is None:
-            from ..model.document import Building, SpecialFund
-
-            item_cls = {"buildings": Building, "project_spending.special_funds": SpecialFund}[table.path]
-        items = _read_table(book, sheet, table, item_cls)
+        items = _read_table(book, sheet, table)
         if items is None:
             missing.append(table.path)
         else:

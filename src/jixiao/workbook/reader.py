@@ -12,7 +12,6 @@ import io
 import posixpath
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import NamedTuple
 
@@ -218,6 +217,3 @@ class Workbook:
                 el.clear()
         return sheet
 
-
-def is_decimal(value: object) -> bool:
-    return isinstance(value, Decimal)
