@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from ..model.derive import derive_basic
+from ..model.derive import Slot, derive_basic
 from ..model.document import BasicData, Building, Department, SpecialFund
 from ..model.numbers import DASH
-from .common import f_ratio, f_sum, footer, header, title_text
-from .layout import (NOT_APPLICABLE, A1_AMOUNT_COLS, A1_LINK_COL, A1_ROWS_AFTER_SPECIAL, A1_ROWS_BEFORE_SPECIAL, AMOUNT_COLUMNS,
-                     FORM_A1, FORM_NAME, field_name)
-from .sheet import FormSheet, a1
+from .common import footer, header, title_text
+from .formulas import attachment1_formulas
+from .layout import (A1_AMOUNT_COLS, A1_LINK_COL, A1_ROWS_AFTER_SPECIAL, A1_ROWS_BEFORE_SPECIAL, AMOUNT_COLUMNS,
+                     FORM_A1, FORM_NAME, NOT_APPLICABLE)
+from .sheet import FormSheet
 
 # A: labels; B..G: amounts as merged pairs, or the six 楼堂馆所 columns; H: special-fund links.
 WIDTHS = [42, 11, 11, 11, 11, 11, 11, 16]
@@ -34,9 +35,9 @@ def build_attachment1(book, sheet_name: str, basic: BasicData, department: Depar
     fs.label(2, 1, "编制数", c2=2)
     fs.formula(2, 3, '=jx_year&"年实际在职人数"', f"{year}年实际在职人数", st.label(), c2=4)
     fs.label(2, 5, "控制率", c2=6)
-    fs.entry(3, 1, basic.staff.authorized, "count", name=field_name("staff.authorized"), c2=2)
-    fs.entry(3, 3, basic.staff.actual, "count", name=field_name("staff.actual"), c2=4)
-    fs.derived(3, 5, f_ratio(a1(3, 3), a1(3, 1)), slots["staff.rate"], "rate", name=field_name("staff.rate"), c2=6)
+    fs.entry(3, 1, basic.staff.authorized, "count", path="staff.authorized", c2=2)
+    fs.entry(3, 3, basic.staff.actual, "count", path="staff.actual", c2=4)
+    fs.derived(3, 5, "staff.rate", slots["staff.rate"], "rate", c2=6)
 
     # 2. 经费控制情况
     fs.label(4, 0, "经费控制情况（万元）")
@@ -51,25 +52,11 @@ def build_attachment1(book, sheet_name: str, basic: BasicData, department: Depar
         row_of[spec.path] = r
         r += 1
     first_special = r
-    last_special = r + len(specials) - 1
-    r = last_special + 1
+    r += len(specials)
     for spec in A1_ROWS_AFTER_SPECIAL:
         row_of[spec.path] = r
         r += 1
 
-    def ref(path: str, col: str) -> str:
-        return a1(row_of[path], A1_AMOUNT_COLS[col])
-
-    formulas = {
-        "three_public.car": lambda c: f_sum(ref("three_public.car_purchase", c), ref("three_public.car_operation", c)),
-        "three_public.total": lambda c: f_sum(ref("three_public.car", c), ref("three_public.abroad", c),
-                                              ref("three_public.reception", c)),
-        "project_spending.special_total": lambda c: f_sum(
-            f"{a1(first_special, A1_AMOUNT_COLS[c])}:{a1(last_special, A1_AMOUNT_COLS[c])}"),
-        "project_spending.total": lambda c: f_sum(ref("project_spending.business", c),
-                                                  ref("project_spending.maintenance", c),
-                                                  ref("project_spending.special_total", c)),
-    }
     for spec in A1_ROWS_BEFORE_SPECIAL + A1_ROWS_AFTER_SPECIAL:
         rr = row_of[spec.path]
         fs.label(rr, 0, spec.label, align="left", indent=spec.indent, bold=spec.indent == 0)
@@ -77,12 +64,12 @@ def build_attachment1(book, sheet_name: str, basic: BasicData, department: Depar
         for col in AMOUNT_COLUMNS:
             c, path = A1_AMOUNT_COLS[col], f"{spec.path}.{col}"
             if spec.derived:
-                fs.derived(rr, c, formulas[spec.path](col), slots[path], "amount", name=field_name(path), c2=c + 1)
+                fs.derived(rr, c, path, slots[path], "amount", c2=c + 1)
             elif spec.no_prior and col == "prior" and row.prior is None:
                 fs.label(rr, c, NOT_APPLICABLE, c2=c + 1)
-                fs.define(field_name(path), rr, c)
+                fs.place(path, rr, c)
             else:
-                fs.entry(rr, c, getattr(row, col), "amount", name=field_name(path), c2=c + 1)
+                fs.entry(rr, c, getattr(row, col), "amount", path=path, c2=c + 1)
 
     # One row per 专项, and beside the form the project each belongs to.
     fs.write(4, A1_LINK_COL, "对应项目（标识）", st.plain(size=9, color="#7F7F7F"))
@@ -93,7 +80,7 @@ def build_attachment1(book, sheet_name: str, basic: BasicData, department: Depar
             c = A1_AMOUNT_COLS[col]
             fs.entry(rr, c, getattr(fund, col), "amount", c2=c + 1)
         fs.entry(rr, A1_LINK_COL, fund.project, "text")
-    fs.define(field_name("project_spending.special_funds"), first_special, 0, last_special, A1_LINK_COL)
+    fs.place("project_spending.special_funds", first_special, 0, first_special + len(specials) - 1, A1_LINK_COL)
     fs.ws.data_validation(5, 1, r - 1, 6, {
         "validate": "decimal", "criteria": ">=", "value": 0, "ignore_blank": True,
         "error_title": "金额无效", "error_message": "金额以万元为单位，应为不小于 0 的数字。"})
@@ -105,23 +92,23 @@ def build_attachment1(book, sheet_name: str, basic: BasicData, department: Depar
     fs.height(r, 32)
     buildings = basic.buildings or [Building()]
     first_building = r + 1
+    blank = Slot(None, DASH)  # a blank form's row: nothing to divide yet
     for i, b in enumerate(buildings):
         rr = first_building + i
         fs.entry(rr, 0, b.name, "text")
         fs.entry(rr, 1, b.approved_area, "area")
         fs.entry(rr, 2, b.actual_area, "area")
-        area = slots.get(f"buildings[{i}].area_rate", DASH)  # a blank form's row: nothing to divide
-        fs.derived(rr, 3, f_ratio(a1(rr, 2), a1(rr, 1)), area, "rate")
+        fs.derived(rr, 3, f"buildings[{i}].area_rate", slots.get(f"buildings[{i}].area_rate", blank), "rate", named=False)
         fs.entry(rr, 4, b.budget_investment, "amount")
         fs.entry(rr, 5, b.actual_investment, "amount")
-        inv = slots.get(f"buildings[{i}].investment_rate", DASH)
-        fs.derived(rr, 6, f_ratio(a1(rr, 5), a1(rr, 4)), inv, "rate")
+        fs.derived(rr, 6, f"buildings[{i}].investment_rate", slots.get(f"buildings[{i}].investment_rate", blank), "rate",
+                   named=False)
     r = first_building + len(buildings)
-    fs.define(field_name("buildings"), first_building, 0, r - 1, 6)
+    fs.place("buildings", first_building, 0, r - 1, 6)
 
     # 4. 厉行节约保障措施, 5. 说明 and footer
     fs.label(r, 0, "厉行节约保障措施")
-    fs.entry(r, 1, basic.austerity, "text", name=field_name("austerity"), c2=LAST_COL)
+    fs.entry(r, 1, basic.austerity, "text", path="austerity", c2=LAST_COL)
     fs.min_height(r, 40)
     r += 2
     fs.write(r, 0, "说明：“项目支出”需要填报基本支出以外的所有项目支出情况，“公用经费”填报基本支出中的一般商品和服务支出。",
@@ -129,6 +116,5 @@ def build_attachment1(book, sheet_name: str, basic: BasicData, department: Depar
     footer(fs, r + 1, department, LAST_COL)
     fs.print_setup(LAST_COL, r + 1, title_rows=(0, 1))
     fs.protect()
-    fs.finish()
+    fs.finish(attachment1_formulas)
     return fs
-

@@ -7,8 +7,9 @@ from ..model.document import Department, Overall
 from ..model.schemes import Scheme
 from .common import (LAST_COL, NINE_COLUMNS, footer, funds_block, goals_block, header, indicator_block,
                      title_text, total_block)
-from .layout import FORM_A2, FORM_NAME, field_name
-from .sheet import FormSheet, a1
+from .formulas import attachment2_formulas
+from .layout import FORM_A2, FORM_NAME
+from .sheet import FormSheet
 
 
 def build_attachment2(book, sheet_name: str, overall: Overall, department: Department, scheme: Scheme,
@@ -24,7 +25,7 @@ def build_attachment2(book, sheet_name: str, overall: Overall, department: Depar
     funds_at = funds_block(fs, 3, "年度预算申请（万元）", [("total", overall.funds)], slots, overall.execution,
                            overall.adjustment_note, total_derived=False, path_of=lambda key, col: f"funds.{col}",
                            extra_rows=5)
-    total_row, row = funds_at.total_row, funds_at.next_row
+    row = funds_at.next_row
     # 按收入性质分 | 按支出性质分, each an amount beside its label.
     fs.label(row, 1, "按收入性质分：", c2=4, align="left")
     fs.label(row, 5, "按支出性质分：", c2=LAST_COL, align="left")
@@ -34,21 +35,20 @@ def build_attachment2(book, sheet_name: str, overall: Overall, department: Depar
     for i, (label, key) in enumerate(sources):
         r = row + 1 + i
         fs.label(r, 1, label, c2=2, align="left")
-        fs.entry(r, 3, getattr(overall.by_source, key), "amount", name=field_name(f"by_source.{key}"), c2=4)
+        fs.entry(r, 3, getattr(overall.by_source, key), "amount", path=f"by_source.{key}", c2=4)
         if i < len(natures):
             label2, key2 = natures[i]
             fs.label(r, 5, label2, c2=6, align="left")
-            fs.entry(r, 7, getattr(overall.by_nature, key2), "amount", name=field_name(f"by_nature.{key2}"), c2=LAST_COL)
+            fs.entry(r, 7, getattr(overall.by_nature, key2), "amount", path=f"by_nature.{key2}", c2=LAST_COL)
         else:
             fs.label(r, 5, "", c2=LAST_COL)
     row += 1 + len(sources)
 
     row = goals_block(fs, row, overall.goals)
-    first, last, row = indicator_block(fs, row, overall.indicators, scheme, blank)
-    total_block(fs, row, first, last, [i.weight for i in overall.indicators], overall.execution.weight,
-                slots["total_score"], a1(total_row, 6), a1(total_row, 8))
+    _, _, row = indicator_block(fs, row, overall.indicators, scheme, blank)
+    total_block(fs, row, slots)
     footer(fs, row + 2, department, LAST_COL)
     fs.print_setup(LAST_COL, row + 2, title_rows=(0, 1))
     fs.protect()
-    fs.finish()
+    fs.finish(attachment2_formulas)
     return fs

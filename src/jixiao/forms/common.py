@@ -1,19 +1,18 @@
-"""Blocks shared by 附件2 and the project form, and the formulas every form uses.
+"""Blocks shared by 附件2 and the project form: titles, footers, funds, goals, indicators, totals.
 
-Each formula here has its twin in ``model.derive`` (same blanks, same text handling), which
-computes the cached value written with it. Change one, change the other: the LibreOffice test
-recalculates every formula and compares.
+The blocks place cells; derived cells get their formulas from ``forms.formulas`` when the sheet
+is finished.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from ..model.derive import Slots, xsum
+from ..model.derive import Slots
 from ..model.document import Goals, Indicator, is_placeholder
 from ..model.numbers import DASH, plain
 from ..model.schemes import Scheme
-from .layout import FUND_COLUMNS, FUND_LABELS, INDICATOR_HEADERS, field_name
+from .layout import FUND_COLUMNS, FUND_LABELS, INDICATOR_HEADERS
 from .sheet import FormSheet, a1
 
 # Column widths of the nine-column forms (附件2 and 项目): section | 一级 | 二级 | 三级 |
@@ -24,29 +23,6 @@ LAST_COL = 8
 YELLOW = "#FFEB9C"
 RED = "#FFC7CE"
 
-
-# --- formulas (twins of model.derive) ------------------------------------------------------
-
-
-def f_sum(*refs: str) -> str:
-    return f"=SUM({','.join(refs)})"
-
-
-def f_ratio(num: str, den: str) -> str:
-    return f'=IF(AND(ISNUMBER({num}),ISNUMBER({den})),IF({den}<>0,{num}/{den},"{DASH}"),"{DASH}")'
-
-
-def f_score(weight: str, rate: str) -> str:
-    return f'=IF(AND(ISNUMBER({weight}),ISNUMBER({rate})),{weight}*MIN({rate},1),"{DASH}")'
-
-
-def f_difference(initial: str, full_year: str) -> str:
-    return f'=IF(AND(ISNUMBER({initial}),ISNUMBER({full_year})),{full_year}-{initial},"{DASH}")'
-
-
-def f_adjustment_rate(initial: str, full_year: str) -> str:
-    return (f'=IF(AND(ISNUMBER({initial}),ISNUMBER({full_year})),'
-            f'IF({initial}<>0,({full_year}-{initial})/{initial},"{DASH}"),"{DASH}")')
 
 
 def title_text(year: int, suffix: str) -> tuple[str, str]:
@@ -112,30 +88,26 @@ def funds_block(fs: FormSheet, top: int, section_label: str, rows: list[tuple[st
         for j, col in enumerate(FUND_COLUMNS):
             c = 3 + j
             if key == "total" and total_derived:
-                # The three 其中 rows are adjacent in every scheme: one range that stretches when
-                # staff insert a row between them.
-                rows_ = sorted(row_of[k] for k in ("current", "carryover", "other"))
-                fs.derived(r, c, f_sum(f"{a1(rows_[0], c)}:{a1(rows_[-1], c)}"), slots[f"funds.total.{col}"], "amount", name=field_name(path_of(key, col)))
+                fs.derived(r, c, path_of(key, col), slots[f"funds.total.{col}"], "amount")
             else:
-                fs.entry(r, c, getattr(values, col), "amount", name=field_name(path_of(key, col)))
+                fs.entry(r, c, getattr(values, col), "amount", path=path_of(key, col))
         if key != "total":
             for c in (6, 7, 8):
                 fs.label(r, c, "")
     t = row_of["total"]
-    initial, full, executed, weight, rate = (a1(t, 3), a1(t, 4), a1(t, 5), a1(t, 6), a1(t, 7))
-    fs.entry(t, 6, execution.weight, "score", name=field_name("execution.weight"))
-    fs.derived(t, 7, f_ratio(executed, full), slots["execution.rate"], "rate", name=field_name("execution.rate"))
-    fs.derived(t, 8, f_score(weight, rate), slots["execution.score"], "score", name=field_name("execution.score"))
+    fs.entry(t, 6, execution.weight, "score", path="execution.weight")
+    fs.derived(t, 7, "execution.rate", slots["execution.rate"], "rate")
+    fs.derived(t, 8, "execution.score", slots["execution.score"], "score")
 
     # 预算调整说明: 调整额 and 调整率 live, then the explanation staff type.
     r = top + 1 + len(rows)
     fs.label(r, 1, "预算调整说明", c2=2, rows=2)
     fs.label(r, 3, "调整额（全年−年初）")
-    fs.derived(r, 4, f_difference(initial, full), slots["adjustment.amount"], "amount", name="jx_adjustment_amount")
+    fs.derived(r, 4, "adjustment.amount", slots["adjustment.amount"], "amount")
     fs.label(r, 5, "调整率")
-    fs.derived(r, 6, f_adjustment_rate(initial, full), slots["adjustment.rate"], "rate", name="jx_adjustment_rate", c2=7)
+    fs.derived(r, 6, "adjustment.rate", slots["adjustment.rate"], "rate", c2=7)
     fs.write(r, 8, "全年≠年初时说明原因；执行率低于90%时说明原因", st.plain(size=8, color="#7F7F7F"))
-    fs.entry(r + 1, 3, adjustment_note, "text", name=field_name("adjustment_note"), c2=8)
+    fs.entry(r + 1, 3, adjustment_note, "text", path="adjustment_note", c2=8)
     fs.min_height(r + 1, 30)
     fs.label(top, 0, section_label, rows=r + 2 - top + extra_rows)
 
@@ -159,8 +131,8 @@ def goals_block(fs: FormSheet, top: int, goals: Goals) -> int:
     fs.label(top, 0, "年度总体目标", rows=2)
     fs.label(top, 1, "预期目标", c2=4)
     fs.label(top, 5, "实际完成情况", c2=8)
-    fs.entry(top + 1, 1, goals.target, "text", name=field_name("goals.target"), c2=4)
-    fs.entry(top + 1, 5, goals.actual, "text", name=field_name("goals.actual"), c2=8)
+    fs.entry(top + 1, 1, goals.target, "text", path="goals.target", c2=4)
+    fs.entry(top + 1, 5, goals.actual, "text", path="goals.actual", c2=8)
     fs.min_height(top + 1, 48)  # room to write in a blank form; taller when the text needs it
     return top + 2
 
@@ -219,7 +191,7 @@ def indicator_block(fs: FormSheet, top: int, indicators: list[Indicator], scheme
     # 一级 and 二级 cells merge over their runs, as on the paper form.
     _merge_runs(fs, first, [(ind.level1,) for ind in rows], 1, lambda k: level1_label(scheme, k[0]))
     _merge_runs(fs, first, [(ind.level1, ind.level2) for ind in rows], 2, lambda k: k[1] or "")
-    fs.define(field_name("indicators"), first, 1, last, 8)
+    fs.place("indicators", first, 1, last, 8)
     for c in (6, 7):
         fs.ws.data_validation(first, c, last, c, {
             "validate": "decimal", "criteria": ">=", "value": 0, "ignore_blank": True,
@@ -236,11 +208,10 @@ def _merge_runs(fs: FormSheet, first: int, keys: list[tuple], col: int, text_of)
             start = i
 
 
-def total_block(fs: FormSheet, row: int, first: int, last: int, weights: list, execution_weight: object,
-                slot, weight_cell: str, score_cell: str) -> None:
+def total_block(fs: FormSheet, row: int, slots: Slots) -> None:
+    """总分: the 分值 total (100 when the weights are right) and the score total."""
     fs.label(row, 0, "总分", c2=5)
-    weight_total = xsum(*weights, execution_weight)
-    fs.derived(row, 6, f_sum(f"G{first + 1}:G{last + 1}", weight_cell), weight_total, "score", name="jx_weight_total")
-    fs.derived(row, 7, f_sum(f"H{first + 1}:H{last + 1}", score_cell), slot, "score", name=field_name("total_score"))
+    fs.derived(row, 6, "weight_total", slots["weight_total"], "score")
+    fs.derived(row, 7, "total_score", slots["total_score"], "score")
     fs.label(row, 8, "")
 

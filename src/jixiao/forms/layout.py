@@ -38,6 +38,7 @@ class Field:
     path: str
     kind: str  # amount | rate | score | count | area | text
     derived: bool = False
+    in_data: bool = True  # False: the sheet shows it (调整额, 分值合计) but the data has no key for it
 
     @property
     def name(self) -> str:
@@ -101,6 +102,7 @@ A1_ROWS_AFTER_SPECIAL = (
 # What the form prints where a column does not apply (the {Y-1} column of 政府采购金额); reads as blank.
 NOT_APPLICABLE = "——"
 A1_AMOUNT_COLS = {"prior": 1, "budget": 3, "final": 5}
+SPECIAL_FUND_COLUMNS = A1_AMOUNT_COLS  # offsets inside the 专项 table, which starts in column A
 A1_LINK_COL = 7  # H: the project a special fund belongs to (outside the print area)
 
 A1_FIELDS = (
@@ -158,6 +160,13 @@ EXECUTION_FIELDS = (
 )
 GOAL_FIELDS = (Field("goals.target", "text"), Field("goals.actual", "text"))
 
+# Derived cells the sheet adds beyond the data: 调整额, 调整率, and the 分值 total beside 总分.
+SHEET_ONLY_FIELDS = (
+    Field("adjustment.amount", "amount", derived=True, in_data=False),
+    Field("adjustment.rate", "rate", derived=True, in_data=False),
+    Field("weight_total", "score", derived=True, in_data=False),
+)
+
 A2_FIELDS = (
     *(Field(f"funds.{c}", "amount") for c in FUND_COLUMNS),
     *EXECUTION_FIELDS,
@@ -166,6 +175,7 @@ A2_FIELDS = (
     *(Field(f"by_nature.{k}", "amount") for k in ("basic", "project")),
     *GOAL_FIELDS,
     Field("total_score", "score", derived=True),
+    *SHEET_ONLY_FIELDS,
 )
 A2_TABLES = (INDICATORS,)
 
@@ -193,6 +203,7 @@ PROJECT_FIELDS = (
     *GOAL_FIELDS,
     Field("total_score", "score", derived=True),
     *(Field(f"report.{k}", "text") for k in REPORT_LABELS),
+    *SHEET_ONLY_FIELDS,
 )
 PROJECT_TABLES = (INDICATORS,)
 

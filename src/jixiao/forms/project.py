@@ -6,8 +6,9 @@ from ..model.derive import derive_project
 from ..model.document import Project
 from ..model.schemes import Scheme
 from .common import LAST_COL, NINE_COLUMNS, funds_block, goals_block, header, indicator_block, title_text, total_block
-from .layout import FORM_NAME, FORM_PROJECT, REPORT_LABELS, field_name
-from .sheet import FormSheet, a1
+from .formulas import project_formulas
+from .layout import FORM_NAME, FORM_PROJECT, REPORT_LABELS
+from .sheet import FormSheet
 
 # Beyond the print area: a spacer, then labels and values of what the paper form has no place for.
 EXTRA_COLUMNS = [2, 10, 18]
@@ -22,26 +23,24 @@ def build_project(book, sheet_name: str, project: Project, scheme: Scheme, year:
 
     header(fs, "附件3", title_text(year, "年度项目支出绩效自评表"), LAST_COL)
     fs.write(0, KEY_LABEL_COL, "项目标识", grey)
-    fs.entry(0, KEY_VALUE_COL, project.id, "text", name=field_name("id"))
+    fs.entry(0, KEY_VALUE_COL, project.id, "text", path="id")
     fs.write(1, KEY_LABEL_COL, "项目编码", grey)
-    fs.entry(1, KEY_VALUE_COL, project.code, "text", name=field_name("code"))
+    fs.entry(1, KEY_VALUE_COL, project.code, "text", path="code")
 
     fs.label(2, 0, "项目支出名称")
-    fs.entry(2, 1, project.name, "text", name=field_name("name"), c2=LAST_COL)
+    fs.entry(2, 1, project.name, "text", path="name", c2=LAST_COL)
     fs.label(3, 0, "主管部门")
-    fs.entry(3, 1, project.authority, "text", name=field_name("authority"), c2=3)
+    fs.entry(3, 1, project.authority, "text", path="authority", c2=3)
     fs.label(3, 4, "实施单位", c2=5)
-    fs.entry(3, 6, project.implementer, "text", name=field_name("implementer"), c2=LAST_COL)
+    fs.entry(3, 6, project.implementer, "text", path="implementer", c2=LAST_COL)
 
     funds = project.funds
     rows = [(key, getattr(funds, key)) for key in scheme.fund_rows]
     funds_at = funds_block(fs, 4, "项目资金（万元）", rows, slots, project.execution, project.adjustment_note,
                            total_derived=True, path_of=lambda key, col: f"funds.{key}.{col}")
-    total_row = funds_at.total_row
     row = goals_block(fs, funds_at.next_row, project.goals)
-    first, last, row = indicator_block(fs, row, project.indicators, scheme, blank)
-    total_block(fs, row, first, last, [i.weight for i in project.indicators], project.execution.weight,
-                slots["total_score"], a1(total_row, 6), a1(total_row, 8))
+    _, _, row = indicator_block(fs, row, project.indicators, scheme, blank)
+    total_block(fs, row, slots)
     fs.print_setup(LAST_COL, row, title_rows=(0, 1))
 
     # The 绩效自评报告 narrative: kept with its project, below the printed form.
@@ -51,7 +50,7 @@ def build_project(book, sheet_name: str, project: Project, scheme: Scheme, year:
     for key, label in REPORT_LABELS.items():
         row += 1
         fs.label(row, 0, label, c2=2, align="left")
-        fs.entry(row, 3, getattr(report, key) if report else None, "text", name=field_name(f"report.{key}"), c2=LAST_COL)
+        fs.entry(row, 3, getattr(report, key) if report else None, "text", path=f"report.{key}", c2=LAST_COL)
     fs.protect()
-    fs.finish()
+    fs.finish(project_formulas)
     return fs

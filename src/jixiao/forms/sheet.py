@@ -16,6 +16,7 @@ from decimal import Decimal
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from ..model.derive import Slot
+from .layout import field_name
 from .styles import Styles
 
 LINE_HEIGHT = 14.0  # points per wrapped line at 10.5 pt
@@ -60,8 +61,9 @@ class FormSheet:
         self._lines: dict[int, float] = {}
         self._fixed_heights: dict[int, float] = {}
         self._min_heights: dict[int, float] = {}
-        self.names: dict[str, tuple[int, int, int, int]] = {}
+        self.places: dict[str, tuple[int, int, int, int]] = {}  # data path → range (named jx_…)
         self.constants: dict[str, str] = {}
+        self._pending: list[tuple] = []  # derived cells, written once every field has its place
 
     # --- placement ---------------------------------------------------------------------------
 
@@ -105,29 +107,34 @@ class FormSheet:
     def label(self, row: int, col: int, text: str, c2: int | None = None, rows: int = 1, **style) -> None:
         self.write(row, col, text, self.styles.label(**style), c2=c2, rows=rows)
 
-    def entry(self, row: int, col: int, value: object, kind: str, name: str | None = None,
+    def entry(self, row: int, col: int, value: object, kind: str, path: str | None = None,
               c2: int | None = None, rows: int = 1, align: str | None = None) -> None:
-        """An input cell holding the document's value."""
+        """An input cell holding the document's value; ``path`` names it."""
         self.write(row, col, value, self.styles.entry(kind, align), c2=c2, rows=rows)
-        if name:
-            self.define(name, row, col)
+        if path:
+            self.place(path, row, col)
 
-    def derived(self, row: int, col: int, formula: str, slot: Slot | object, kind: str,
-                name: str | None = None, c2: int | None = None, rows: int = 1) -> None:
-        """A derived cell: the formula (cached), unless the document typed another value there."""
-        fmt = self.styles.derived(kind)
-        if isinstance(slot, Slot) and slot.typed:
-            self.write(row, col, slot.stated, fmt, c2=c2, rows=rows)
-        else:
-            value = slot.formula if isinstance(slot, Slot) else slot
-            self.formula(row, col, formula, value, fmt, c2=c2, rows=rows)
-        if name:
-            self.define(name, row, col)
+    def derived(self, row: int, col: int, path: str, slot: Slot, kind: str, c2: int | None = None,
+                named: bool = True) -> None:
+        """A derived cell: its formula comes from ``forms.formulas`` once every field has its
+        place; it is written with its cached value, or as the value the document typed there."""
+        if named:
+            self.place(path, row, col)
+        self._pending.append((row, col, c2, path, slot, kind))
+
+    def _write_derived(self, formulas: dict[str, str]) -> None:
+        for row, col, c2, path, slot, kind in self._pending:
+            fmt = self.styles.derived(kind)
+            if slot.typed:
+                self.write(row, col, slot.stated, fmt, c2=c2)
+            else:
+                self.formula(row, col, formulas[path], slot.formula, fmt, c2=c2)
 
     # --- names, heights, print ---------------------------------------------------------------
 
-    def define(self, name: str, r1: int, c1: int, r2: int | None = None, c2: int | None = None) -> None:
-        self.names[name] = (r1, c1, r1 if r2 is None else r2, c1 if c2 is None else c2)
+    def place(self, path: str, r1: int, c1: int, r2: int | None = None, c2: int | None = None) -> None:
+        """Record where a field (or a table) is; it becomes the sheet-local name jx_<path>."""
+        self.places[path] = (r1, c1, r1 if r2 is None else r2, c1 if c2 is None else c2)
 
     def define_constant(self, name: str, value: str) -> None:
         self.constants[name] = value
@@ -140,10 +147,16 @@ class FormSheet:
         """At least ``points`` tall, taller when its text needs it (text areas)."""
         self._min_heights[row] = points
 
-    def finish(self) -> None:
-        """Define the sheet-local names and set row heights."""
+    def finish(self, formulas=None) -> None:
+        """Write the derived cells (``formulas`` maps Positions to formulas), define the
+        sheet-local names and set row heights."""
+        if self._pending:
+            from .formulas import Positions
+
+            self._write_derived(formulas(Positions(self.places)))
         sheet = quote_sheet(self.name)
-        for name, (r1, c1, r2, c2) in self.names.items():
+        for path, (r1, c1, r2, c2) in self.places.items():
+            name = field_name(path)
             ref = a1(r1, c1, True) if (r1, c1) == (r2, c2) else f"{a1(r1, c1, True)}:{a1(r2, c2, True)}"
             self.wb.define_name(f"{sheet}!{name}", f"={sheet}!{ref}")
         for name, value in self.constants.items():

@@ -94,6 +94,7 @@ def _execution_and_total(slots: Slots, form: Overall | Project, initial: object,
     slots["adjustment.rate"] = Slot(None, adjustment_rate(initial, full_year), is_rate=True)
     slots["execution.rate"] = Slot(form.execution.rate, ratio(executed, full_year), is_rate=True)
     slots["execution.score"] = Slot(form.execution.score, execution_score(form.execution.weight, slots.shown("execution.rate")))
+    slots["weight_total"] = Slot(None, xsum(*(ind.weight for ind in form.indicators), form.execution.weight))
     scores = [ind.score for ind in form.indicators]
     slots["total_score"] = Slot(form.total_score, xsum(*scores, slots.shown("execution.score")))
 
