@@ -141,6 +141,61 @@ def schemes_cmd() -> None:
         click.echo(f"{sid}\t{s.title}：{weights}、预算执行率{plain(s.execution_weight)}")
 
 
+def _format_text(results) -> str:
+    from ..rules.common import score as fmt_score
+
+    lines = []
+    for r in results:
+        if len(results) > 1 or not r.readable:
+            lines.append(f"【{r.path}】")
+        if not r.readable:
+            lines.append(f"  无法读取：{r.error}")
+            continue
+        for s in r.summaries:
+            total = f"总分 {fmt_score(s.total_score)}（{s.grade}）" if s.total_score is not None else "不计分"
+            lines.append(f"■ {s.form}：{total}；错误 {s.errors}，警告 {s.warnings}，提示 {s.infos}")
+            for f in (f for f in r.findings if f.form == s.form):
+                expected = f"（应为 {f.expected}）" if f.expected is not None else ""
+                lines.append(f"  {f.severity.value} {f.rule} {f.cell}  {f.message}{expected}")
+        total_errors, total_warnings, total_infos = (r.count(x) for x in ("错误", "警告", "提示"))
+        verdict = "未通过：有错误须改正" if total_errors else "通过：没有错误"
+        lines.append(f"合计：错误 {total_errors}，警告 {total_warnings}，提示 {total_infos}。{verdict}。")
+    return "\n".join(lines)
+
+
+@cli.command("check", context_settings=CONTEXT)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="输出格式：text 供人阅读，json 供程序读取（格式 jixiao-check/1，见 README）。")
+@click.option("--annotate", "annotate_to", type=click.Path(dir_okay=False, path_type=Path),
+              help="另存一份标注后的工作簿：加“校验结果”表，问题单元格标红（错误）或标黄（警告）。原文件不变。")
+def check_cmd(paths: tuple[Path, ...], fmt: str, annotate_to: Path | None) -> None:
+    """校验工作簿（.xlsx/.xlsm）或数据文件（.yaml/.json）：逐条运行审核规则。
+
+    退出码：0 没有错误；1 有错误；2 有文件无法读取。
+    """
+    import json
+
+    from ..checking import check_path, exit_code, to_json
+
+    if annotate_to is not None and (len(paths) != 1 or paths[0].suffix.lower() not in (".xlsx", ".xlsm")):
+        raise JixiaoError("--annotate 只能用于检查单个工作簿（.xlsx 或 .xlsm）")
+    results = [check_path(p) for p in paths]
+    if annotate_to is not None and results[0].readable:
+        from ..workbook.annotate import annotate
+
+        annotate(paths[0], annotate_to, results[0].findings, results[0].contents)
+    if fmt == "json":
+        click.echo(json.dumps(to_json(results), ensure_ascii=False, indent=2))
+    else:
+        click.echo(_format_text(results))
+        if annotate_to is not None and results[0].readable:
+            click.echo(f"已另存标注结果：{annotate_to}")
+    code = exit_code(results)
+    if code:
+        sys.exit(code)
+
+
 def find_example() -> Path:
     """The bundled example: ./examples first, then the source checkout's examples/."""
     name = "zhuzhou-gxj-2024.yaml"

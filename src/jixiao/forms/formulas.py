@@ -9,6 +9,9 @@ positions into formulas, so fill, check (is this formula still the right one?) a
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+
 from ..model.numbers import DASH
 from .layout import AMOUNT_COLUMNS, FORM_A1, FORM_A2, FORM_PROJECT, FUND_COLUMNS, SPECIAL_FUND_COLUMNS
 from .sheet import a1
@@ -113,6 +116,29 @@ def project_formulas(pos: Positions) -> dict[str, str]:
 
 
 FORMULAS = {FORM_A1: attachment1_formulas, FORM_A2: attachment2_formulas, FORM_PROJECT: project_formulas}
+
+_ROW_FIELD = re.compile(r"^(\w+)\[(\d+)\]\.(\w+)$")
+_ROW_OFFSETS = {("buildings", "area_rate"): 3, ("buildings", "investment_rate"): 6}
+
+
+def cell_of(pos: Positions, path: str) -> tuple[int, int]:
+    """Where a derived field sits: a named cell, or a column of a table row (buildings[0].area_rate)."""
+    if path in pos:
+        return pos.cell(path)
+    m = _ROW_FIELD.match(path)
+    table, index, column = m.group(1), int(m.group(2)), m.group(3)
+    row = pos.rows(table)[index]
+    return row, pos.ranges[table][1] + _ROW_OFFSETS[(table, column)]
+
+
+@dataclass(frozen=True)
+class FormulaState:
+    """A derived cell of a workbook that does not hold its formula (the fact behind rule F06)."""
+
+    path: str  # full data path, e.g. "projects[2].funds.total.executed"
+    expected: str  # the formula it should hold
+    formula: str | None  # the formula it holds; None when a value was typed (or nothing is left)
+    value: object  # what it shows
 
 
 def normalise(formula: str | None) -> str:

@@ -308,3 +308,26 @@ def kind_of(f) -> str:
     """The declared kind of a dataclass field (see the module docstring)."""
     return f.metadata.get("kind", "scalar")
 
+
+
+def _steps(path: str) -> list[str | int]:
+    import re
+
+    return [int(p[1:-1]) if p.startswith("[") else p for p in re.findall(r"\[\d+\]|[^.\[\]]+", path)]
+
+
+def get_path(obj, path: str):
+    """The value at a data path such as ``projects[3].funds.total.executed``."""
+    for step in _steps(path):
+        obj = obj[step] if isinstance(step, int) else getattr(obj, step)
+    return obj
+
+
+def set_path(obj, path: str, value) -> None:
+    *parents, last = _steps(path)
+    for step in parents:
+        obj = obj[step] if isinstance(step, int) else getattr(obj, step)
+    if isinstance(last, int):
+        obj[last] = value
+    else:
+        setattr(obj, last, value)

@@ -3,24 +3,44 @@
 Fields are found by their defined names (see ``forms.layout``), so rows inserted in Excel, which
 move the cells and stretch the names, do not matter. A derived cell counts as *stated* only when
 it holds a typed value rather than a formula, as the spec's round trip requires.
+
+``read_book`` also returns what a check needs beyond the document: where each field sits (so a
+finding points at a cell) and which derived cells no longer hold their formula.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
 from ..errors import JixiaoError
-from ..forms.layout import NOT_APPLICABLE, FORM_A1, FORM_A2, FORM_NAME, FORM_PROJECT, FORMS, INFO_FIELDS, Table
-from ..model.document import FORMAT, BasicData, is_placeholder, Department, Document, Indicator, Overall, Project, Report
+from ..forms.formulas import FORMULAS, FormulaState, Positions, cell_of, normalise
+from ..forms.layout import FORM_A1, FORM_A2, FORM_NAME, FORM_PROJECT, FORMS, INFO_FIELDS, NOT_APPLICABLE, Table
+from ..forms.sheet import a1
+from ..model.document import FORMAT, BasicData, Department, Document, Indicator, Overall, Project, Report, is_placeholder
 from ..model.numbers import plain
 from ..model.schemes import load_scheme
 from .reader import Cell, Sheet, Workbook
 
 _WEIGHT_SUFFIX = re.compile(r"[（(]\s*\d+(\.\d+)?\s*分\s*[）)]\s*$")
 EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+@dataclass
+class BookContents:
+    """A workbook as the checks see it."""
+
+    doc: Document
+    locations: dict[str, str] = field(default_factory=dict)  # full data path → A1 cell
+    sheets: dict[str, str] = field(default_factory=dict)  # "basic_data" / "overall" / "projects[3]" / "department" → sheet
+    formula_states: list[FormulaState] = field(default_factory=list)
+
+    def sheet_of(self, path: str) -> str:
+        m = re.match(r"^(projects\[\d+\]|basic_data|overall|department)", path)
+        return self.sheets.get(m.group(1) if m else "", "")
 
 
 def _clean(value: object, kind: str) -> object:
@@ -52,115 +72,155 @@ def _set_path(obj, path: str, value) -> None:
     setattr(obj, parts[-1], value)
 
 
-def _cell_of(book: Workbook, sheet: Sheet, name: str) -> Cell | None:
-    target = book.name(name, sheet.name)
-    if target is None or target.range is None or target.sheet != sheet.name:
-        return None
-    r1, c1, _, _ = target.range
-    return sheet.cell(r1, c1)
+class _FormReader:
+    """Reads one form sheet into its block, recording where each field was found."""
 
+    def __init__(self, book: Workbook, sheet: Sheet, form: str, prefix: str, contents: BookContents):
+        self.book, self.sheet, self.form, self.prefix, self.contents = book, sheet, form, prefix, contents
+        self.ranges: dict[str, tuple[int, int, int, int]] = {}
+        self.table_rows: dict[str, dict[int, int]] = {}  # table → sheet row → index in the data list
 
-def _read_fields(book: Workbook, sheet: Sheet, block, fields) -> list[str]:
-    missing = []
-    for f in fields:
-        cell = _cell_of(book, sheet, f.name)
-        if cell is None:
-            missing.append(f.path)
-            continue
-        value = _field_value(cell, f.kind, f.derived)
-        if value is not None:
-            if f.path.startswith("report.") and block.report is None:
-                block.report = Report()
-            _set_path(block, f.path, value)
-    return missing
+    def _range(self, name: str) -> tuple[int, int, int, int] | None:
+        target = self.book.name(name, self.sheet.name)
+        if target is None or target.range is None or target.sheet != self.sheet.name:
+            return None
+        return target.range
 
+    def _locate(self, path: str, row: int, col: int) -> None:
+        self.contents.locations[f"{self.prefix}.{path}"] = a1(row, col)
 
-def _read_table(book: Workbook, sheet: Sheet, table: Table) -> list | None:
-    target = book.name(table.name, sheet.name)
-    if target is None or target.range is None:
-        return None
-    r1, c1, r2, _ = target.range
-    items = []
-    level1 = level2 = None
-    item_cls = table.item
-    for r in range(r1, r2 + 1):
-        item = item_cls()
-        for col in table.columns:
-            value = _field_value(sheet.cell(r, c1 + col.offset), col.kind, col.derived)
-            setattr(item, col.path, value)
-        if item_cls is Indicator:
-            # 一级/二级 cells are merged over their rows: carry them down.
-            if item.level1 is not None:
-                item.level1 = _WEIGHT_SUFFIX.sub("", item.level1.strip())
-                if item.level1 != level1:
-                    level2 = None
-                level1 = item.level1
-            item.level1 = level1
-            if item.level2 is not None:
-                level2 = item.level2.strip()
-            item.level2 = level2
-            if is_placeholder(item):
+    def read(self, block) -> None:
+        fields, tables = FORMS[self.form]
+        missing = []
+        for f in fields:
+            found = self._range(f.name)
+            if found is None:
+                missing.append(f.path)
                 continue
-        elif all(getattr(item, col.path) is None for col in table.columns):
-            continue
-        items.append(item)
-    return items
+            self.ranges[f.path] = found
+            self._locate(f.path, found[0], found[1])
+            if not f.in_data:
+                continue
+            value = _field_value(self.sheet.cell(found[0], found[1]), f.kind, f.derived)
+            if value is not None:
+                if f.path.startswith("report.") and block.report is None:
+                    block.report = Report()
+                _set_path(block, f.path, value)
+        for table in tables:
+            found = self._range(table.name)
+            if found is None:
+                missing.append(table.path)
+                continue
+            self.ranges[table.path] = found
+            self._locate(table.path, found[0], found[1])
+            _set_path(block, table.path, self._read_table(table, found))
+        if missing:
+            raise JixiaoError(
+                f"工作表“{self.sheet.name}”缺少 {len(missing)} 个字段的名称（可能被删除或改名），无法可靠读取："
+                + "、".join(missing[:8]) + ("……" if len(missing) > 8 else ""))
+
+    def _read_table(self, table: Table, found: tuple[int, int, int, int]) -> list:
+        r1, c1, r2, _ = found
+        items, rows = [], {}
+        level1 = level2 = None
+        for r in range(r1, r2 + 1):
+            item = table.item()
+            for col in table.columns:
+                setattr(item, col.path, _field_value(self.sheet.cell(r, c1 + col.offset), col.kind, col.derived))
+            if isinstance(item, Indicator):
+                # 一级/二级 cells are merged over their rows: carry them down.
+                if item.level1 is not None:
+                    item.level1 = _WEIGHT_SUFFIX.sub("", item.level1.strip())
+                    if item.level1 != level1:
+                        level2 = None
+                    level1 = item.level1
+                item.level1 = level1
+                if item.level2 is not None:
+                    level2 = item.level2.strip()
+                item.level2 = level2
+                if is_placeholder(item):
+                    continue
+            elif all(getattr(item, col.path) is None for col in table.columns):
+                continue
+            rows[r] = len(items)
+            for col in table.columns:
+                self._locate(f"{table.path}[{len(items)}].{col.path}", r, c1 + col.offset)
+            items.append(item)
+        self.table_rows[table.path] = rows
+        return items
+
+    def formula_states(self) -> list[FormulaState]:
+        """The derived cells that do not hold the formula they should."""
+        pos = Positions(self.ranges)
+        states = []
+        for path, expected in FORMULAS[self.form](pos).items():
+            r, c = cell_of(pos, path)
+            cell = self.sheet.cell(r, c)
+            if cell.formula == "":
+                continue  # a shared-formula follower: its text lives in another cell
+            if cell.formula is not None and normalise(cell.formula) == normalise(expected):
+                continue
+            m = re.match(r"^(\w+)\[(\d+)\]\.(\w+)$", path)
+            if m:  # a table row: name it by its place in the data, skip rows the data leaves out
+                index = self.table_rows.get(m.group(1), {}).get(r)
+                if index is None:
+                    continue
+                path = f"{m.group(1)}[{index}].{m.group(3)}"
+            states.append(FormulaState(f"{self.prefix}.{path}", expected, cell.formula, cell.value))
+        return states
 
 
-def _read_form(book: Workbook, sheet: Sheet, form: str, block) -> None:
-    fields, tables = FORMS[form]
-    missing = _read_fields(book, sheet, block, fields)
-    for table in tables:
-        items = _read_table(book, sheet, table)
-        if items is None:
-            missing.append(table.path)
-        else:
-            _set_path(block, table.path, items)
-    if missing:
-        raise JixiaoError(
-            f"工作表“{sheet.name}”缺少 {len(missing)} 个字段的名称（可能被删除或改名），无法可靠读取：" + "、".join(missing[:8])
-            + ("……" if len(missing) > 8 else ""))
-
-
-def _info_value(book: Workbook, name: str) -> object:
+def _info_value(book: Workbook, name: str) -> tuple[object, str | None]:
     target = book.name(name)
     if target is None or target.range is None or target.sheet is None:
-        return None
-    return book.sheet(target.sheet).value(*target.range[:2])
+        return None, None
+    r, c = target.range[:2]
+    return book.sheet(target.sheet).value(r, c), a1(r, c)
 
 
-def extract(path: str | Path) -> Document:
-    """The Document a jixiao workbook holds (see the module docstring)."""
+def read_book(path: str | Path) -> BookContents:
+    """The Document a jixiao workbook holds, with field locations and formula states."""
     with Workbook(path) as book:
         if book.name("jx_year") is None:
             raise JixiaoError(f"这个工作簿没有 jixiao 的字段名称（不是由 jixiao 生成的模板或工作簿），暂时无法读取：{path}")
-        year = _info_value(book, "jx_year")
+        year, _ = _info_value(book, "jx_year")
         if not isinstance(year, Decimal) or year != year.to_integral_value():
             raise JixiaoError(f"“基本信息”中的年度应为四位数字，实际为：{year!r}")
-        scheme = _clean(_info_value(book, "jx_scheme"), "text")
+        scheme = _clean(_info_value(book, "jx_scheme")[0], "text")
         load_scheme(str(scheme))  # an unknown scheme is reported here, with the known ones
-        department = Department()
-        for path_, (name, _label) in INFO_FIELDS.items():
-            if path_.startswith("department."):
-                value = _info_value(book, name)
-                if path_ == "department.filled_on" and isinstance(value, Decimal):
-                    value = (EXCEL_EPOCH + dt.timedelta(days=int(value))).isoformat()
-                setattr(department, path_.split(".")[1], _clean(value, "text"))
-        doc = Document(year=int(year), scheme=str(scheme), format=FORMAT, department=department)
+        contents = BookContents(Document(year=int(year), scheme=str(scheme), format=FORMAT, department=Department()))
+        doc = contents.doc
+        for data_path, (name, _label) in INFO_FIELDS.items():
+            if not data_path.startswith("department."):
+                continue
+            value, cell = _info_value(book, name)
+            if data_path == "department.filled_on" and isinstance(value, Decimal):
+                value = (EXCEL_EPOCH + dt.timedelta(days=int(value))).isoformat()
+            setattr(doc.department, data_path.split(".")[1], _clean(value, "text"))
+            if cell:
+                contents.locations[data_path] = cell
+                contents.sheets["department"] = book.name(name).sheet
         for entry in book.sheets:
             target = book.name(FORM_NAME, entry.name)
             form = target.constant if target is not None else None
             if form not in (FORM_A1, FORM_A2, FORM_PROJECT):
                 continue
-            sheet = book.sheet(entry.name)
             if form == FORM_A1:
-                doc.basic_data = BasicData()
-                _read_form(book, sheet, form, doc.basic_data)
+                prefix, block = "basic_data", BasicData()
+                doc.basic_data = block
             elif form == FORM_A2:
-                doc.overall = Overall()
-                _read_form(book, sheet, form, doc.overall)
+                prefix, block = "overall", Overall()
+                doc.overall = block
             else:
-                project = Project()
-                _read_form(book, sheet, form, project)
-                doc.projects.append(project)
-        return doc
+                prefix, block = f"projects[{len(doc.projects)}]", Project()
+                doc.projects.append(block)
+            contents.sheets[prefix] = entry.name
+            reader = _FormReader(book, book.sheet(entry.name), form, prefix, contents)
+            reader.read(block)
+            contents.formula_states.extend(reader.formula_states())
+        return contents
+
+
+def extract(path: str | Path) -> Document:
+    """The Document a jixiao workbook holds (see the module docstring)."""
+    return read_book(path).doc

@@ -1,0 +1,130 @@
+"""Check a file: read it (workbook or data file), run every rule, summarise each form.
+
+This is the one place `check` touches files; the rules themselves only see the model. A file
+that cannot be read becomes a result with the reason, so a batch goes on with the others.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import JixiaoError
+from .model.document import Document, get_path, set_path
+from .rules import Finding, FormSummary, Settings, run_rules, summarize
+from .rules.settings import DEFAULT_SETTINGS
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+DATA_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+@dataclass
+class CheckResult:
+    path: Path
+    source: str  # "workbook" | "data"
+    doc: Document | None = None
+    findings: list[Finding] = field(default_factory=list)
+    summaries: list[FormSummary] = field(default_factory=list)
+    error: str | None = None  # why the file could not be read
+    contents: object = None  # the workbook's BookContents (for annotation)
+
+    @property
+    def readable(self) -> bool:
+        return self.error is None
+
+    def count(self, severity: str) -> int:
+        return sum(f.severity.value == severity for f in self.findings)
+
+
+def _with_shown_values(contents) -> Document:
+    """The document as the sheet shows it: a derived cell whose formula was altered is checked on
+    the value it shows (a typed value is already in the document as stated)."""
+    doc = contents.doc
+    altered = [s for s in contents.formula_states if s.formula is not None and s.value is not None]
+    if not altered:
+        return doc
+    doc = copy.deepcopy(doc)
+    for state in altered:
+        try:
+            get_path(doc, state.path)
+        except (AttributeError, IndexError):
+            continue  # a sheet-only cell (调整额, 分值合计): nothing to overlay
+        set_path(doc, state.path, state.value)
+    return doc
+
+
+def check_path(path: str | Path, settings: Settings = DEFAULT_SETTINGS) -> CheckResult:
+    path = Path(path)
+    suffix = path.suffix.lower()
+    source = "workbook" if suffix in WORKBOOK_SUFFIXES else "data"
+    result = CheckResult(path, source)
+    try:
+        if suffix in WORKBOOK_SUFFIXES:
+            from .workbook.extract import read_book
+
+            contents = read_book(path)
+            result.contents = contents
+            result.doc = contents.doc
+            result.findings = run_rules(_with_shown_values(contents), settings, contents.locations,
+                                        contents.formula_states)
+        elif suffix in DATA_SUFFIXES:
+            from .model.dataformat import load
+
+            result.doc = load(path)
+            result.findings = run_rules(result.doc, settings)
+        else:
+            raise JixiaoError(f"不支持的文件类型“{suffix or '（无扩展名）'}”：只能检查 .xlsx、.xlsm、.yaml、.yml、.json：{path}")
+    except JixiaoError as e:
+        result.error = str(e)
+        return result
+    result.summaries = summarize(result.doc, result.findings)
+    return result
+
+
+JSON_FORMAT = "jixiao-check/1"
+
+
+def _number(value):
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def to_json(results: list[CheckResult]) -> dict:
+    """The stable machine form of check results (schema ``jixiao-check/1``, see README)."""
+    files = []
+    for r in results:
+        sheet_of = r.contents.sheet_of if r.contents is not None else (lambda path: None)
+        files.append({
+            "path": str(r.path),
+            "source": r.source,
+            "readable": r.readable,
+            "error": r.error,
+            "department": r.doc.department.name if r.doc else None,
+            "year": r.doc.year if r.doc else None,
+            "scheme": r.doc.scheme if r.doc else None,
+            "forms": [{"form": s.form, "total_score": _number(s.total_score), "grade": s.grade,
+                       "errors": s.errors, "warnings": s.warnings, "infos": s.infos} for s in r.summaries],
+            "findings": [{"rule": f.rule, "severity": f.severity.value, "form": f.form, "sheet": sheet_of(f.path),
+                          "cell": f.cell, "path": f.path, "message": f.message, "expected": f.expected}
+                         for f in r.findings],
+        })
+    return {
+        "format": JSON_FORMAT,
+        "files": files,
+        "totals": {
+            "files": len(results),
+            "unreadable": sum(not r.readable for r in results),
+            "errors": sum(r.count("错误") for r in results),
+            "warnings": sum(r.count("警告") for r in results),
+            "infos": sum(r.count("提示") for r in results),
+        },
+    }
+
+
+def exit_code(results: list[CheckResult]) -> int:
+    """2 if any file could not be read, else 1 if any 错误, else 0."""
+    if any(not r.readable for r in results):
+        return 2
+    return 1 if any(r.count("错误") for r in results) else 0

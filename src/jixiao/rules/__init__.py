@@ -1,0 +1,105 @@
+"""Validation: the rule catalog of ``shared/spec/rules.md``, run over a document.
+
+``run_rules(doc)`` returns findings located by data path; given the workbook's ``locations``
+it places them on cells instead. Rules read the model only; workbook facts (formulas typed over)
+come in as ``formula_states``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ..model.document import Document
+# Importing the rule modules registers their rules, in the catalog's order (F M R B S I X N).
+from . import fields, money, rates, budget, scores, indicators, crossform, narrative  # noqa: F401, I001
+from .catalog import CATALOG, ERROR, INFO, WARNING, Finding, Severity
+from .context import Context, FormulaState
+from .settings import DEFAULT_SETTINGS, Settings
+
+__all__ = ["CATALOG", "Finding", "FormSummary", "FormulaState", "Settings", "Severity", "run_rules", "summarize",
+           "form_of", "ERROR", "WARNING", "INFO"]
+
+_PROJECT = re.compile(r"^projects\[(\d+)\]")
+
+
+def form_of(doc: Document, path: str) -> str:
+    """The form a data path belongs to: 基本信息, 附件1, 附件2 or the project's name."""
+    if path.startswith("basic_data"):
+        return "附件1"
+    if path.startswith("overall"):
+        return "附件2"
+    m = _PROJECT.match(path)
+    if m:
+        i = int(m.group(1))
+        return doc.projects[i].name or f"项目{i + 1}"
+    return "基本信息"
+
+
+def _form_rank(path: str) -> tuple:
+    if path.startswith("department"):
+        return (0, 0)
+    if path.startswith("basic_data"):
+        return (1, 0)
+    if path.startswith("overall"):
+        return (2, 0)
+    m = _PROJECT.match(path)
+    return (3, int(m.group(1))) if m else (4, 0)
+
+
+def locate(locations: dict[str, str] | None, path: str) -> str:
+    """The A1 cell of ``path`` in a workbook (the nearest located parent), or the path itself."""
+    if locations is None:
+        return path
+    probe = path
+    while probe:
+        if probe in locations:
+            return locations[probe]
+        probe = re.sub(r"(\.[^.\[]+|\[\d+\])$", "", probe) if re.search(r"(\.[^.\[]+|\[\d+\])$", probe) else ""
+    return "A1"
+
+
+def run_rules(doc: Document, settings: Settings = DEFAULT_SETTINGS, locations: dict[str, str] | None = None,
+              formula_states: list[FormulaState] | None = None) -> list[Finding]:
+    """Every finding of every rule, sorted by form, then worst first."""
+    ctx = Context(doc, settings, list(formula_states or []))
+    found = []
+    for order, r in enumerate(CATALOG.values()):
+        for hit in r.check(ctx):
+            finding = Finding(rule=r.id, severity=r.severity, form=form_of(doc, hit.path),
+                              cell=locate(locations, hit.path), message=hit.message, expected=hit.expected, path=hit.path)
+            found.append((_form_rank(hit.path), r.severity.rank, order, len(found), finding))
+    found.sort(key=lambda t: t[:4])
+    return [t[-1] for t in found]
+
+
+@dataclass(frozen=True)
+class FormSummary:
+    form: str
+    total_score: Decimal | None
+    grade: str | None
+    errors: int
+    warnings: int
+    infos: int
+
+
+def summarize(doc: Document, findings: list[Finding]) -> list[FormSummary]:
+    """One line per form: 总分 and grade (附件2 and projects), and the counts of findings."""
+    ctx = Context(doc)
+    totals: dict[str, Decimal | None] = {}
+    if doc.basic_data is not None:
+        totals["附件1"] = None
+    for form in ctx.scored_forms:
+        shown = form.slots.shown("total_score")
+        totals[form_of(doc, form.prefix)] = shown if isinstance(shown, Decimal) else None
+    for f in findings:
+        totals.setdefault(f.form, None)
+    out = []
+    for name, total in totals.items():
+        mine = [f for f in findings if f.form == name]
+        out.append(FormSummary(
+            form=name, total_score=total, grade=ctx.scheme.grade(total) if total is not None else None,
+            errors=sum(f.severity is ERROR for f in mine), warnings=sum(f.severity is WARNING for f in mine),
+            infos=sum(f.severity is INFO for f in mine)))
+    return out

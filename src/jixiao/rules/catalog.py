@@ -1,0 +1,73 @@
+"""The rule catalog: every rule registered once, with its stable ID, severity and title.
+
+A rule is a small generator function ``rule(ctx) -> Iterator[Hit]``; its docstring starts with
+its ID. ``@rule("M01", ERROR, "…")`` registers it. The engine turns each Hit into a Finding
+(form, cell, severity). IDs are stable: a retired rule keeps its ID unused.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from typing import Callable, Iterator
+
+
+class Severity(str, Enum):
+    ERROR = "错误"  # 强制性审核: blocks sign-off
+    WARNING = "警告"  # 提示性审核: needs an explanation
+    INFO = "提示"  # a hint
+
+    @property
+    def rank(self) -> int:
+        """0 for the worst."""
+        return {"错误": 0, "警告": 1, "提示": 2}[self.value]
+
+
+ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
+
+
+@dataclass(frozen=True)
+class Hit:
+    """What a rule found, before the engine places it: the field path and the message."""
+
+    path: str
+    message: str
+    expected: str | None = None
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One finding, as reported: the cell is A1 on the form's sheet, or the data path."""
+
+    rule: str
+    severity: Severity
+    form: str
+    cell: str
+    message: str
+    expected: str | None = None
+    path: str = ""  # the data path, whatever the source (for machines: JSON, annotation)
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    severity: Severity
+    title: str
+    check: Callable[..., Iterator[Hit]]
+
+
+CATALOG: dict[str, Rule] = {}
+
+
+def rule(rule_id: str, severity: Severity, title: str):
+    """Register a rule function under ``rule_id`` (once; its docstring must start with the ID)."""
+
+    def register(fn):
+        if rule_id in CATALOG:
+            raise ValueError(f"rule {rule_id} is registered twice")
+        if not (fn.__doc__ or "").startswith(rule_id):
+            raise ValueError(f"the docstring of rule {rule_id} must start with its ID")
+        CATALOG[rule_id] = Rule(rule_id, severity, title, fn)
+        return fn
+
+    return register

@@ -1,0 +1,81 @@
+"""What a rule sees: the document, its scheme, the settings, and each form's derived values.
+
+A rule never opens a file. Workbook-only facts (which derived cells hold the wrong formula or a
+typed value) arrive here as data, from the workbook reader.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cached_property
+from typing import Iterator
+
+from ..forms.formulas import FormulaState
+from ..model.derive import FUND_COLUMNS, Slots, derive_basic, derive_overall, derive_project
+from ..model.document import Document, FundRow, Overall, Project
+from ..model.schemes import Scheme, load_scheme
+from .catalog import Hit
+from .settings import DEFAULT_SETTINGS, Settings
+
+
+@dataclass
+class ScoredForm:
+    """附件2 or a project form: the parts the funds, execution and score rules share."""
+
+    prefix: str  # "overall" or "projects[3]"
+    form: Overall | Project
+    slots: Slots
+    total_path: str  # path of the 年度资金总额 row: "overall.funds" or "projects[3].funds.total"
+    total: FundRow  # that row as shown (typed values where typed, sums otherwise)
+
+    def path(self, rest: str) -> str:
+        return f"{self.prefix}.{rest}"
+
+    @property
+    def execution_rate(self) -> Decimal | None:
+        """全年执行数 ÷ 全年预算数, from the amounts (not the stated rate)."""
+        full, executed = self.total.full_year, self.total.executed
+        if isinstance(full, Decimal) and isinstance(executed, Decimal) and full != 0:
+            return executed / full
+        return None
+
+
+@dataclass
+class Context:
+    doc: Document
+    settings: Settings = DEFAULT_SETTINGS
+    formula_states: list[FormulaState] = field(default_factory=list)
+
+    @cached_property
+    def scheme(self) -> Scheme:
+        return load_scheme(self.doc.scheme)
+
+    @cached_property
+    def basic_slots(self) -> Slots | None:
+        return derive_basic(self.doc.basic_data) if self.doc.basic_data is not None else None
+
+    @cached_property
+    def scored_forms(self) -> list[ScoredForm]:
+        forms = []
+        if self.doc.overall is not None:
+            o = self.doc.overall
+            forms.append(ScoredForm("overall", o, derive_overall(o), "overall.funds", o.funds))
+        for i, p in enumerate(self.doc.projects):
+            slots = derive_project(p)
+            total = FundRow(*(slots.shown(f"funds.total.{c}") for c in FUND_COLUMNS))
+            forms.append(ScoredForm(f"projects[{i}]", p, slots, f"projects[{i}].funds.total", total))
+        return forms
+
+    def projects(self) -> Iterator[tuple[int, Project, ScoredForm]]:
+        for form in self.scored_forms:
+            if form.prefix.startswith("projects["):
+                yield int(form.prefix[9:-1]), form.form, form
+
+    @property
+    def tolerance(self) -> Decimal:
+        return self.settings.amount_tolerance
+
+    @staticmethod
+    def hit(path: str, message: str, expected: object = None) -> Hit:
+        return Hit(path, message, None if expected is None else str(expected))

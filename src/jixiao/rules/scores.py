@@ -1,0 +1,99 @@
+"""S — scores: each 得分 within its 分值, weights adding up, execution 得分 and 总分."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Iterator
+
+from ..model.derive import xsum
+from ..model.document import is_placeholder
+from ..model.numbers import plain
+from .catalog import ERROR, Hit, rule
+from .common import blank, holds, num, quote, rate, score
+from .context import Context, ScoredForm
+
+
+def _rows(form: ScoredForm):
+    return [(j, ind) for j, ind in enumerate(form.form.indicators) if not is_placeholder(ind)]
+
+
+@rule("S01", ERROR, "得分超出范围")
+def s01(ctx: Context) -> Iterator[Hit]:
+    """S01 得分 < 0 or 得分 > 分值."""
+    for form in ctx.scored_forms:
+        for j, ind in _rows(form):
+            s, w = num(ind.score), num(ind.weight)
+            if s is None:
+                continue
+            if s < 0 or (w is not None and s > w):
+                yield ctx.hit(form.path(f"indicators[{j}].score"),
+                              f"指标{quote(ind.name)}得分 {plain(s)} 不在 0 到分值 {plain(w) if w is not None else '?'} 之间",
+                              f"0～{plain(w)}" if w is not None else None)
+
+
+@rule("S02", ERROR, "一级指标分值合计不符")
+def s02(ctx: Context) -> Iterator[Hit]:
+    """S02 The 分值 of a 一级指标's indicators do not add up to its weight in the scheme."""
+    for form in ctx.scored_forms:
+        rows = _rows(form)
+        for l1 in ctx.scheme.level1:
+            mine = [(j, ind) for j, ind in rows if ind.level1 == l1.name]
+            if any(not blank(ind.weight) and num(ind.weight) is None for _, ind in mine):
+                continue  # an unreadable 分值: F02 speaks
+            total = xsum(*(ind.weight for _, ind in mine))
+            if total != l1.weight:
+                where = form.path(f"indicators[{mine[0][0]}].weight") if mine else form.path("indicators")
+                yield ctx.hit(where, f"{l1.name}各指标分值合计 {plain(total)}，指标体系规定为 {plain(l1.weight)}",
+                              plain(l1.weight))
+
+
+@rule("S03", ERROR, "分值总计不是 100")
+def s03(ctx: Context) -> Iterator[Hit]:
+    """S03 All 分值 plus the execution 分值 do not add up to 100."""
+    for form in ctx.scored_forms:
+        weights = [ind.weight for _, ind in _rows(form)] + [form.form.execution.weight]
+        if any(not blank(w) and num(w) is None for w in weights):
+            continue
+        total = xsum(*weights)
+        if total != 100:
+            yield ctx.hit(form.path("execution.weight"), f"各指标分值与预算执行率分值合计为 {plain(total)}，应为 100", "100")
+
+
+@rule("S04", ERROR, "预算执行率得分计算错误")
+def s04(ctx: Context) -> Iterator[Hit]:
+    """S04 A stated execution 得分 ≠ 分值 × min(执行率, 100%)."""
+    for form in ctx.scored_forms:
+        e = form.form.execution
+        weight, shown_rate = num(e.weight), rate(form.slots.shown("execution.rate"))
+        if weight is None or shown_rate is None:
+            continue
+        expected = weight * min(shown_rate, Decimal(1))
+        if holds(e.score, expected, is_rate=False) is False:
+            yield ctx.hit(form.path("execution.score"),
+                          f"预算执行率得分填写为 {plain(e.score)}，按分值 {plain(weight)} × 执行率应为 {score(expected)}",
+                          score(expected))
+
+
+@rule("S05", ERROR, "总分与各项得分之和不符")
+def s05(ctx: Context) -> Iterator[Hit]:
+    """S05 A stated 总分 ≠ the sum of all 得分 plus the execution 得分."""
+    for form in ctx.scored_forms:
+        f = form.form
+        scores = [ind.score for _, ind in _rows(form)] + [form.slots.shown("execution.score")]
+        if any(not blank(s) and num(s) is None for s in scores):
+            continue  # an unreadable 得分: F02 speaks
+        expected = xsum(*scores)
+        if holds(f.total_score, expected, is_rate=False) is False:
+            yield ctx.hit(form.path("total_score"),
+                          f"总分填写为 {plain(f.total_score)}，各指标得分与预算执行率得分之和为 {score(expected)}", score(expected))
+
+
+@rule("S06", ERROR, "扣分未说明原因")
+def s06(ctx: Context) -> Iterator[Hit]:
+    """S06 得分 < 分值 and 偏差原因分析及改进措施 is blank."""
+    for form in ctx.scored_forms:
+        for j, ind in _rows(form):
+            s, w = num(ind.score), num(ind.weight)
+            if s is not None and w is not None and s < w and blank(ind.deviation):
+                yield ctx.hit(form.path(f"indicators[{j}].deviation"),
+                              f"指标{quote(ind.name)}得分 {plain(s)} 低于分值 {plain(w)}，须填写偏差原因分析及改进措施")
