@@ -107,3 +107,5 @@ def test_demo_runs_on_the_bundled_example(tmp_path):
     assert "与原数据一致" in result.stdout
     assert (tmp_path / "out" / "zhuzhou-gxj-2024.xlsx").exists()
     assert (tmp_path / "out" / "zhuzhou-gxj-2024.extracted.yaml").exists()
+    assert (tmp_path / "out" / "zhuzhou-gxj-2024.校验结果.xlsx").exists()
+    assert "3. 校验：错误 " in result.stdout

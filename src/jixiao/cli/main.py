@@ -209,28 +209,35 @@ def find_example() -> Path:
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("out"),
               show_default=True, help="输出文件夹。")
 def demo_cmd(out_dir: Path) -> None:
-    """用自带的 2024 年示例演示：填表，再从工作簿提取数据核对。"""
+    """用自带的 2024 年示例演示：填表、提取核对、校验并生成标注后的工作簿。"""
+    from ..checking import check_path
     from ..model.dataformat import load, save
     from ..model.derive import canonical
+    from ..workbook.annotate import annotate
     from ..workbook.extract import extract
     from ..workbook.fill import fill
 
     example = find_example()
     out_dir.mkdir(parents=True, exist_ok=True)
+    stem = example.stem
     t0 = time.perf_counter()
     doc = load(example)
-    book = out_dir / (example.stem + ".xlsx")
-    fill(doc, book)
+    book = fill(doc, out_dir / f"{stem}.xlsx")
     t1 = time.perf_counter()
     back = extract(book)
-    save(back, out_dir / (example.stem + ".extracted.yaml"))
+    save(back, out_dir / f"{stem}.extracted.yaml")
     t2 = time.perf_counter()
+    result = check_path(book)
+    annotated = annotate(book, out_dir / f"{stem}.校验结果.xlsx", result.findings, result.contents)
+    t3 = time.perf_counter()
     same = canonical(back) == canonical(doc)
     click.echo(f"示例：{example}")
-    click.echo(f"填表：{book}（{doc.department.name}，{doc.year} 年，项目 {len(doc.projects)} 个，{t1 - t0:.2f} 秒，"
-               f"{book.stat().st_size / 1024:.0f} KB）")
-    click.echo(f"提取：{out_dir / (example.stem + '.extracted.yaml')}（{t2 - t1:.2f} 秒）；"
-               f"与原数据{'一致' if same else '不一致'}")
+    click.echo(f"1. 填表：{book}（{doc.department.name}，{doc.year} 年，项目 {len(doc.projects)} 个，"
+               f"{t1 - t0:.2f} 秒，{book.stat().st_size / 1024:.0f} KB）")
+    click.echo(f"2. 提取：{out_dir / (stem + '.extracted.yaml')}（{t2 - t1:.2f} 秒）；与原数据{'一致' if same else '不一致'}")
+    click.echo(f"3. 校验：错误 {result.count('错误')}，警告 {result.count('警告')}，提示 {result.count('提示')}"
+               f"（{t3 - t2:.2f} 秒）；标注后的工作簿：{annotated}")
+    click.echo("   （示例如实保留了原表中的错误，所以有错误项；运行 jixiao check 查看明细。）")
     if not same:
         raise JixiaoError("示例往返核对不一致，请反馈给开发者。")
 

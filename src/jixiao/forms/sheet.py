@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from functools import lru_cache
 from decimal import Decimal
 
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
@@ -22,6 +23,7 @@ from .styles import Styles
 LINE_HEIGHT = 14.0  # points per wrapped line at 10.5 pt
 
 
+@lru_cache(maxsize=65536)
 def a1(row: int, col: int, absolute: bool = False) -> str:
     """Zero-based (row, col) as A1 text: (4, 3) → "D5"."""
     return xl_rowcol_to_cell(row, col, row_abs=absolute, col_abs=absolute)

@@ -187,10 +187,14 @@ def is_placeholder(ind: Indicator) -> bool:
     二级 category.
     """
 
+    name = ind.name
+    if name is not None and (not isinstance(name, str) or name.strip() not in PLACEHOLDER_MARKS):
+        return False  # the common case, decided at once: a named indicator
+
     def mark(v) -> bool:
         return v is None or (isinstance(v, str) and v.strip() in PLACEHOLDER_MARKS)
 
-    return all(mark(getattr(ind, k)) for k in ("name", "target", "actual", "weight", "score", "deviation"))
+    return all(mark(getattr(ind, k)) for k in ("target", "actual", "weight", "score", "deviation"))
 
 
 # --- 附件2 整体支出绩效自评表 ----------------------------------------------------------------

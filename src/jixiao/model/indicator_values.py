@@ -22,6 +22,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 GE, LE, EQ, GT, LT = "≥", "≤", "=", ">", "<"
 
@@ -141,6 +142,11 @@ def read_value(text: object) -> Reading:
     """What ``text`` (a 年度指标值 or 实际完成值) says; QUALITATIVE when it cannot be read."""
     if not isinstance(text, str):
         return QUALITATIVE
+    return _read_text(text)
+
+
+@lru_cache(maxsize=16384)  # the same texts recur across projects and departments
+def _read_text(text: str) -> Reading:
     s = _clean(text)
     if not s:
         return QUALITATIVE

@@ -67,6 +67,11 @@ def from_cell_text(text: str) -> Decimal:
     Writers store up to 17 significant digits (2922.6999999999998, 0.30000000000000004); Excel
     shows 15, and past 15 the digits are binary noise, so longer values are rounded to 15.
     """
+    if len(text) <= 15:  # at most 15 digits: exactly as written (the common case, kept fast)
+        try:
+            return Decimal(text)
+        except InvalidOperation:
+            pass
     try:
         d = Decimal(text.strip())
     except InvalidOperation:

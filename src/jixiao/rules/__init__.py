@@ -48,7 +48,7 @@ def _form_rank(path: str) -> tuple:
     return (3, int(m.group(1))) if m else (4, 0)
 
 
-def locate(locations: dict[str, str] | None, path: str) -> str:
+def locate(locations, path: str) -> str:
     """The A1 cell of ``path`` in a workbook (the nearest located parent), or the path itself."""
     if locations is None:
         return path
@@ -60,7 +60,7 @@ def locate(locations: dict[str, str] | None, path: str) -> str:
     return "A1"
 
 
-def run_rules(doc: Document, settings: Settings = DEFAULT_SETTINGS, locations: dict[str, str] | None = None,
+def run_rules(doc: Document, settings: Settings = DEFAULT_SETTINGS, locations=None,
               formula_states: list[FormulaState] | None = None) -> list[Finding]:
     """Every finding of every rule, sorted by form, then worst first."""
     ctx = Context(doc, settings, list(formula_states or []))
@@ -95,9 +95,12 @@ def summarize(doc: Document, findings: list[Finding]) -> list[FormSummary]:
         totals[form_of(doc, form.prefix)] = shown if isinstance(shown, Decimal) else None
     for f in findings:
         totals.setdefault(f.form, None)
+    by_form: dict[str, list[Finding]] = {}
+    for f in findings:
+        by_form.setdefault(f.form, []).append(f)
     out = []
     for name, total in totals.items():
-        mine = [f for f in findings if f.form == name]
+        mine = by_form.get(name, [])
         out.append(FormSummary(
             form=name, total_score=total, grade=ctx.scheme.grade(total) if total is not None else None,
             errors=sum(f.severity is ERROR for f in mine), warnings=sum(f.severity is WARNING for f in mine),

@@ -13,7 +13,8 @@ from typing import Iterator
 
 from ..forms.formulas import FormulaState
 from ..model.derive import FUND_COLUMNS, Slots, derive_basic, derive_overall, derive_project
-from ..model.document import Document, FundRow, Overall, Project
+from ..model.document import Document, FundRow, Indicator, Overall, Project, is_placeholder
+from ..model.indicator_values import Comparison, compare, read_value
 from ..model.schemes import Scheme, load_scheme
 from .catalog import Hit
 from .settings import DEFAULT_SETTINGS, Settings
@@ -31,6 +32,11 @@ class ScoredForm:
 
     def path(self, rest: str) -> str:
         return f"{self.prefix}.{rest}"
+
+    @cached_property
+    def rows(self) -> list[tuple[int, Indicator]]:
+        """(index, indicator) of the rows that hold an indicator (placeholders left out)."""
+        return [(j, ind) for j, ind in enumerate(self.form.indicators) if not is_placeholder(ind)]
 
     @property
     def execution_rate(self) -> Decimal | None:
@@ -66,6 +72,18 @@ class Context:
             total = FundRow(*(slots.shown(f"funds.total.{c}") for c in FUND_COLUMNS))
             forms.append(ScoredForm(f"projects[{i}]", p, slots, f"projects[{i}].funds.total", total))
         return forms
+
+    @cached_property
+    def comparisons(self) -> list[tuple[str, Indicator, Comparison]]:
+        """(row path, indicator, target against result) for every indicator row, read once."""
+        ceilings = set(self.scheme.ceiling_categories)
+        out = []
+        for form in self.scored_forms:
+            for j, ind in form.rows:
+                ceiling = ind.level1 in ceilings or ind.level2 in ceilings
+                out.append((form.path(f"indicators[{j}]"), ind,
+                            compare(read_value(ind.target), read_value(ind.actual), ceiling)))
+        return out
 
     def projects(self) -> Iterator[tuple[int, Project, ScoredForm]]:
         for form in self.scored_forms:

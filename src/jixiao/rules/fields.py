@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import fields as dc_fields
+from functools import lru_cache
 from decimal import Decimal
 from typing import Iterator
 
@@ -18,15 +19,22 @@ FUND_LABELS = {"initial": "年初预算数", "full_year": "全年预算数", "ex
 _NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
 
 
+@lru_cache(maxsize=None)
+def _layout(cls: type) -> tuple[tuple[str, str], ...]:
+    """(field name, kind) of a block class, introspected once."""
+    return tuple((f.name, kind_of(f)) for f in dc_fields(cls))
+
+
 def numeric_fields(obj, path: str) -> Iterator[tuple[str, str, object]]:
     """(path, field name, value) of every number field below ``obj``; placeholder rows skipped."""
-    for f in dc_fields(obj):
-        value = getattr(obj, f.name)
-        kind = kind_of(f)
-        here = f"{path}.{f.name}" if path else f.name
+    for name, kind in _layout(type(obj)):
+        value = getattr(obj, name)
         if kind == "num":
-            yield here, f.name, value
-        elif kind in ("nested", "optional") and value is not None:
+            if value is not None:
+                yield f"{path}.{name}", name, value
+            continue
+        here = f"{path}.{name}"
+        if kind in ("nested", "optional") and value is not None:
             yield from numeric_fields(value, here)
         elif kind == "items":
             for i, item in enumerate(value):

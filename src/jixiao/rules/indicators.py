@@ -7,22 +7,16 @@ from decimal import Decimal
 from typing import Iterator
 
 from ..model.document import is_placeholder
-from ..model.indicator_values import GE, GT, LE, LT, Comparison, compare, read_value
+from ..model.indicator_values import GE, GT, LE, LT, Comparison
 from ..model.numbers import plain
 from .catalog import INFO, WARNING, Hit, rule
 from .common import half_up, num, quote, score
 from .context import Context
 
 
-def _compared(ctx: Context) -> Iterator[tuple[str, object, Comparison]]:
-    """(path prefix of the row, indicator, comparison) for every indicator row."""
-    ceilings = set(ctx.scheme.ceiling_categories)
-    for form in ctx.scored_forms:
-        for j, ind in enumerate(form.form.indicators):
-            if is_placeholder(ind):
-                continue
-            ceiling = ind.level1 in ceilings or ind.level2 in ceilings
-            yield form.path(f"indicators[{j}]"), ind, compare(read_value(ind.target), read_value(ind.actual), ceiling)
+def _compared(ctx: Context) -> list[tuple[str, object, Comparison]]:
+    """(path of the row, indicator, target against result), computed once per check."""
+    return ctx.comparisons
 
 
 def _full(ind) -> bool:

@@ -6,7 +6,6 @@ from decimal import Decimal
 from typing import Iterator
 
 from ..model.derive import xsum
-from ..model.document import is_placeholder
 from ..model.numbers import plain
 from .catalog import ERROR, Hit, rule
 from .common import blank, holds, num, quote, rate, score
@@ -14,7 +13,7 @@ from .context import Context, ScoredForm
 
 
 def _rows(form: ScoredForm):
-    return [(j, ind) for j, ind in enumerate(form.form.indicators) if not is_placeholder(ind)]
+    return form.rows
 
 
 @rule("S01", ERROR, "得分超出范围")

@@ -29,12 +29,45 @@ _WEIGHT_SUFFIX = re.compile(r"[（(]\s*\d+(\.\d+)?\s*分\s*[）)]\s*$")
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
+_ITEM_PATH = re.compile(r"^(.*)\[(\d+)\](?:\.(\w+))?$")
+
+
+class CellLocations:
+    """Where each field sits: ``"projects[3].indicators[2].score" in locations``, and
+    ``locations[path]`` gives its A1 cell. Rows of tables are kept per row, not per cell."""
+
+    def __init__(self):
+        self.fields: dict[str, tuple[int, int]] = {}
+        self.tables: dict[str, tuple[list[int], dict[str, int], int]] = {}  # path → (rows, offsets, first col)
+
+    def _find(self, path: str) -> tuple[int, int] | None:
+        found = self.fields.get(path)
+        if found is not None:
+            return found
+        m = _ITEM_PATH.match(path)
+        if m and m.group(1) in self.tables:
+            rows, offsets, c1 = self.tables[m.group(1)]
+            index = int(m.group(2))
+            if index < len(rows) and (m.group(3) is None or m.group(3) in offsets):
+                return rows[index], c1 + offsets.get(m.group(3), 0)
+        return None
+
+    def __contains__(self, path: str) -> bool:
+        return self._find(path) is not None
+
+    def __getitem__(self, path: str) -> str:
+        found = self._find(path)
+        if found is None:
+            raise KeyError(path)
+        return a1(*found)
+
+
 @dataclass
 class BookContents:
     """A workbook as the checks see it."""
 
     doc: Document
-    locations: dict[str, str] = field(default_factory=dict)  # full data path → A1 cell
+    locations: CellLocations = field(default_factory=CellLocations)  # data path → its cell
     sheets: dict[str, str] = field(default_factory=dict)  # "basic_data" / "overall" / "projects[3]" / "department" → sheet
     formula_states: list[FormulaState] = field(default_factory=list)
 
@@ -87,7 +120,7 @@ class _FormReader:
         return target.range
 
     def _locate(self, path: str, row: int, col: int) -> None:
-        self.contents.locations[f"{self.prefix}.{path}"] = a1(row, col)
+        self.contents.locations.fields[f"{self.prefix}.{path}"] = (row, col)
 
     def read(self, block) -> None:
         fields, tables = FORMS[self.form]
@@ -121,32 +154,40 @@ class _FormReader:
 
     def _read_table(self, table: Table, found: tuple[int, int, int, int]) -> list:
         r1, c1, r2, _ = found
-        items, rows = [], {}
+        cells = self.sheet.cells
+        columns = [(c1 + col.offset, col.path, col.kind, col.derived) for col in table.columns]
+        indicators = table.item is Indicator
+        items, rows, kept = [], {}, []
         level1 = level2 = None
         for r in range(r1, r2 + 1):
-            item = table.item()
-            for col in table.columns:
-                setattr(item, col.path, _field_value(self.sheet.cell(r, c1 + col.offset), col.kind, col.derived))
-            if isinstance(item, Indicator):
+            values = {}
+            for c, path, kind, derived in columns:
+                cell = cells.get((r, c))
+                values[path] = None if cell is None or (derived and cell.formula is not None) else _clean(cell.value, kind)
+            if indicators:
                 # 一级/二级 cells are merged over their rows: carry them down.
-                if item.level1 is not None:
-                    item.level1 = _WEIGHT_SUFFIX.sub("", item.level1.strip())
-                    if item.level1 != level1:
+                if values["level1"] is not None:
+                    values["level1"] = _WEIGHT_SUFFIX.sub("", values["level1"].strip())
+                    if values["level1"] != level1:
                         level2 = None
-                    level1 = item.level1
-                item.level1 = level1
-                if item.level2 is not None:
-                    level2 = item.level2.strip()
-                item.level2 = level2
+                    level1 = values["level1"]
+                values["level1"] = level1
+                if values["level2"] is not None:
+                    level2 = values["level2"].strip()
+                values["level2"] = level2
+                item = Indicator(**values)
                 if is_placeholder(item):
                     continue
-            elif all(getattr(item, col.path) is None for col in table.columns):
+            elif all(v is None for v in values.values()):
                 continue
+            else:
+                item = table.item(**values)
             rows[r] = len(items)
-            for col in table.columns:
-                self._locate(f"{table.path}[{len(items)}].{col.path}", r, c1 + col.offset)
+            kept.append(r)
             items.append(item)
         self.table_rows[table.path] = rows
+        offsets = {col.path: col.offset for col in table.columns}
+        self.contents.locations.tables[f"{self.prefix}.{table.path}"] = (kept, offsets, c1)
         return items
 
     def formula_states(self) -> list[FormulaState]:
@@ -170,12 +211,12 @@ class _FormReader:
         return states
 
 
-def _info_value(book: Workbook, name: str) -> tuple[object, str | None]:
+def _info_value(book: Workbook, name: str) -> tuple[object, tuple[int, int] | None]:
     target = book.name(name)
     if target is None or target.range is None or target.sheet is None:
         return None, None
     r, c = target.range[:2]
-    return book.sheet(target.sheet).value(r, c), a1(r, c)
+    return book.sheet(target.sheet).value(r, c), (r, c)
 
 
 def read_book(path: str | Path) -> BookContents:
@@ -198,7 +239,7 @@ def read_book(path: str | Path) -> BookContents:
                 value = (EXCEL_EPOCH + dt.timedelta(days=int(value))).isoformat()
             setattr(doc.department, data_path.split(".")[1], _clean(value, "text"))
             if cell:
-                contents.locations[data_path] = cell
+                contents.locations.fields[data_path] = cell
                 contents.sheets["department"] = book.name(name).sheet
         for entry in book.sheets:
             target = book.name(FORM_NAME, entry.name)

@@ -1,0 +1,79 @@
+"""`check` on a 500-project workbook against python-calamine merely loading every sheet.
+
+Usage: .venv/bin/python benchmarks/check_bench.py [PROJECTS] [RUNS]
+Generates a department (projects with 6 to 20 indicators), fills it, then times, in one run,
+the median of RUNS of: python-calamine loading every sheet's values, and jixiao's full check
+(read names, formulas and values, run every rule). Goal: check within 3× the bare load.
+"""
+
+from __future__ import annotations
+
+import copy
+import random
+import statistics
+import sys
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+
+import python_calamine
+
+from jixiao.checking import check_path
+from jixiao.model.dataformat import load
+from jixiao.model.document import Indicator
+from jixiao.workbook.fill import fill
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "zhuzhou-gxj-2024.yaml"
+
+
+def department(projects: int, seed: int = 7):
+    """The example department grown to ``projects`` projects with varied indicator counts."""
+    rng = random.Random(seed)
+    doc = load(EXAMPLE)
+    base = doc.projects
+    doc.projects = []
+    for i in range(projects):
+        p = copy.deepcopy(base[i % len(base)])
+        p.id, p.name = f"p{i}", f"{p.name}（{i + 1}）"
+        extra = rng.randint(0, 11)
+        p.indicators = p.indicators + [
+            Indicator("产出指标", "数量指标", f"附加指标{k}", f"≥{k + 1}个", f"{k + rng.randint(0, 3)}个", Decimal(0), Decimal(0))
+            for k in range(extra)]
+        doc.projects.append(p)
+    return doc
+
+
+def median_time(fn, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def calamine_load(path: Path) -> None:
+    book = python_calamine.CalamineWorkbook.from_path(str(path))
+    for name in book.sheet_names:
+        book.get_sheet_by_name(name).to_python()
+
+
+def main() -> None:
+    projects = int(sys.argv[1]) if len(sys.argv) > 1 else 500
+    runs = int(sys.argv[2]) if len(sys.argv) > 2 else 5
+    doc = department(projects)
+    with tempfile.TemporaryDirectory() as tmp:
+        book = fill(doc, Path(tmp) / "big.xlsx")
+        size = book.stat().st_size
+        bare = median_time(lambda: calamine_load(book), runs)
+        checked = median_time(lambda: check_path(book), runs)
+        findings = len(check_path(book).findings)
+    print(f"workbook: {projects} projects, {size / 1024 / 1024:.1f} MB, {findings} findings")
+    print(f"python-calamine load: {bare * 1000:.0f} ms (median of {runs})")
+    print(f"jixiao check:         {checked * 1000:.0f} ms (median of {runs})")
+    print(f"ratio: {checked / bare:.2f}× (goal ≤ 3×)")
+
+
+if __name__ == "__main__":
+    main()
