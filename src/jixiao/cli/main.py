@@ -196,6 +196,36 @@ def check_cmd(paths: tuple[Path, ...], fmt: str, annotate_to: Path | None) -> No
         sys.exit(code)
 
 
+@cli.command("recompute", context_settings=CONTEXT)
+@click.argument("book", type=click.Path(path_type=Path))
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path),
+              help="输出的工作簿（与原文件同类型）。")
+@click.option("--in-place", is_flag=True, help="原地重算；先把原文件备份为“文件名.重算前.xlsx”。")
+def recompute_cmd(book: Path, output: Path | None, in_place: bool) -> None:
+    """重算：把所有计算单元格（合计、控制率、执行率、得分、总分）恢复为正确的公式和结果。
+
+    不改动任何填报单元格；列出显示值有变化的单元格（原值 → 新值）。
+    """
+    import shutil
+
+    from ..recompute import describe, recompute_file
+
+    if (output is None) == (not in_place):
+        raise JixiaoError("请用 -o 指定输出文件，或用 --in-place 原地重算（二选一）")
+    if in_place:
+        if not book.is_file():
+            raise JixiaoError(f"找不到文件：{book}")
+        backup = book.with_name(f"{book.stem}.重算前{book.suffix}")
+        shutil.copy2(book, backup)
+        output = book
+    changed = recompute_file(book, output)
+    if in_place:
+        click.echo(f"已备份原文件：{backup}")
+    for cell in changed:
+        click.echo(f"  {cell.sheet}!{cell.ref}：{describe(cell.old_value)} → {describe(cell.value)}")
+    click.echo(f"已重算：{output}（显示值有变化的单元格 {len(changed)} 个）")
+
+
 def find_example() -> Path:
     """The bundled example: ./examples first, then the source checkout's examples/."""
     name = "zhuzhou-gxj-2024.yaml"

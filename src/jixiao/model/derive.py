@@ -150,6 +150,31 @@ def fund_total(project: Project) -> FundRow:
     return FundRow(*(slots.shown(f"funds.total.{c}") for c in FUND_COLUMNS))
 
 
+def as_computed(doc):
+    """A copy of ``doc`` in which every derived value is left to its formula (nothing stated)."""
+    import copy
+
+    doc = copy.deepcopy(doc)
+    blocks = []
+    if doc.basic_data is not None:
+        blocks.append((doc.basic_data, derive_basic(doc.basic_data)))
+    if doc.overall is not None:
+        blocks.append((doc.overall, derive_overall(doc.overall)))
+    blocks += [(p, derive_project(p)) for p in doc.projects]
+    for block, slots in blocks:
+        for path in slots:
+            *parents, leaf = path.replace("[", ".").replace("]", "").split(".")
+            obj = block
+            try:
+                for part in parents:
+                    obj = obj[int(part)] if part.isdigit() else getattr(obj, part)
+                if hasattr(obj, leaf):
+                    setattr(obj, leaf, None)
+            except AttributeError:
+                continue  # a sheet-only value (调整额, 分值合计): nothing stated in the data
+    return doc
+
+
 def canonical(doc):
     """The document as the round trip keeps it: stated derived values that equal their formula
     dropped (the spec lets them come back absent), and indicator rows that hold nothing dropped.

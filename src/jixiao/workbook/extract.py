@@ -70,6 +70,7 @@ class BookContents:
     locations: CellLocations = field(default_factory=CellLocations)  # data path → its cell
     sheets: dict[str, str] = field(default_factory=dict)  # "basic_data" / "overall" / "projects[3]" / "department" → sheet
     formula_states: list[FormulaState] = field(default_factory=list)
+    forms: list["FormPlace"] = field(default_factory=list)  # where each form's fields are
 
     def sheet_of(self, path: str) -> str:
         m = re.match(r"^(projects\[\d+\]|basic_data|overall|department)", path)
@@ -103,6 +104,18 @@ def _set_path(obj, path: str, value) -> None:
     for part in parts[:-1]:
         obj = getattr(obj, part)
     setattr(obj, parts[-1], value)
+
+
+@dataclass
+class FormPlace:
+    """One form sheet: which form, its data prefix, field positions and its tables' rows."""
+
+    sheet: str
+    form: str
+    prefix: str
+    positions: Positions
+    table_rows: dict[str, dict[int, int]]  # table → sheet row → index in the data list
+    cells: dict  # the sheet's cells, (row, col) → Cell
 
 
 class _FormReader:
@@ -259,6 +272,8 @@ def read_book(path: str | Path) -> BookContents:
             reader = _FormReader(book, book.sheet(entry.name), form, prefix, contents)
             reader.read(block)
             contents.formula_states.extend(reader.formula_states())
+            contents.forms.append(FormPlace(entry.name, form, prefix, Positions(reader.ranges), reader.table_rows,
+                                            reader.sheet.cells))
         return contents
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
+from decimal import Decimal
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
@@ -105,6 +106,7 @@ class WorkbookPatch:
         self._sheet_xml: dict[str, str] = {}
         self._new_sheet: tuple[str, str] | None = None
         self._select: str | None = None
+        self._formulas_changed = False
 
     def sheet_xml(self, sheet: str) -> str:
         if sheet not in self._sheet_xml:
@@ -124,6 +126,33 @@ class WorkbookPatch:
         style = self.styles.variant(int(s.group(1)) if s else 0, fill=rgb)
         self._sheet_xml[sheet] = xml[:m.start()] + _with_attr(tag, "s", str(style)) + xml[m.end():]
         return True
+
+    def set_cell(self, sheet: str, ref: str, formula: str, value: object) -> None:
+        """Put ``formula`` (with "=") and its cached ``value`` into cell ``ref``, keeping its style."""
+        xml = self.sheet_xml(sheet)
+        m = re.search(rf'<c r="{ref}"(?=[\s>/])([^>]*?)(?:/>|>.*?</c>)', xml, re.S)
+        if m is None:
+            raise JixiaoError(f"工作表“{sheet}”中找不到单元格 {ref}，无法写入公式")
+        s = re.search(r'\ss="(\d+)"', m.group(1))
+        style = f' s="{s.group(1)}"' if s else ""
+        f = escape(formula.lstrip("="))
+        if isinstance(value, (Decimal, int, float)) and not isinstance(value, bool):
+            # The double Excel would store, in its shortest form.
+            cell = f'<c r="{ref}"{style}><f>{f}</f><v>{float(value)!r}</v></c>'
+        else:
+            cell = f'<c r="{ref}"{style} t="str"><f>{f}</f><v>{escape(str(value or ""))}</v></c>'
+        self._sheet_xml[sheet] = xml[:m.start()] + cell + xml[m.end():]
+        self._formulas_changed = True
+
+    def _drop_calc_chain(self, parts: dict[str, bytes]) -> None:
+        """Excel's calculation chain lists formula cells; after formulas change it is rebuilt."""
+        if "xl/calcChain.xml" not in parts:
+            return
+        del parts["xl/calcChain.xml"]
+        types = parts["[Content_Types].xml"].decode("utf-8")
+        parts["[Content_Types].xml"] = re.sub(r'<Override PartName="/xl/calcChain.xml"[^>]*/>', "", types).encode("utf-8")
+        rels = parts["xl/_rels/workbook.xml.rels"].decode("utf-8")
+        parts["xl/_rels/workbook.xml.rels"] = re.sub(r'<Relationship\b[^>]*Target="calcChain.xml"[^>]*/>', "", rels).encode("utf-8")
 
     def add_sheet(self, name: str, rows: list[list[object]], widths: list[float],
                   links: dict[str, str], header_fill: str = "D9D9D9") -> None:
@@ -211,6 +240,8 @@ class WorkbookPatch:
         for sheet, xml in self._sheet_xml.items():
             parts[self.sheet_parts[sheet]] = xml.encode("utf-8")
         parts["xl/styles.xml"] = self.styles.render().encode("utf-8")
+        if self._formulas_changed:
+            self._drop_calc_chain(parts)
         if self._new_sheet:
             self._add_sheet_parts(parts)
         with atomic_output(output) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as z:
