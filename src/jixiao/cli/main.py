@@ -80,23 +80,33 @@ def _out_option(help_text: str):
 @click.option("--year", type=click.IntRange(2000, 2999), required=True, help="评价年度，如 2024。")
 @click.option("--scheme", default="hunan-2024", show_default=True, help="指标体系（jixiao schemes 可列出）。")
 @click.option("--projects", type=click.IntRange(0, 500), default=1, show_default=True, help="项目支出绩效自评表的张数。")
-@_out_option("输出的工作簿（.xlsx）。")
-def new_cmd(year: int, scheme: str, projects: int, output: Path) -> None:
+@click.option("--xlsm", is_flag=True, help="生成带按钮（校验、重算等）的启用宏的工作簿（.xlsm）。")
+@_out_option("输出的工作簿（.xlsx；带 --xlsm 时为 .xlsm）。")
+def new_cmd(year: int, scheme: str, projects: int, xlsm: bool, output: Path) -> None:
     """新建空白工作簿：基本信息、附件1、附件2 和若干张项目表。"""
     from ..workbook.fill import new
 
+    _check_suffix(output, xlsm)
     new(year, scheme, projects, output)
     click.echo(f"已生成空白工作簿：{output}（{year} 年，指标体系 {scheme}，项目表 {projects} 张）")
 
 
+def _check_suffix(output: Path, xlsm: bool) -> None:
+    wanted = ".xlsm" if xlsm else ".xlsx"
+    if output.suffix.lower() != wanted and not (not xlsm and output.suffix.lower() == ".xlsm"):
+        raise JixiaoError(f"输出文件应以 {wanted} 结尾：{output}")
+
+
 @cli.command("fill", context_settings=CONTEXT)
 @click.argument("data", type=click.Path(path_type=Path))
-@_out_option("输出的工作簿（.xlsx）。")
-def fill_cmd(data: Path, output: Path) -> None:
+@click.option("--xlsm", is_flag=True, help="生成带按钮（校验、重算等）的启用宏的工作簿（.xlsm）。")
+@_out_option("输出的工作簿（.xlsx；带 --xlsm 时为 .xlsm）。")
+def fill_cmd(data: Path, xlsm: bool, output: Path) -> None:
     """由 jixiao/1 数据文件（YAML 或 JSON）生成工作簿，公式和计算结果一并写入。"""
     from ..model.dataformat import load
     from ..workbook.fill import fill
 
+    _check_suffix(output, xlsm)
     doc = load(data)
     fill(doc, output)
     parts = (["附件1"] if doc.basic_data else []) + (["附件2"] if doc.overall else [])
@@ -116,6 +126,31 @@ def extract_cmd(book: Path, output: Path) -> None:
     doc = extract(book)
     save(doc, output)
     click.echo(f"已提取：{output}（项目 {len(doc.projects)} 个）")
+
+
+@cli.command("addin-config", context_settings=CONTEXT)
+@click.argument("book", type=click.Path(path_type=Path))
+def addin_config_cmd(book: Path) -> None:
+    """把当前 Python 的解释器路径写入启用宏的工作簿的 xlwings.conf 表（按钮据此调用 Python）。"""
+    from ..workbook.macros import CONF_SHEET, interpreter_settings
+    from ..workbook.patch import WorkbookPatch
+    from ..workbook.reader import Workbook
+
+    if book.suffix.lower() != ".xlsm":
+        raise JixiaoError(f"只有启用宏的工作簿（.xlsm）有按钮和 xlwings.conf 表：{book}")
+    with Workbook(book) as wb:
+        if CONF_SHEET not in wb.sheet_names():
+            raise JixiaoError(f"工作簿中没有“{CONF_SHEET}”表，请用 jixiao fill --xlsm 或 jixiao new --xlsm 重新生成：{book}")
+        keys = {cell.value: r for (r, c), cell in wb.sheet(CONF_SHEET).cells.items() if c == 0}
+    patch = WorkbookPatch(book)
+    for key, value in interpreter_settings().items():
+        if key in keys:
+            patch.set_text(CONF_SHEET, f"B{keys[key] + 1}", value)
+    patch.save(book)
+    for key, value in interpreter_settings().items():
+        if value and key.startswith("Interpreter"):
+            click.echo(f"{key} = {value}")
+    click.echo(f"已写入 {book} 的 {CONF_SHEET} 表。")
 
 
 @cli.command("templates", context_settings=CONTEXT)

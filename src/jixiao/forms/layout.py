@@ -29,6 +29,11 @@ INFO_FIELDS = {
 }
 
 
+# A name only one form has: how a sheet is recognised when only its names are known (the VBA
+# remote client sends range names, not the jx_form constant).
+FORM_MARKERS = {"jx_staff_authorized": FORM_A1, "jx_by_source_general_budget": FORM_A2, "jx_implementer": FORM_PROJECT}
+
+
 def field_name(path: str) -> str:
     return "jx_" + path.replace(".", "_")
 

@@ -18,10 +18,11 @@ from pathlib import Path
 
 from ..errors import JixiaoError
 from ..forms.formulas import FORMULAS, FormulaState, Positions, cell_of, normalise
-from ..forms.layout import FORM_A1, FORM_A2, FORM_NAME, FORM_PROJECT, FORMS, INFO_FIELDS, NOT_APPLICABLE, Table
+from ..forms.layout import (FORM_A1, FORM_A2, FORM_MARKERS, FORM_NAME, FORM_PROJECT, FORMS, INFO_FIELDS,
+                            NOT_APPLICABLE, Table)
 from ..forms.sheet import a1
 from ..model.document import FORMAT, BasicData, Department, Document, Indicator, Overall, Project, Report, is_placeholder
-from ..model.numbers import plain
+from ..model.numbers import DASH, plain
 from ..model.schemes import load_scheme
 from .reader import Cell, Sheet, Workbook
 
@@ -85,8 +86,8 @@ def _clean(value: object, kind: str) -> object:
         return "TRUE" if value else "FALSE"  # as Excel shows it; not a number, so F02 reports it
     if isinstance(value, str):
         text = value if kind == "text" else value.strip()
-        if kind == "amount" and text == NOT_APPLICABLE:
-            return None
+        if kind != "text" and text in (NOT_APPLICABLE, DASH):
+            return None  # the forms' marks for "not applicable" / "cannot be computed"
         return text if text.strip() else None
     if isinstance(value, Decimal):
         return plain(value) if kind == "text" else value
@@ -232,49 +233,66 @@ def _info_value(book: Workbook, name: str) -> tuple[object, tuple[int, int] | No
     return book.sheet(target.sheet).value(r, c), (r, c)
 
 
+def form_of_sheet(book, sheet: str) -> str | None:
+    """Which form a sheet holds: its jx_form constant, or else the names only that form has."""
+    target = book.name(FORM_NAME, sheet)
+    if target is not None and target.constant in (FORM_A1, FORM_A2, FORM_PROJECT):
+        return target.constant
+    for marker, form in FORM_MARKERS.items():
+        found = book.name(marker, sheet)
+        if found is not None and found.sheet == sheet:
+            return form
+    return None
+
+
 def read_book(path: str | Path) -> BookContents:
     """The Document a jixiao workbook holds, with field locations and formula states."""
     with Workbook(path) as book:
-        if book.name("jx_year") is None:
-            raise JixiaoError(f"这个工作簿没有 jixiao 的字段名称（不是由 jixiao 生成的模板或工作簿），暂时无法读取：{path}")
-        year, _ = _info_value(book, "jx_year")
-        if not isinstance(year, Decimal) or year != year.to_integral_value():
-            raise JixiaoError(f"“基本信息”中的年度应为四位数字，实际为：{year!r}")
-        scheme = _clean(_info_value(book, "jx_scheme")[0], "text")
-        load_scheme(str(scheme))  # an unknown scheme is reported here, with the known ones
-        contents = BookContents(Document(year=int(year), scheme=str(scheme), format=FORMAT, department=Department()))
-        doc = contents.doc
-        for data_path, (name, _label) in INFO_FIELDS.items():
-            if not data_path.startswith("department."):
-                continue
-            value, cell = _info_value(book, name)
-            if data_path == "department.filled_on" and isinstance(value, Decimal):
-                value = (EXCEL_EPOCH + dt.timedelta(days=int(value))).isoformat()
-            setattr(doc.department, data_path.split(".")[1], _clean(value, "text"))
-            if cell:
-                contents.locations.fields[data_path] = cell
-                contents.sheets["department"] = book.name(name).sheet
-        for entry in book.sheets:
-            target = book.name(FORM_NAME, entry.name)
-            form = target.constant if target is not None else None
-            if form not in (FORM_A1, FORM_A2, FORM_PROJECT):
-                continue
-            if form == FORM_A1:
-                prefix, block = "basic_data", BasicData()
-                doc.basic_data = block
-            elif form == FORM_A2:
-                prefix, block = "overall", Overall()
-                doc.overall = block
-            else:
-                prefix, block = f"projects[{len(doc.projects)}]", Project()
-                doc.projects.append(block)
-            contents.sheets[prefix] = entry.name
-            reader = _FormReader(book, book.sheet(entry.name), form, prefix, contents)
-            reader.read(block)
-            contents.formula_states.extend(reader.formula_states())
-            contents.forms.append(FormPlace(entry.name, form, prefix, Positions(reader.ranges), reader.table_rows,
-                                            reader.sheet.cells))
-        return contents
+        return read_contents(book, str(path))
+
+
+def read_contents(book, source: str = "工作簿") -> BookContents:
+    """The same from any book-like source: a workbook file, or the values and names an Excel
+    button sends (``workbook.grid``). It needs ``name()``, ``sheets`` and ``sheet()``."""
+    if book.name("jx_year") is None:
+        raise JixiaoError(f"这个工作簿没有 jixiao 的字段名称（不是由 jixiao 生成的模板或工作簿），暂时无法读取：{source}")
+    year, _ = _info_value(book, "jx_year")
+    if not isinstance(year, Decimal) or year != year.to_integral_value():
+        raise JixiaoError(f"“基本信息”中的年度应为四位数字，实际为：{year!r}")
+    scheme = _clean(_info_value(book, "jx_scheme")[0], "text")
+    load_scheme(str(scheme))  # an unknown scheme is reported here, with the known ones
+    contents = BookContents(Document(year=int(year), scheme=str(scheme), format=FORMAT, department=Department()))
+    doc = contents.doc
+    for data_path, (name, _label) in INFO_FIELDS.items():
+        if not data_path.startswith("department."):
+            continue
+        value, cell = _info_value(book, name)
+        if data_path == "department.filled_on" and isinstance(value, Decimal):
+            value = (EXCEL_EPOCH + dt.timedelta(days=int(value))).isoformat()
+        setattr(doc.department, data_path.split(".")[1], _clean(value, "text"))
+        if cell:
+            contents.locations.fields[data_path] = cell
+            contents.sheets["department"] = book.name(name).sheet
+    for entry in book.sheets:
+        form = form_of_sheet(book, entry.name)
+        if form is None:
+            continue
+        if form == FORM_A1:
+            prefix, block = "basic_data", BasicData()
+            doc.basic_data = block
+        elif form == FORM_A2:
+            prefix, block = "overall", Overall()
+            doc.overall = block
+        else:
+            prefix, block = f"projects[{len(doc.projects)}]", Project()
+            doc.projects.append(block)
+        contents.sheets[prefix] = entry.name
+        reader = _FormReader(book, book.sheet(entry.name), form, prefix, contents)
+        reader.read(block)
+        contents.formula_states.extend(reader.formula_states())
+        contents.forms.append(FormPlace(entry.name, form, prefix, Positions(reader.ranges), reader.table_rows,
+                                        reader.sheet.cells))
+    return contents
 
 
 def extract(path: str | Path) -> Document:

@@ -25,6 +25,7 @@ from ..forms.project import build_project
 from ..forms.styles import Styles
 from ..model.document import BasicData, Document, Overall, Project
 from ..model.schemes import load_scheme
+from . import macros
 
 RESERVED_SHEETS = {INFO_SHEET, FORM_A1, FORM_A2, "校验结果", "操作", "xlwings.conf", "History"}
 # Templates carry a fixed timestamp so that rebuilding them gives identical bytes.
@@ -60,10 +61,12 @@ def sheet_names(project_names: list[str | None]) -> list[str]:
 
 
 def write_workbook(doc: Document, path: str | Path, *, blank: bool = False, fixed_time: bool = False) -> Path:
-    """Write ``doc`` to ``path`` atomically; ``blank`` lays out empty forms (templates, `new`)."""
+    """Write ``doc`` to ``path`` atomically; ``blank`` lays out empty forms (templates, `new`).
+    A path ending in .xlsm gives the macro-enabled workbook with the 操作 sheet and its buttons."""
     path = Path(path)
-    if path.suffix.lower() != ".xlsx":
-        raise JixiaoError(f"输出文件应以 .xlsx 结尾：{path}")
+    xlsm = path.suffix.lower() == ".xlsm"
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        raise JixiaoError(f"输出文件应以 .xlsx（或带按钮的 .xlsm）结尾：{path}")
     scheme = load_scheme(doc.scheme)
     with atomic_output(path) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), {"strings_to_numbers": False, "strings_to_formulas": False,
@@ -77,6 +80,8 @@ def write_workbook(doc: Document, path: str | Path, *, blank: bool = False, fixe
         })
         wb.set_custom_property("jixiao_format", doc.format)
         book = Book(wb, Styles(wb))
+        if xlsm:
+            macros.add_operations_sheet(book)
         build_info(book, doc)
         if doc.basic_data is not None:
             build_attachment1(book, FORM_A1, doc.basic_data, doc.department, doc.year)
@@ -84,7 +89,11 @@ def write_workbook(doc: Document, path: str | Path, *, blank: bool = False, fixe
             build_attachment2(book, FORM_A2, doc.overall, doc.department, scheme, doc.year, blank=blank)
         for name, project in zip(sheet_names([p.name for p in doc.projects]), doc.projects):
             build_project(book, name, project, scheme, doc.year, blank=blank)
-        wb.worksheets()[1 if len(wb.worksheets()) > 1 else 0].activate()
+        if xlsm:
+            macros.add_conf_sheet(book)
+            macros.add_vba(book)
+        first_form = 2 if xlsm else 1  # open on 附件1 (after 基本信息, and the 操作 sheet)
+        wb.worksheets()[min(first_form, len(wb.worksheets()) - 1)].activate()
         wb.close()
     return path
 

@@ -144,6 +144,17 @@ class WorkbookPatch:
         self._sheet_xml[sheet] = xml[:m.start()] + cell + xml[m.end():]
         self._formulas_changed = True
 
+    def set_text(self, sheet: str, ref: str, text: str) -> None:
+        """Put ``text`` into cell ``ref`` (an existing cell), keeping its style."""
+        xml = self.sheet_xml(sheet)
+        m = re.search(rf'<c r="{ref}"(?=[\s>/])([^>]*?)(?:/>|>.*?</c>)', xml, re.S)
+        if m is None:
+            raise JixiaoError(f"工作表“{sheet}”中找不到单元格 {ref}")
+        s = re.search(r'\ss="(\d+)"', m.group(1))
+        style = f' s="{s.group(1)}"' if s else ""
+        cell = f'<c r="{ref}"{style} t="inlineStr"><is><t xml:space="preserve">{escape(text)}</t></is></c>'
+        self._sheet_xml[sheet] = xml[:m.start()] + cell + xml[m.end():]
+
     def _drop_calc_chain(self, parts: dict[str, bytes]) -> None:
         """Excel's calculation chain lists formula cells; after formulas change it is rebuilt."""
         if "xl/calcChain.xml" not in parts:

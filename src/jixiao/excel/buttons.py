@@ -1,0 +1,243 @@
+"""The Excel buttons: 校验, 重算, 清除标记, 新增项目表, 环境自检.
+
+Each function takes an optional ``xlwings.Book`` (else the calling workbook) and is a thin face
+over the core: it reads every sheet with one bulk ``.value`` and the range names once, builds the
+document with ``workbook.grid`` + ``read_contents``, and writes back in bulk. Only actions the
+xlwings VBA remote client applies are used (setValues, setRangeColor, addHyperlink, addSheet,
+sheetClear, sheetDelete, activateSheet, runMacro, alert), so the same code serves ``RunPython``
+on a desktop and ``RunRemotePython`` against a server.
+
+The client sends values, not formulas, so a derived cell is judged by the value it shows; the
+command-line ``jixiao check`` also reports formulas typed over (F06).
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+
+import xlwings as xw
+
+from .. import __version__
+from ..errors import JixiaoError
+from ..forms.formulas import FORMULAS, cell_of
+from ..forms.layout import FORM_PROJECT, FORMS
+from ..forms.sheet import a1
+from ..recompute import describe, plan
+from ..rules import run_rules
+from ..workbook.grid import GridBook
+from ..workbook.extract import BookContents, read_contents
+
+RESULT_SHEET = "校验结果"
+HEADERS = ["严重程度", "规则", "表单", "单元格", "说明", "应为"]
+MARK = {"错误": "#FFC7CE", "警告": "#FFEB9C"}
+FORM_COLOURS = {"derived": "#F2F2F2", "input": "#FFFFFF"}  # what a mark gives way to
+COPY_MACRO = "JixiaoCopyProjectSheet"  # in macros/JixiaoButtons.bas
+TITLE = "jixiao"
+
+
+def _book(book: xw.Book | None) -> xw.Book:
+    return book if book is not None else xw.Book.caller()
+
+
+def _remote(book: xw.Book) -> bool:
+    return isinstance(book.api, dict)  # the JSON payload of the VBA/Office.js client
+
+
+@dataclass
+class Snapshot:
+    """Every sheet's values (one bulk read each) and the range names of a book."""
+
+    book: xw.Book
+    grids: dict[str, list[list[object]]]
+    names: list[tuple[str, str, str]]
+
+    @classmethod
+    def read(cls, book: xw.Book) -> "Snapshot":
+        grids = {}
+        for sheet in book.sheets:
+            last = sheet.used_range.last_cell
+            grids[sheet.name] = sheet.range((1, 1), (last.row, last.column)).options(ndim=2).value
+        names = []
+        for name in book.names:
+            try:
+                target = name.refers_to_range
+            except Exception:  # a constant or a broken reference: not a field
+                continue
+            names.append((name.name, target.sheet.name, target.address))
+        return cls(book, grids, names)
+
+    def contents(self) -> BookContents:
+        return read_contents(GridBook(self.grids, self.names), self.book.name)
+
+    def sheet_index(self, name: str) -> int:
+        return list(self.grids).index(name)
+
+
+def _alert(book: xw.Book, text: str) -> None:
+    book.app.alert(text, title=TITLE)
+
+
+def _derived_cells(contents: BookContents) -> set[tuple[str, str]]:
+    cells = set()
+    for place in contents.forms:
+        for path in FORMULAS[place.form](place.positions):
+            cells.add((place.sheet, a1(*cell_of(place.positions, path))))
+    return cells
+
+
+def _old_marks(snap: Snapshot) -> list[tuple[str, str]]:
+    """The cells a previous 校验 coloured, as its results sheet lists them ("附件2!I5")."""
+    rows = snap.grids.get(RESULT_SHEET) or []
+    marks = []
+    for row in rows[1:]:
+        if row and len(row) > 3 and row[0] in MARK and isinstance(row[3], str) and "!" in row[3]:
+            sheet, cell = row[3].rsplit("!", 1)
+            if sheet in snap.grids:
+                marks.append((sheet, cell))
+    return marks
+
+
+def _unmark(book: xw.Book, snap: Snapshot, contents: BookContents | None) -> int:
+    derived = _derived_cells(contents) if contents else set()
+    marks = list(dict.fromkeys(_old_marks(snap)))
+    for sheet, cell in marks:
+        kind = "derived" if (sheet, cell) in derived else "input"
+        book.sheets[sheet].range(cell).color = FORM_COLOURS[kind]
+    return len(marks)
+
+
+def _read(book: xw.Book) -> tuple[Snapshot, BookContents | None]:
+    snap = Snapshot.read(book)
+    try:
+        return snap, snap.contents()
+    except JixiaoError as e:
+        _alert(book, f"无法读取本工作簿：{e}")
+        return snap, None
+
+
+def validate(book: xw.Book | None = None) -> None:
+    """校验: run every rule, list the findings on a 校验结果 sheet with links, colour their cells."""
+    book = _book(book)
+    snap, contents = _read(book)
+    if contents is None:
+        return
+    findings = run_rules(contents.doc, locations=contents.locations)
+    _unmark(book, snap, contents)
+    rows = [HEADERS]
+    links = []
+    for f in findings:
+        sheet = contents.sheet_of(f.path)
+        place = f"{sheet}!{f.cell}" if sheet else f.cell
+        rows.append([f.severity.value, f.rule, f.form, place, f.message, f.expected or ""])
+        if sheet:
+            links.append((len(rows), "#'" + sheet.replace("'", "''") + f"'!{f.cell}", place))
+    if RESULT_SHEET in snap.grids:
+        results = book.sheets[RESULT_SHEET]
+        results.clear()
+    else:
+        results = book.sheets.add(name=RESULT_SHEET, after=book.sheets[len(book.sheets) - 1])
+    results.range("A1").value = rows
+    for row, target, text in links:
+        results.range(f"D{row}").add_hyperlink(target, text, "跳转到该单元格")
+    colour: dict[tuple[str, str], str] = {}
+    for f in findings:
+        sheet = contents.sheet_of(f.path)
+        if sheet and f.severity.value in MARK and colour.get((sheet, f.cell)) != MARK["错误"]:
+            colour[(sheet, f.cell)] = MARK[f.severity.value]
+    for (sheet, cell), hex_colour in colour.items():
+        book.sheets[sheet].range(cell).color = hex_colour
+    results.activate()
+    counts = {s: sum(f.severity.value == s for f in findings) for s in ("错误", "警告", "提示")}
+    verdict = "有错误须改正后才能签批" if counts["错误"] else "没有错误"
+    _alert(book, f"校验完成：错误 {counts['错误']}，警告 {counts['警告']}，提示 {counts['提示']}；{verdict}。"
+                 f"明细见“{RESULT_SHEET}”表。")
+
+
+def recompute(book: xw.Book | None = None) -> None:
+    """重算: write the right formula into every derived cell; report the values that changed."""
+    book = _book(book)
+    snap, contents = _read(book)
+    if contents is None:
+        return
+    cells = plan(contents)
+    # One write per run of adjacent derived cells in a row (never an input cell).
+    runs: list[list] = []
+    for cell in sorted(cells, key=lambda c: (snap.sheet_index(c.sheet), c.row, c.col)):
+        last = runs[-1][-1] if runs else None
+        if last is not None and last.sheet == cell.sheet and last.row == cell.row and last.col == cell.col - 1:
+            runs[-1].append(cell)
+        else:
+            runs.append([cell])
+    for run in runs:
+        first = run[0]
+        book.sheets[first.sheet].range((first.row + 1, first.col + 1)).value = [[c.formula for c in run]]
+    changed = [c for c in cells if c.value_changed]
+    lines = [f"{c.sheet}!{c.ref}：{describe(c.old_value)} → {describe(c.value)}" for c in changed[:15]]
+    more = f"\n……另有 {len(changed) - 15} 个" if len(changed) > 15 else ""
+    head = f"重算完成：恢复公式 {len(cells)} 个，显示值有变化的 {len(changed)} 个。"
+    _alert(book, head + ("\n" + "\n".join(lines) + more if lines else ""))
+
+
+def clear_marks(book: xw.Book | None = None) -> None:
+    """清除标记: take the colours of the last 校验 off and remove the 校验结果 sheet."""
+    book = _book(book)
+    snap = Snapshot.read(book)
+    try:
+        contents = snap.contents()
+    except JixiaoError:
+        contents = None
+    count = _unmark(book, snap, contents)
+    if RESULT_SHEET in snap.grids:
+        book.sheets[RESULT_SHEET].delete()
+    _alert(book, f"已清除 {count} 处标记" + ("和“校验结果”表。" if RESULT_SHEET in snap.grids else "。"))
+
+
+def add_project_sheet(book: xw.Book | None = None) -> None:
+    """新增项目表: a blank 项目支出绩效自评表 for the workbook's scheme, a copy of an existing project
+    sheet (formats, formulas, names) with every input cleared."""
+    book = _book(book)
+    snap, contents = _read(book)
+    if contents is None:
+        return
+    template = next((p for p in contents.forms if p.form == FORM_PROJECT), None)
+    if template is None:
+        _alert(book, "本工作簿没有项目支出绩效自评表可作样板；请用 jixiao new 生成含项目表的工作簿。")
+        return
+    taken = {name.lower() for name in snap.grids}
+    number = len([p for p in contents.forms if p.form == FORM_PROJECT]) + 1
+    while f"项目{number}".lower() in taken:
+        number += 1
+    new_name = f"项目{number}"
+    inputs = input_ranges(template)
+    args = (template.sheet, new_name, ",".join(inputs))
+    if _remote(book):
+        book.macro(COPY_MACRO)(*args)
+    else:
+        book.macro(COPY_MACRO)(book.api, *args)
+    _alert(book, f"已新增项目表“{new_name}”（指标体系 {contents.doc.scheme}），请填写项目名称和各栏内容。")
+
+
+def input_ranges(place) -> list[str]:
+    """The input cells of a project sheet as A1 ranges (what a blank copy clears)."""
+    fields, tables = FORMS[place.form]
+    out = []
+    for f in fields:
+        if f.in_data and not f.derived and f.path in place.positions:
+            out.append(place.positions.at(f.path))
+    for table in tables:
+        r1, c1, r2, _ = place.positions.ranges[table.path]
+        # 三级指标 to 偏差原因 of every indicator row; 一级/二级 keep the scheme's categories.
+        out.append(f"{a1(r1, c1 + 2)}:{a1(r2, c1 + 7)}")
+    return out
+
+
+def self_check(book: xw.Book | None = None) -> None:
+    """环境自检: which Python, jixiao and xlwings the buttons run on."""
+    book = _book(book)
+    _alert(book, "环境自检：\n"
+                 f"Python 版本：{sys.version.split()[0]}\n"
+                 f"Python 解释器：{sys.executable}\n"
+                 f"jixiao 版本：{__version__}\n"
+                 f"xlwings 版本：{xw.__version__}\n"
+                 "以上都正常显示，说明按钮已能调用 Python。")

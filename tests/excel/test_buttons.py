@@ -1,0 +1,138 @@
+"""The button functions, run through xlwings' real remote implementation (``Book(json=...)``).
+
+The payload is what the VBA client sends; the returned actions are carried out on the file
+with openpyxl and the result is checked with jixiao itself.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from jixiao.checking import check_path
+from jixiao.excel import buttons
+from jixiao.workbook.extract import extract, read_book
+
+from ..recompute.test_recompute import SHEET, TYPED, TYPED_PATHS, clean_book, refs, tampered  # noqa: F401
+from .remote import VBA_ACTIONS, apply, run
+
+MACROS = Path(__file__).resolve().parents[2] / "macros"
+
+
+def funcs(actions):
+    return [a["func"] for a in actions]
+
+
+def test_validate_writes_results_colours_and_links(tmp_path, example_book):
+    actions = run(buttons.validate, example_book)
+    assert set(funcs(actions)) <= VBA_ACTIONS
+    out = tmp_path / "validated.xlsx"
+    seen = apply(example_book, actions, out)
+    findings = [f for f in check_path(example_book).findings if f.rule != "F06"]  # F06 needs formulas
+    wb = openpyxl.load_workbook(out)
+    ws = wb["校验结果"]
+    rows = list(ws.iter_rows(values_only=True))
+    assert list(rows[0]) == buttons.HEADERS and len(rows) == len(findings) + 1
+    for row, f in zip(rows[1:], findings):
+        assert (row[0], row[1], row[2], row[4]) == (f.severity.value, f.rule, f.form, f.message)
+    for r in range(2, len(rows) + 1):
+        assert ws.cell(r, 4).hyperlink.location.endswith("!" + rows[r - 1][3].split("!")[1])
+    assert wb["附件2"]["I5"].fill.start_color.rgb.endswith("FFC7CE")  # F02, an error
+    assert wb["附件2"]["E5"].fill.start_color.rgb.endswith("FFEB9C")  # B01, a warning
+    assert wb.active.title == "校验结果"
+    assert seen["alerts"] == ["校验完成：错误 14，警告 24，提示 35；有错误须改正后才能签批。明细见“校验结果”表。"]
+
+
+def test_validate_again_replaces_the_results_and_old_marks(tmp_path, example_book):
+    first = tmp_path / "first.xlsx"
+    apply(example_book, run(buttons.validate, example_book), first)
+    actions = run(buttons.validate, first)
+    assert funcs(actions).count("addSheet") == 0 and "sheetClear" in funcs(actions)
+    second = tmp_path / "second.xlsx"
+    apply(first, actions, second)
+    wb = openpyxl.load_workbook(second)
+    assert wb.sheetnames.count("校验结果") == 1
+
+
+def test_recompute_restores_formulas_and_then_the_arithmetic_rules_are_silent(tmp_path, tampered, TYPED):
+    actions = run(buttons.recompute, tampered)
+    assert set(funcs(actions)) <= VBA_ACTIONS
+    writes = [a for a in actions if a["func"] == "setValues"]
+    assert all(str(v).startswith("=") for a in writes for row in a["values"] for v in row)  # formulas only
+    out = tmp_path / "recomputed.xlsx"
+    seen = apply(tampered, actions, out)
+    wb = openpyxl.load_workbook(out)
+    for ref in TYPED:
+        assert str(wb[SHEET][ref].value).startswith("=")
+    after = {f.rule for f in check_path(out).findings if f.form == SHEET}
+    assert not after & {"M01", "S04", "S05", "R05", "F06"}
+    assert "显示值有变化的 3 个" in seen["alerts"][0] and f"{SHEET}!E9：999 → 418.85" in seen["alerts"][0]
+    # Every input is as it was.
+    before_doc, after_doc = extract(tampered), extract(out)
+    p_before, p_after = before_doc.projects[0], after_doc.projects[0]
+    assert p_after.indicators == p_before.indicators and p_after.funds.current == p_before.funds.current
+    assert p_after.goals == p_before.goals and p_after.name == p_before.name
+
+
+def test_recompute_writes_per_run_of_cells_not_per_cell(tampered):
+    actions = run(buttons.recompute, tampered)
+    writes = [a for a in actions if a["func"] == "setValues"]
+    cells = sum(a["column_count"] for a in writes)
+    assert len(writes) < cells  # adjacent derived cells go in one write
+    sheets = len(read_book(tampered).forms)
+    assert len(writes) <= 6 * sheets
+
+
+def test_clear_marks_restores_colours_and_removes_the_results(tmp_path, example_book):
+    validated = tmp_path / "validated.xlsx"
+    apply(example_book, run(buttons.validate, example_book), validated)
+    actions = run(buttons.clear_marks, validated)
+    assert set(funcs(actions)) <= VBA_ACTIONS and "sheetDelete" in funcs(actions)
+    out = tmp_path / "cleared.xlsx"
+    seen = apply(validated, actions, out)
+    wb = openpyxl.load_workbook(out)
+    assert "校验结果" not in wb.sheetnames
+    assert wb["附件2"]["I5"].fill.start_color.rgb.endswith("F2F2F2")  # a derived cell: its grey again
+    assert wb["附件2"]["E5"].fill.start_color.rgb.endswith("FFFFFF")  # an input cell: white
+    assert seen["alerts"][0].startswith("已清除 ")
+
+
+def test_add_project_sheet_asks_the_vba_helper_to_copy_a_project_sheet_blank(example_book):
+    actions = run(buttons.add_project_sheet, example_book)
+    assert set(funcs(actions)) <= VBA_ACTIONS
+    [macro] = [a["args"] for a in actions if a["func"] == "runMacro"]
+    name, template, new_name, clear = macro
+    assert name.endswith("!" + buttons.COPY_MACRO)  # Application.Run wants it qualified by the workbook
+    assert template == "行政运行（其他）经费" and new_name == "项目20"
+    cleared = clear.split(",")
+    place = next(p for p in read_book(example_book).forms if p.sheet == template)
+    assert place.positions.at("name") in cleared and place.positions.at("funds.current.initial") in cleared
+    assert place.positions.at("funds.total.initial") not in cleared  # a derived cell keeps its formula
+    assert any(re.fullmatch(r"D\d+:I\d+", c) for c in cleared)  # the indicator rows
+    vba = (MACROS / "JixiaoButtons.bas").read_text(encoding="ascii")
+    assert re.search(rf"Sub {buttons.COPY_MACRO}\(wb As Workbook, template As String, newName As String, clearList As String\)", vba)
+
+
+def test_self_check_reports_versions_in_chinese(example_book):
+    actions = run(buttons.self_check, example_book)
+    [alert] = [a["args"][0] for a in actions if a["func"] == "alert"]
+    assert sys.executable in alert and "jixiao 版本：" in alert and "xlwings 版本：" in alert
+
+
+def test_an_unreadable_workbook_gets_a_message_not_a_traceback(tmp_path):
+    path = tmp_path / "plain.xlsx"
+    openpyxl.Workbook().save(path)
+    actions = run(buttons.validate, path)
+    assert funcs(actions) == ["alert"] and "无法读取本工作簿" in actions[0]["args"][0]
+
+
+@pytest.mark.libreoffice
+def test_validate_on_a_libreoffice_recalculated_workbook(recalculated_book, example_book):
+    """The values Excel would send are LibreOffice's, not our cached ones: same findings."""
+    theirs = [a for a in run(buttons.validate, recalculated_book) if a["func"] == "setValues"]
+    ours = [a for a in run(buttons.validate, example_book) if a["func"] == "setValues"]
+    assert theirs[0]["values"] == ours[0]["values"]
