@@ -109,3 +109,5 @@ def test_demo_runs_on_the_bundled_example(tmp_path):
     assert (tmp_path / "out" / "zhuzhou-gxj-2024.extracted.yaml").exists()
     assert (tmp_path / "out" / "zhuzhou-gxj-2024.校验结果.xlsx").exists()
     assert "3. 校验：错误 " in result.stdout
+    package = tmp_path / "out" / "zhuzhou-gxj-2024.签批包"
+    assert (package / "manifest.json").exists() and list(package.glob("*.eml"))

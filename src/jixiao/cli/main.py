@@ -153,14 +153,76 @@ def addin_config_cmd(book: Path) -> None:
     click.echo(f"已写入 {book} 的 {CONF_SHEET} 表。")
 
 
+@cli.command("report", context_settings=CONTEXT)
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("--template", type=click.Path(dir_okay=False, path_type=Path),
+              help="自定义的 Word 模板（默认为 workbook_templates/自评报告模板.docx 的内置版本）。")
+@_out_option("输出的自评报告（.docx）。")
+def report_cmd(source: Path, template: Path | None, output: Path) -> None:
+    """由工作簿或数据文件生成绩效自评报告（Word），文中数字全部取自表格。"""
+    from ..report.render import render_report
+
+    if output.suffix.lower() != ".docx":
+        raise JixiaoError(f"输出文件应以 .docx 结尾：{output}")
+    doc = _load_any(source)
+    render_report(doc, output, template=template)
+    click.echo(f"已生成自评报告：{output}（项目 {len(doc.projects)} 个）")
+
+
+def _load_any(source: Path):
+    if source.suffix.lower() in (".xlsx", ".xlsm"):
+        from ..workbook.extract import extract
+
+        return extract(source)
+    from ..model.dataformat import load
+
+    return load(source)
+
+
+@cli.command("signoff", context_settings=CONTEXT)
+@click.argument("book", type=click.Path(path_type=Path))
+@click.option("-o", "--output", "folder", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="输出文件夹（新建，或为空）。")
+@click.option("--force", is_flag=True, help="仍有错误时也生成，所有页面和邮件标题标注“含未通过校验项”。")
+@click.option("--to", "mail_to", multiple=True, help="收件人（可多次）；默认取环境变量 JIXIAO_MAIL_TO（逗号分隔）。")
+@click.option("--from", "mail_from", default=lambda: os.environ.get("JIXIAO_MAIL_FROM", ""), help="发件人。")
+@click.option("--send", is_flag=True, help="用 SMTP 发送邮件（密码只从环境变量 JIXIAO_SMTP_PASSWORD 读取）。")
+@click.option("--smtp-host", default=lambda: os.environ.get("JIXIAO_SMTP_HOST", "localhost"), show_default="localhost")
+@click.option("--smtp-port", type=int, default=lambda: int(os.environ.get("JIXIAO_SMTP_PORT", "587")), show_default="587")
+@click.option("--starttls/--no-starttls", default=True, show_default=True, help="是否使用 STARTTLS 加密。")
+@click.option("--smtp-user", default=lambda: os.environ.get("JIXIAO_SMTP_USER", ""), help="SMTP 用户名（可不填）。")
+def signoff_cmd(book: Path, folder: Path, force: bool, mail_to: tuple[str, ...], mail_from: str, send: bool,
+                smtp_host: str, smtp_port: int, starttls: bool, smtp_user: str) -> None:
+    """生成签批包：只含数值的工作簿、PDF、自评报告、manifest.json 和邮件（.eml），可直接发送。
+
+    仍有错误时拒绝生成并列出错误，除非 --force。
+    """
+    from ..signoff.mail import send as send_mail
+    from ..signoff.package import signoff
+
+    if not mail_to and os.environ.get("JIXIAO_MAIL_TO"):
+        mail_to = tuple(a.strip() for a in os.environ["JIXIAO_MAIL_TO"].split(",") if a.strip())
+    result = signoff(book, folder, force=force, mail_from=mail_from, mail_to=mail_to)
+    click.echo(f"已生成签批包：{folder}" + ("（含未通过校验项）" if result.forced else ""))
+    for kind in ("xlsx", "pdf", "docx", "data", "manifest", "eml"):
+        if kind in result.files:
+            click.echo(f"  {result.files[kind].name}")
+    if result.pdf_note:
+        click.echo(f"  注意：{result.pdf_note}")
+    if send:
+        answer = send_mail(result.message, smtp_host, smtp_port, starttls=starttls, user=smtp_user or None)
+        click.echo(f"邮件已发送给 {', '.join(mail_to)}；服务器回复：{answer}")
+
+
 @cli.command("templates", context_settings=CONTEXT)
 @click.option("--dir", "folder", type=click.Path(file_okay=False, path_type=Path), default=Path("workbook_templates"),
               show_default=True, help="模板所在文件夹。")
 def templates_cmd(folder: Path) -> None:
     """重新生成各指标体系的空白模板（workbook_templates/）。"""
+    from ..report.template import write_report_template
     from ..workbook.templates import build_templates
 
-    for path in build_templates(folder):
+    for path in [*build_templates(folder), write_report_template(folder)]:
         click.echo(f"已生成模板：{path}")
 
 
@@ -303,6 +365,18 @@ def demo_cmd(out_dir: Path) -> None:
     click.echo(f"3. 校验：错误 {result.count('错误')}，警告 {result.count('警告')}，提示 {result.count('提示')}"
                f"（{t3 - t2:.2f} 秒）；标注后的工作簿：{annotated}")
     click.echo("   （示例如实保留了原表中的错误，所以有错误项；运行 jixiao check 查看明细。）")
+    from ..signoff.package import signoff
+
+    package_dir = out_dir / f"{stem}.签批包"
+    if package_dir.exists():
+        import shutil
+
+        shutil.rmtree(package_dir)
+    package = signoff(book, package_dir, force=True)
+    click.echo(f"4. 签批包：{package_dir}（因示例有错误，强制生成并标注“含未通过校验项”）："
+               + "、".join(p.name for p in package.files.values()))
+    if package.pdf_note:
+        click.echo(f"   注意：{package.pdf_note}")
     if not same:
         raise JixiaoError("示例往返核对不一致，请反馈给开发者。")
 

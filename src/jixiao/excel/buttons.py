@@ -232,6 +232,34 @@ def input_ranges(place) -> list[str]:
     return out
 
 
+def signoff(book: xw.Book | None = None) -> None:
+    """生成签批包: the sign-off package of the saved workbook, in a folder beside it."""
+    from pathlib import Path
+
+    from ..signoff.package import signoff as build
+
+    book = _book(book)
+    if _remote(book):
+        _alert(book, "生成签批包需要访问工作簿文件，请在装有 jixiao 的电脑上用桌面 Excel 点击，或运行 jixiao signoff。")
+        return
+    if not book.api.Saved:
+        _alert(book, "请先保存工作簿，再生成签批包（签批包取自已保存的文件）。")
+        return
+    source = Path(book.fullname)
+    folder = source.with_name(f"{source.stem}.签批包")
+    n = 2
+    while folder.exists():
+        folder = source.with_name(f"{source.stem}.签批包({n})")
+        n += 1
+    try:
+        result = build(source, folder)
+    except JixiaoError as e:
+        _alert(book, f"未生成签批包：{e}")
+        return
+    note = f"\n注意：{result.pdf_note}" if result.pdf_note else ""
+    _alert(book, f"已生成签批包：{folder}{note}")
+
+
 def self_check(book: xw.Book | None = None) -> None:
     """环境自检: which Python, jixiao and xlwings the buttons run on."""
     book = _book(book)

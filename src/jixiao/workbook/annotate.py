@@ -27,6 +27,12 @@ def annotate(source: str | Path, output: str | Path, findings, contents: BookCon
     if output.resolve() == source.resolve():
         raise JixiaoError("标注结果不能覆盖原工作簿，请换一个输出文件名")
     patch = WorkbookPatch(source)
+    mark(patch, findings, contents)
+    return patch.save(output)
+
+
+def mark(patch: WorkbookPatch, findings, contents: BookContents, protect: bool = False) -> None:
+    """Add the 校验结果 sheet and colour the findings' cells in ``patch``."""
     rows: list[list[object]] = [list(HEADERS)]
     links: dict[str, str] = {}
     colour: dict[tuple[str, str], str] = {}
@@ -40,5 +46,4 @@ def annotate(source: str | Path, output: str | Path, findings, contents: BookCon
                 colour[(sheet, f.cell)] = FILLS[f.severity.value]
     for (sheet, ref), rgb in colour.items():
         patch.fill(sheet, ref, rgb)
-    patch.add_sheet(RESULT_SHEET, rows, list(WIDTHS), links)
-    return patch.save(output)
+    patch.add_sheet(RESULT_SHEET, rows, list(WIDTHS), links, protect=protect)

@@ -24,6 +24,7 @@ BUTTONS = (
     ("JixiaoRecompute", "重算", "把合计、控制率、执行率、得分、总分等计算单元格恢复为正确的公式，并列出数值有变化的单元格。"),
     ("JixiaoClearMarks", "清除标记", "去掉上次校验的颜色标记，删除“校验结果”表。"),
     ("JixiaoAddProjectSheet", "新增项目表", "按本工作簿的指标体系新增一张空白的项目支出绩效自评表。"),
+    ("JixiaoSignoff", "生成签批包", "没有错误时，在工作簿旁生成签批包：只含数值的工作簿、PDF、自评报告和待发送的邮件。请先保存。"),
     ("JixiaoSelfCheck", "环境自检", "显示按钮所用的 Python、jixiao 和 xlwings 的版本及解释器路径。"),
 )
 

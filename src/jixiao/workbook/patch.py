@@ -104,7 +104,11 @@ class WorkbookPatch:
             self.parts = {name: read_member(z, name) for name in z.namelist()}
         self.styles = Styles(self.parts["xl/styles.xml"].decode("utf-8"))
         self._sheet_xml: dict[str, str] = {}
-        self._new_sheet: tuple[str, str] | None = None
+        self._new_sheets: list[tuple[str, str]] = []
+        self._removed: list[str] = []
+        self._freeze = False
+        self._drop_vba = False
+        self._header: str | None = None
         self._select: str | None = None
         self._formulas_changed = False
 
@@ -166,7 +170,7 @@ class WorkbookPatch:
         parts["xl/_rels/workbook.xml.rels"] = re.sub(r'<Relationship\b[^>]*Target="calcChain.xml"[^>]*/>', "", rels).encode("utf-8")
 
     def add_sheet(self, name: str, rows: list[list[object]], widths: list[float],
-                  links: dict[str, str], header_fill: str = "D9D9D9") -> None:
+                  links: dict[str, str], header_fill: str = "D9D9D9", protect: bool = False) -> None:
         """A new sheet of text rows (first row a header), shown first when the workbook opens.
         ``links`` maps a cell (D2) to an internal target ('附件2'!I5)."""
         header = self.styles.variant(0, fill=header_fill, font=(True, None, False))
@@ -195,14 +199,32 @@ class WorkbookPatch:
                f'<autoFilter ref="A1:{last}"/>' + (f"<hyperlinks>{hyperlinks}</hyperlinks>" if hyperlinks else "")
                + '<pageMargins left="0.5" right="0.5" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>'
                '<pageSetup paperSize="9" orientation="landscape"/></worksheet>')
+        if protect:  # sheetProtection follows sheetData in the schema's order
+            xml = xml.replace("</sheetData>", '</sheetData><sheetProtection sheet="1" objects="1" scenarios="1"/>', 1)
         if name in self.sheet_parts:  # annotated before: the old results give way to the new
             self._sheet_xml[name] = xml
             self._select = name
         else:
-            self._new_sheet = (name, xml)
+            self._new_sheets.append((name, xml))
 
-    def _add_sheet_parts(self, parts: dict[str, bytes]) -> None:
-        name, xml = self._new_sheet
+    def remove_sheet(self, name: str) -> None:
+        """Take a sheet out (with its drawings); names scoped to later sheets are renumbered."""
+        if name in self.sheet_parts:
+            self._removed.append(name)
+
+    def freeze_values(self) -> None:
+        """Every formula replaced by the value it shows (a values-only copy)."""
+        self._freeze = True
+
+    def drop_macros(self) -> None:
+        """No VBA project: the package becomes a plain .xlsx."""
+        self._drop_vba = True
+
+    def mark_pages(self, text: str) -> None:
+        """Print ``text`` at the top of every page of every sheet."""
+        self._header = text
+
+    def _add_sheet_parts(self, parts: dict[str, bytes], name: str, xml: str) -> None:
         existing = {int(n) for n in re.findall(r"xl/worksheets/sheet(\d+)\.xml", " ".join(parts))}
         number = max(existing, default=0) + 1
         part = f"xl/worksheets/sheet{number}.xml"
@@ -222,7 +244,7 @@ class WorkbookPatch:
         rattr = f"{prefix.group(1)}:id" if prefix else "r:id"
         wb = wb.replace("</sheets>", f'<sheet name={quoteattr(name)} sheetId="{sheet_id}" {rattr}="{rid}"/></sheets>')
         # Open on the new sheet: it is the last one (appending keeps localSheetId of names valid).
-        index = len(self.sheet_order)
+        index = len(re.findall(r"<sheet\b", wb)) - 1
         view = re.search(r"<workbookView\b[^>]*?/>", wb)
         if view:
             wb = wb[:view.start()] + _with_attr(_with_attr(view.group(0), "activeTab", str(index)), "firstSheet", "0") + wb[view.end():]
@@ -230,10 +252,67 @@ class WorkbookPatch:
             wb = wb.replace("<sheets>", f'<bookViews><workbookView activeTab="{index}"/></bookViews><sheets>', 1)
         parts["xl/workbook.xml"] = wb.encode("utf-8")
 
+    def _remove_sheet_parts(self, parts: dict[str, bytes], name: str) -> None:
+        part = self.sheet_parts[name]
+        rels_name = posixpath.join(posixpath.dirname(part), "_rels", posixpath.basename(part) + ".rels")
+        for target in re.findall(r'Target="([^"]+)"', parts.get(rels_name, b"").decode("utf-8")):
+            parts.pop(posixpath.normpath(posixpath.join(posixpath.dirname(part), target)), None)
+        parts.pop(rels_name, None)
+        parts.pop(part, None)
+        wb = parts["xl/workbook.xml"].decode("utf-8")
+        index = self.sheet_order.index(name)
+        m = re.search(rf'<sheet\b[^>]*?name={quoteattr(name)}[^>]*?\s(\w+:)?id="([^"]+)"[^>]*/>', wb)
+        rid = m.group(2)
+        wb = wb[:m.start()] + wb[m.end():]
+
+        def renumber(n: re.Match) -> str:
+            local = int(n.group(1))
+            return "" if local == index else f' localSheetId="{local - 1 if local > index else local}"'
+
+        wb = re.sub(r'<definedName\b[^>]*?localSheetId="%d"[^>]*>.*?</definedName>' % index, "", wb, flags=re.S)
+        wb = re.sub(r'\slocalSheetId="(\d+)"', renumber, wb)
+        parts["xl/workbook.xml"] = re.sub(r'\sactiveTab="\d+"', ' activeTab="0"', wb).encode("utf-8")
+        rels = parts["xl/_rels/workbook.xml.rels"].decode("utf-8")
+        parts["xl/_rels/workbook.xml.rels"] = re.sub(rf'<Relationship\b[^>]*\bId="{rid}"[^>]*/>', "", rels).encode("utf-8")
+        types = parts["[Content_Types].xml"].decode("utf-8")
+        parts["[Content_Types].xml"] = re.sub(rf'<Override PartName="/{re.escape(part)}"[^>]*/>', "", types).encode("utf-8")
+        self.sheet_order.remove(name)
+
+    def _strip_vba(self, parts: dict[str, bytes]) -> None:
+        parts.pop("xl/vbaProject.bin", None)
+        rels = parts["xl/_rels/workbook.xml.rels"].decode("utf-8")
+        parts["xl/_rels/workbook.xml.rels"] = re.sub(r'<Relationship\b[^>]*Target="vbaProject.bin"[^>]*/>', "", rels).encode("utf-8")
+        types = parts["[Content_Types].xml"].decode("utf-8")
+        types = re.sub(r'<(?:Override|Default)\b[^>]*vbaProject[^>]*/>', "", types)
+        types = types.replace("application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+                              "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml")
+        parts["[Content_Types].xml"] = types.encode("utf-8")
+        wb = parts["xl/workbook.xml"].decode("utf-8")
+        parts["xl/workbook.xml"] = re.sub(r'\scodeName="[^"]*"', "", wb).encode("utf-8")
+
+    def _finish_sheet(self, xml: str) -> str:
+        if self._freeze:
+            xml = re.sub(r"<f\b[^>]*/>|<f\b[^>]*>.*?</f>", "", xml, flags=re.S)
+        if self._header is not None:
+            header = f"<oddHeader>&amp;C{escape(self._header)}</oddHeader>"
+            if "<headerFooter" in xml:
+                xml = re.sub(r"<oddHeader>.*?</oddHeader>", "", xml, flags=re.S)
+                xml = re.sub(r"(<headerFooter\b[^>]*?)/>", r"\1></headerFooter>", xml)
+                xml = re.sub(r"(<headerFooter\b[^>]*>)", rf"\1{header}", xml, count=1)
+            else:
+                anchor = re.search(r"<pageSetup\b[^>]*/>|<pageMargins\b[^>]*/>", xml)
+                at = anchor.end() if anchor else xml.index("</worksheet>")
+                xml = xml[:at] + f"<headerFooter>{header}</headerFooter>" + xml[at:]
+        return xml
+
     def save(self, output: str | Path) -> Path:
         output = Path(output)
         parts = dict(self.parts)
-        if self._new_sheet or self._select:
+        if self._freeze or self._header is not None:
+            for sheet in self.sheet_order:
+                if sheet not in self._removed:
+                    self._sheet_xml[sheet] = self._finish_sheet(self.sheet_xml(sheet))
+        if self._new_sheets or self._select:
             # Only the results sheet is selected; several selected tabs would group the sheets.
             for sheet in self.sheet_order:
                 if sheet == self._select:
@@ -251,10 +330,14 @@ class WorkbookPatch:
         for sheet, xml in self._sheet_xml.items():
             parts[self.sheet_parts[sheet]] = xml.encode("utf-8")
         parts["xl/styles.xml"] = self.styles.render().encode("utf-8")
-        if self._formulas_changed:
+        if self._formulas_changed or self._freeze:
             self._drop_calc_chain(parts)
-        if self._new_sheet:
-            self._add_sheet_parts(parts)
+        for name in self._removed:
+            self._remove_sheet_parts(parts, name)
+        if self._drop_vba:
+            self._strip_vba(parts)
+        for name, xml in self._new_sheets:
+            self._add_sheet_parts(parts, name, self._finish_sheet(xml) if self._header is not None else xml)
         with atomic_output(output) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as z:
             order = ["[Content_Types].xml"] + [n for n in parts if n != "[Content_Types].xml"]
             for name in order:

@@ -20,6 +20,10 @@ Sub JixiaoAddProjectSheet()
     RunPython "import jixiao.excel.buttons as b; b.add_project_sheet()"
 End Sub
 
+Sub JixiaoSignoff()
+    RunPython "import jixiao.excel.buttons as b; b.signoff()"
+End Sub
+
 Sub JixiaoSelfCheck()
     RunPython "import jixiao.excel.buttons as b; b.self_check()"
 End Sub

@@ -1,0 +1,117 @@
+"""Render the 自评报告 for a document: one section per project (and the department when 附件2 is
+present), text and tables filled from the values the forms show."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+from pathlib import Path
+
+from ..files import atomic_output
+from ..model.derive import FUND_COLUMNS, derive_overall, derive_project, difference
+from ..model.document import Document, Project, is_placeholder
+from ..model.numbers import DASH, plain
+from ..model.schemes import load_scheme
+from ..rules.common import half_up
+from .template import build_report_template
+
+FUND_LABELS = {"current": "其中：当年财政拨款", "carryover": "上年结转资金", "other": "其他资金", "total": "年度资金总额"}
+
+
+def amount(value: object) -> str:
+    """418.85, 4.8, 8 — as the reports write amounts."""
+    if isinstance(value, Decimal):
+        return plain(half_up(value, 2))
+    return "" if value in (None, DASH) else str(value)
+
+
+def percent(value: object) -> str:
+    if isinstance(value, Decimal):
+        return plain(half_up(value * 100, 2)) + "%"
+    return "" if value in (None, DASH) else str(value)
+
+
+def score(value: object) -> str:
+    return amount(value)
+
+
+def budget_sentence(year: int, initial: object, full_year: object, executed: object, note: str | None) -> str:
+    """一、预算收支出情况, from the numbers; and the adjustment with its reason when 年初 ≠ 全年."""
+    text = f"{year}年预算{amount(full_year)}万元，其中年初预算{amount(initial)}万元，实际支出{amount(executed)}万元。"
+    diff = difference(initial, full_year)
+    if isinstance(diff, Decimal) and diff != 0:
+        verb = "追加" if diff > 0 else "调减"
+        rate = f"（调整率{percent(diff / initial)}）" if initial else ""
+        reason = f"调整原因：{note.strip()}" if note and note.strip() else "调整原因未说明"
+        text += f"年中{verb}预算{amount(abs(diff))}万元{rate}，{reason}。"
+    return text
+
+
+def _paragraphs(text: str | None) -> list[str]:
+    return [line.strip() for line in (text or "").split("\n") if line.strip()]
+
+
+def project_context(doc: Document, p: Project) -> dict:
+    scheme = load_scheme(doc.scheme)
+    slots = derive_project(p)
+    total = {c: slots.shown(f"funds.total.{c}") for c in FUND_COLUMNS}
+    funds = []
+    for key in scheme.fund_rows:
+        row = total if key == "total" else {c: getattr(getattr(p.funds, key), c) for c in FUND_COLUMNS}
+        is_total = key == "total"
+        funds.append({"label": FUND_LABELS[key], **{c: amount(row[c]) for c in FUND_COLUMNS},
+                      "weight": score(p.execution.weight) if is_total else "",
+                      "rate": percent(slots.shown("execution.rate")) if is_total else "",
+                      "score": score(slots.shown("execution.score")) if is_total else ""})
+    shown_total = slots.shown("total_score")
+    report = p.report
+    performance = _paragraphs(report.spending if report else None) + _paragraphs(report.performance if report else None)
+    return {
+        "name": p.name or "", "authority": p.authority or "", "implementer": p.implementer or "",
+        "budget_sentence": budget_sentence(doc.year, total["initial"], total["full_year"], total["executed"],
+                                           p.adjustment_note),
+        "performance": performance or ["（未填写）"],
+        "shortcomings": _paragraphs(report.shortcomings if report else None),
+        "next_steps": _paragraphs(report.next_steps if report else None),
+        "funds": funds,
+        "goal_target": p.goals.target or "", "goal_actual": p.goals.actual or "",
+        "indicators": [{"level1": i.level1 or "", "level2": i.level2 or "", "name": i.name or "",
+                        "target": i.target or "", "actual": i.actual or "", "weight": score(i.weight),
+                        "score": score(i.score), "deviation": i.deviation or ""}
+                       for i in p.indicators if not is_placeholder(i)],
+        "weight_total": score(slots.shown("weight_total")),
+        "total_score": score(shown_total),
+        "grade": scheme.grade(shown_total) if isinstance(shown_total, Decimal) else "",
+    }
+
+
+def report_context(doc: Document, forced: bool = False) -> dict:
+    context = {"department": doc.department.name or "", "year": doc.year, "forced": forced, "overall": None,
+               "projects": [project_context(doc, p) for p in doc.projects]}
+    if doc.overall is not None:
+        o = doc.overall
+        slots = derive_overall(o)
+        shown = slots.shown("total_score")
+        context["overall"] = {
+            "budget_sentence": budget_sentence(doc.year, o.funds.initial, o.funds.full_year, o.funds.executed,
+                                               o.adjustment_note),
+            "total_score": score(shown),
+            "grade": load_scheme(doc.scheme).grade(shown) if isinstance(shown, Decimal) else "",
+        }
+    return context
+
+
+def render_report(doc: Document, output: str | Path, forced: bool = False, template: str | Path | None = None) -> Path:
+    """Write the report for ``doc`` to ``output`` (.docx), atomically. ``template``: a Word file with
+    the same Jinja2 tags (default: the built-in one, workbook_templates/自评报告模板.docx)."""
+    from docxtpl import DocxTemplate
+
+    if template is not None and not Path(template).is_file():
+        from ..errors import JixiaoError
+
+        raise JixiaoError(f"找不到报告模板：{template}")
+    template = DocxTemplate(str(template) if template else io.BytesIO(build_report_template()))
+    template.render(report_context(doc, forced))
+    with atomic_output(output) as tmp:
+        template.save(str(tmp))
+    return Path(output)

@@ -1,0 +1,155 @@
+"""The sign-off package: what a department sends to its head and the finance bureau.
+
+Into one new folder: a values-only, protected .xlsx (with the 校验结果 sheet and a 签批 block left
+blank for the signature), a PDF of the forms, the 自评报告 .docx, the data as YAML, a manifest of
+SHA-256 hashes, and an .eml carrying the three documents. The package is built in a temporary
+folder and moved into place whole. It is refused while any 错误 remains, unless forced, which
+marks every page and the mail subject 含未通过校验项.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import __version__
+from ..checking import check_path
+from ..errors import JixiaoError
+from ..model.dataformat import save
+from ..report.render import percent, render_report, score
+from ..rules import Finding
+from ..workbook.annotate import mark
+from ..workbook.macros import CONF_SHEET, OPERATIONS_SHEET
+from ..workbook.patch import WorkbookPatch
+from .mail import as_bytes, build_message, mail_context
+
+FORCED_MARK = "含未通过校验项"
+SIGN_SHEET = "签批"
+
+
+@dataclass
+class SignoffResult:
+    folder: Path
+    files: dict[str, Path] = field(default_factory=dict)  # kind → file in the folder
+    findings: list[Finding] = field(default_factory=list)
+    forced: bool = False
+    pdf_note: str | None = None  # why there is no PDF (LibreOffice missing or failing)
+    message: object = None  # the EmailMessage
+
+    @property
+    def attachments(self) -> list[Path]:
+        return [self.files[k] for k in ("xlsx", "pdf", "docx") if k in self.files]
+
+
+def _stem(doc) -> str:
+    name = re.sub(r'[\\/:*?"<>|\s]+', "", doc.department.name or "部门")
+    return f"{name}{doc.year}年度预算绩效自评"
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _sign_rows(doc, counts: dict[str, int], forced: bool) -> list[list[str]]:
+    dept = doc.department
+    rows = [["签批", ""],
+            ["部门（单位）", dept.name or ""], ["年度", str(doc.year)],
+            ["校验结果", f"错误 {counts['错误']}，警告 {counts['警告']}，提示 {counts['提示']}"
+                        + (f"（{FORCED_MARK}）" if forced else "")],
+            ["填表人", dept.filled_by or ""], ["填报日期", dept.filled_on or ""], ["联系电话", dept.phone or ""],
+            ["单位负责人签字", ""], ["签字日期", ""]]
+    return rows
+
+
+def signoff(source: str | Path, folder: str | Path, *, force: bool = False, mail_from: str = "",
+            mail_to: tuple[str, ...] = ()) -> SignoffResult:
+    """Build the sign-off package of workbook ``source`` in the new folder ``folder``."""
+    from ..workbook.libreoffice import convert, soffice
+
+    source, folder = Path(source), Path(folder)
+    if source.suffix.lower() not in (".xlsx", ".xlsm"):
+        raise JixiaoError(f"签批包由工作簿生成（.xlsx 或 .xlsm）：{source}")
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        raise JixiaoError(f"输出文件夹已存在且不为空，请换一个：{folder}")
+    checked = check_path(source)
+    if not checked.readable:
+        raise JixiaoError(checked.error)
+    doc, findings = checked.doc, checked.findings
+    errors = [f for f in findings if f.severity.value == "错误"]
+    if errors and not force:
+        raise JixiaoError(f"仍有 {len(errors)} 项错误，不能生成签批包（改正后再试，或用 --force 生成标有“{FORCED_MARK}”的材料）：",
+                          [f"{f.rule} {f.form} {f.cell}：{f.message}" for f in errors])
+    forced = bool(errors)
+    counts = {s: checked.count(s) for s in ("错误", "警告", "提示")}
+    result = SignoffResult(folder, findings=findings, forced=forced)
+    stem = _stem(doc)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=".signoff-", dir=folder.parent))
+    try:
+        # 1. The values-only workbook: no formulas, no VBA, forms protected, results and 签批 added.
+        patch = WorkbookPatch(source)
+        for sheet in (OPERATIONS_SHEET, CONF_SHEET):
+            patch.remove_sheet(sheet)
+        patch.drop_macros()
+        patch.freeze_values()
+        mark(patch, findings, checked.contents, protect=True)
+        patch.add_sheet(SIGN_SHEET, _sign_rows(doc, counts, forced), [18, 50], {}, protect=True)
+        if forced:
+            patch.mark_pages(FORCED_MARK)
+        files = {"xlsx": patch.save(work / f"{stem}.xlsx")}
+        # 2. The PDF of all forms.
+        if soffice() is None:
+            result.pdf_note = "未安装 LibreOffice，未生成 PDF；其余材料已生成。"
+        else:
+            try:
+                files["pdf"] = convert(files["xlsx"], "pdf", work)
+            except JixiaoError as e:
+                result.pdf_note = f"PDF 未能生成：{e}"
+        # 3. The report, 4. the data.
+        files["docx"] = render_report(doc, work / f"{stem}自评报告.docx", forced=forced)
+        files["data"] = work / f"{stem}.data.yaml"
+        save(doc, files["data"])
+        # 5. The manifest.
+        manifest = {
+            "format": "jixiao-signoff/1",
+            "jixiao": __version__,
+            "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            "source": source.name,
+            "department": doc.department.name, "year": doc.year, "scheme": doc.scheme,
+            "forced": forced,
+            "findings": {"errors": counts["错误"], "warnings": counts["警告"], "infos": counts["提示"]},
+            "data_sha256": _sha256(files["data"]),
+            "files": [{"name": p.name, "sha256": _sha256(p), "bytes": p.stat().st_size} for p in files.values()],
+            "pdf_note": result.pdf_note,
+        }
+        files["manifest"] = work / "manifest.json"
+        files["manifest"].write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        # 6. The e-mail, attachments as in the folder.
+        context = mail_context(doc, checked.summaries, findings, forced,
+                               [files[k].name for k in ("xlsx", "pdf", "docx") if k in files], manifest["created"])
+        message = build_message(context, [files[k] for k in ("xlsx", "pdf", "docx") if k in files], mail_from, mail_to)
+        files["eml"] = work / f"{stem}.eml"
+        files["eml"].write_bytes(as_bytes(message))
+        work.rename(folder) if not folder.exists() else _move_into(work, folder)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    result.files = {kind: folder / path.name for kind, path in files.items()}
+    result.message = message
+    return result
+
+
+def _move_into(work: Path, folder: Path) -> None:
+    """An empty folder was given: move the files in, then drop the work folder."""
+    for path in work.iterdir():
+        path.rename(folder / path.name)
+    work.rmdir()
+
+
+__all__ = ["signoff", "SignoffResult", "FORCED_MARK", "percent", "score"]
