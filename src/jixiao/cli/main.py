@@ -81,12 +81,21 @@ def _out_option(help_text: str):
 @click.option("--scheme", default="hunan-2024", show_default=True, help="指标体系（jixiao schemes 可列出）。")
 @click.option("--projects", type=click.IntRange(0, 500), default=1, show_default=True, help="项目支出绩效自评表的张数。")
 @click.option("--xlsm", is_flag=True, help="生成带按钮（校验、重算等）的启用宏的工作簿（.xlsm）。")
+@click.option("--from", "last_year", type=click.Path(path_type=Path),
+              help="上一年的工作簿或数据文件：带入附件1的上年决算数、项目和指标（清空完成值、得分和偏差说明）。")
 @_out_option("输出的工作簿（.xlsx；带 --xlsm 时为 .xlsm）。")
-def new_cmd(year: int, scheme: str, projects: int, xlsm: bool, output: Path) -> None:
-    """新建空白工作簿：基本信息、附件1、附件2 和若干张项目表。"""
-    from ..workbook.fill import new
+def new_cmd(year: int, scheme: str, projects: int, xlsm: bool, last_year: Path | None, output: Path) -> None:
+    """新建空白工作簿：基本信息、附件1、附件2 和若干张项目表；或用 --from 从上一年接续。"""
+    from ..workbook.fill import fill, new
 
     _check_suffix(output, xlsm)
+    if last_year is not None:
+        from ..importing import carry_forward
+
+        doc = carry_forward(_load_any(last_year), year)
+        fill(doc, output)
+        click.echo(f"已从 {last_year} 接续生成 {year} 年工作簿：{output}（项目 {len(doc.projects)} 个）")
+        return
     new(year, scheme, projects, output)
     click.echo(f"已生成空白工作簿：{output}（{year} 年，指标体系 {scheme}，项目表 {projects} 张）")
 
@@ -151,6 +160,34 @@ def addin_config_cmd(book: Path) -> None:
         if value and key.startswith("Interpreter"):
             click.echo(f"{key} = {value}")
     click.echo(f"已写入 {book} 的 {CONF_SHEET} 表。")
+
+
+@cli.command("import-budget", context_settings=CONTEXT)
+@click.argument("export", type=click.Path(path_type=Path))
+@click.option("--targets", type=click.Path(path_type=Path), help="预算编制时设定的绩效目标表（.xlsx 或 .csv）。")
+@click.option("--map", "mapping", type=click.Path(path_type=Path), help="列名映射文件（TOML），见 README。")
+@click.option("--unit", type=click.Choice(["元", "万元"]), default="万元", show_default=True, help="导出表中金额的单位。")
+@click.option("--year", type=click.IntRange(2000, 2999), help="新建数据文件时的评价年度。")
+@click.option("--scheme", default="hunan-2024", show_default=True, help="新建数据文件时的指标体系。")
+@click.option("--department", help="新建数据文件时的部门名称。")
+@_out_option("数据文件（.yaml/.json）；已存在时按导出表更新，只改导出表提供的字段。")
+def import_budget_cmd(export: Path, targets: Path | None, mapping: Path | None, unit: str, year: int | None,
+                      scheme: str, department: str | None, output: Path) -> None:
+    """由预算管理一体化系统的导出表生成或更新 jixiao/1 数据文件。"""
+    from ..importing import import_budget
+    from ..model.dataformat import load, save
+
+    base = load(output) if output.exists() else None
+    doc, report = import_budget(export, unit=unit, targets=targets, mapping_path=mapping, base=base, year=year,
+                                scheme=scheme, department=department)
+    save(doc, output)
+    for line in report.changes:
+        click.echo(f"  更新：{line}")
+    for name in report.added:
+        click.echo(f"  新增项目：{name}")
+    for name in report.missing:
+        click.echo(f"  注意：数据文件中的项目“{name}”不在导出表中（未删除）")
+    click.echo(f"已{'更新' if base else '生成'}：{output}（更新 {len(report.changes)} 处，新增项目 {len(report.added)} 个）")
 
 
 @cli.command("report", context_settings=CONTEXT)
@@ -263,25 +300,39 @@ def _format_text(results) -> str:
 @cli.command("check", context_settings=CONTEXT)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="输出格式：text 供人阅读，json 供程序读取（格式 jixiao-check/1，见 README）。")
+              help="输出格式：text 供人阅读，json 供程序读取（格式 jixiao-check/1；批量时 jixiao-summary/1，见 README）。")
 @click.option("--annotate", "annotate_to", type=click.Path(dir_okay=False, path_type=Path),
               help="另存一份标注后的工作簿：加“校验结果”表，问题单元格标红（错误）或标黄（警告）。原文件不变。")
-def check_cmd(paths: tuple[Path, ...], fmt: str, annotate_to: Path | None) -> None:
-    """校验工作簿（.xlsx/.xlsm）或数据文件（.yaml/.json）：逐条运行审核规则。
+@click.option("--summary", "summary_to", type=click.Path(dir_okay=False, path_type=Path),
+              help="批量检查：写出汇总工作簿（部门、项目、发现三张表）。")
+@click.option("--jobs", type=click.IntRange(1, 64), default=None, help="批量检查的并行进程数（默认为 CPU 核数）。")
+def check_cmd(paths: tuple[Path, ...], fmt: str, annotate_to: Path | None, summary_to: Path | None,
+              jobs: int | None) -> None:
+    """校验工作簿（.xlsx/.xlsm）或数据文件（.yaml/.json），可给出文件夹：逐条运行审核规则。
 
     退出码：0 没有错误；1 有错误；2 有文件无法读取。
     """
     import json
 
+    from ..batch import expand
+
+    files = expand(list(paths))
+    if not files:
+        raise JixiaoError("没有找到可检查的文件（.xlsx、.xlsm、.yaml、.yml、.json）")
+    if summary_to is not None or jobs is not None or any(p.is_dir() for p in paths):
+        if annotate_to is not None:
+            raise JixiaoError("--annotate 只能用于检查单个工作簿（.xlsx 或 .xlsm）")
+        _check_batch(files, fmt, summary_to, jobs)
+        return
     from ..checking import check_path, exit_code, to_json
 
-    if annotate_to is not None and (len(paths) != 1 or paths[0].suffix.lower() not in (".xlsx", ".xlsm")):
+    if annotate_to is not None and (len(files) != 1 or files[0].suffix.lower() not in (".xlsx", ".xlsm")):
         raise JixiaoError("--annotate 只能用于检查单个工作簿（.xlsx 或 .xlsm）")
-    results = [check_path(p) for p in paths]
+    results = [check_path(p) for p in files]
     if annotate_to is not None and results[0].readable:
         from ..workbook.annotate import annotate
 
-        annotate(paths[0], annotate_to, results[0].findings, results[0].contents)
+        annotate(files[0], annotate_to, results[0].findings, results[0].contents)
     if fmt == "json":
         click.echo(json.dumps(to_json(results), ensure_ascii=False, indent=2))
     else:
@@ -291,6 +342,33 @@ def check_cmd(paths: tuple[Path, ...], fmt: str, annotate_to: Path | None) -> No
     code = exit_code(results)
     if code:
         sys.exit(code)
+
+
+def _check_batch(files: list[Path], fmt: str, summary_to: Path | None, jobs: int | None) -> None:
+    import json
+
+    from ..batch import run_batch, summary_json, terminal_progress, write_summary
+
+    records = run_batch(files, jobs, progress=terminal_progress if fmt == "text" else None)
+    if summary_to is not None:
+        write_summary(records, summary_to)
+    unreadable = [r for r in records if r.department["状态"] == "无法读取"]
+    errors = sum(r.department.get("错误") or 0 for r in records)
+    if fmt == "json":
+        click.echo(json.dumps(summary_json(records), ensure_ascii=False, indent=2, default=str))
+    else:
+        for r in records:
+            d = r.department
+            if d["状态"] == "无法读取":
+                click.echo(f"✗ {r.path}：无法读取：{d['原因']}")
+            else:
+                click.echo(f"{'✗' if d['错误'] else '✓'} {r.path}：{d['部门']}，错误 {d['错误']}，警告 {d['警告']}，提示 {d['提示']}")
+        click.echo(f"共 {len(records)} 个文件：无法读取 {len(unreadable)} 个，错误合计 {errors}。"
+                   + (f"汇总：{summary_to}" if summary_to else ""))
+    if unreadable:
+        sys.exit(2)
+    if errors:
+        sys.exit(1)
 
 
 @cli.command("recompute", context_settings=CONTEXT)

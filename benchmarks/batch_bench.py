@@ -1,0 +1,57 @@
+"""A bureau's batch: 200 department workbooks of 20 projects, --jobs 1 vs --jobs 2 vs a bare load.
+
+Usage: .venv/bin/python benchmarks/batch_bench.py [WORKBOOKS]
+Fills 10 distinct departments and copies them to WORKBOOKS files, then times in one run: the
+batch check with 1 and with 2 worker processes, and python-calamine merely loading every sheet
+of every file in one process. Goals: the batch within 3× the bare load per core; --jobs 2 at
+least 1.6× faster than --jobs 1.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.check_bench import calamine_load, department  # noqa: E402
+from jixiao.batch import run_batch  # noqa: E402
+from jixiao.workbook.fill import fill  # noqa: E402
+
+
+def main() -> None:
+    count = int(sys.argv[1]) if len(sys.argv) > 1 else 200
+    with tempfile.TemporaryDirectory() as tmp:
+        seeds = []
+        for i in range(10):
+            doc = department(20, seed=i)
+            doc.department.name = f"部门{i}"
+            seeds.append(fill(doc, Path(tmp) / f"seed{i}.xlsx"))
+        files = []
+        for i in range(count):
+            path = Path(tmp) / f"d{i:03d}.xlsx"
+            shutil.copy(seeds[i % 10], path)
+            files.append(path)
+        t0 = time.perf_counter()
+        for path in files:
+            calamine_load(path)
+        bare = time.perf_counter() - t0
+        times = {}
+        for jobs in (1, 2):
+            t0 = time.perf_counter()
+            records = run_batch(files, jobs)
+            times[jobs] = time.perf_counter() - t0
+            assert len(records) == count
+    print(f"{count} workbooks of 20 projects, {os.cpu_count()} cores")
+    print(f"python-calamine load (1 process): {bare:.2f} s")
+    print(f"batch --jobs 1: {times[1]:.2f} s  ({times[1] / bare:.2f}× the bare load)")
+    print(f"batch --jobs 2: {times[2]:.2f} s  ({times[2] * 2 / bare:.2f}× the bare load per core)")
+    print(f"speed-up --jobs 2 vs --jobs 1: {times[1] / times[2]:.2f}× (goal ≥ 1.6×)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,217 @@
+"""Check many files at once (a finance bureau's folder of departments), in parallel.
+
+Each file is checked in a worker process and comes back as plain rows — one department row,
+one row per project, one per finding — so results are small to send between processes and go
+straight into a pandas table. A file that cannot be read, or that crashes its worker, becomes a
+department row marked unreadable with the reason; the batch goes on.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from .checking import DATA_SUFFIXES, WORKBOOK_SUFFIXES, check_path
+
+SUFFIXES = WORKBOOK_SUFFIXES + DATA_SUFFIXES
+
+
+@dataclass
+class FileRecord:
+    path: str
+    department: dict
+    projects: list[dict] = field(default_factory=list)
+    findings: list[dict] = field(default_factory=list)
+
+
+def expand(paths: list[Path]) -> list[Path]:
+    """The files to check: given files, and every workbook/data file below given folders (sorted;
+    Excel's ~$ lock files and hidden files left out)."""
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = [p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES
+                     and not p.name.startswith(("~$", "."))]
+            out.extend(sorted(found))
+        else:
+            out.append(path)
+    return out
+
+
+def _number(value: object) -> float | None:
+    return float(value) if isinstance(value, Decimal) else None
+
+
+def _metrics(initial: object, full: object, executed: object) -> dict:
+    def ratio(a, b):
+        return float(a / b) if isinstance(a, Decimal) and isinstance(b, Decimal) and b != 0 else None
+
+    adjustment = full - initial if isinstance(full, Decimal) and isinstance(initial, Decimal) else None
+    return {"年初预算数": _number(initial), "全年预算数": _number(full), "全年执行数": _number(executed),
+            "执行率": ratio(executed, full), "年初口径执行率": ratio(executed, initial),
+            "调整率": ratio(adjustment, initial)}
+
+
+def _counts(findings) -> dict:
+    return {s: sum(f.severity.value == s for f in findings) for s in ("错误", "警告", "提示")}
+
+
+def check_file(path: str) -> FileRecord:
+    """One file as rows (runs in a worker; never raises)."""
+    try:
+        return _check_file(path)
+    except Exception as e:  # a bug or a hostile file must not stop the batch
+        return _unreadable(path, f"内部错误（{type(e).__name__}: {e}）")
+
+
+def _unreadable(path: str, reason: str) -> FileRecord:
+    return FileRecord(path, {"部门": None, "年度": None, "状态": "无法读取", "原因": reason, "文件": path})
+
+
+def _check_file(path: str) -> FileRecord:
+    from .rules.context import Context
+
+    result = check_path(path)
+    if not result.readable:
+        return _unreadable(path, result.error)
+    doc, findings = result.doc, result.findings
+    ctx = Context(doc)
+    by_form = {s.form: s for s in result.summaries}
+    dept_name = doc.department.name
+    forms = {f.prefix: f for f in ctx.scored_forms}
+    if "overall" in forms:
+        o = forms["overall"]
+        money = _metrics(o.total.initial, o.total.full_year, o.total.executed)
+        summary = by_form.get("附件2")
+        total, grade = (summary.total_score, summary.grade) if summary else (None, None)
+    else:  # a project-only file: the department's figures are the projects' sums
+        sums = [sum((getattr(f.total, c) for f in forms.values() if isinstance(getattr(f.total, c), Decimal)), Decimal(0))
+                for c in ("initial", "full_year", "executed")]
+        money = _metrics(*sums)
+        total, grade = None, None
+    department = {"部门": dept_name, "年度": doc.year, "状态": "已检查", "原因": None, **money,
+                  "总分": _number(total), "等级": grade, **_counts(findings), "项目数": len(doc.projects), "文件": path}
+    projects = []
+    for i, p in enumerate(doc.projects):
+        form = forms[f"projects[{i}]"]
+        name = p.name or f"项目{i + 1}"
+        summary = by_form.get(name)
+        mine = [f for f in findings if f.path.startswith(f"projects[{i}]")]
+        projects.append({"部门": dept_name, "项目": name, "项目编码": p.code,
+                         **_metrics(form.total.initial, form.total.full_year, form.total.executed),
+                         "总分": _number(summary.total_score) if summary else None,
+                         "等级": summary.grade if summary else None, **_counts(mine), "文件": path})
+    rows = [{"部门": dept_name, "表单": f.form, "严重程度": f.severity.value, "规则": f.rule, "单元格": f.cell,
+             "说明": f.message, "应为": f.expected, "文件": path} for f in findings]
+    return FileRecord(path, department, projects, rows)
+
+
+def run_batch(paths: list[Path], jobs: int | None = None, progress=None) -> list[FileRecord]:
+    """Check ``paths`` with ``jobs`` worker processes (default: the number of cores), in order."""
+    files = [str(p) for p in paths]
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    if jobs == 1 or len(files) <= 1:
+        records = []
+        for i, f in enumerate(files, start=1):
+            records.append(check_file(f))
+            if progress:
+                progress(i, len(files))
+        return records
+    records: list[FileRecord] = []
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        for i, record in enumerate(pool.map(check_file, files, chunksize=max(1, len(files) // (jobs * 8))), start=1):
+            records.append(record)
+            if progress:
+                progress(i, len(files))
+    return records
+
+
+def terminal_progress(done: int, total: int) -> None:
+    """A progress line on stderr when it is a terminal (quiet otherwise)."""
+    if not sys.stderr.isatty():
+        return
+    width = 30
+    filled = width * done // max(total, 1)
+    sys.stderr.write(f"\r检查中 [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+    if done == total:
+        sys.stderr.write("\n")
+    sys.stderr.flush()
+
+
+SEVERITY_ORDER = {"错误": 0, "警告": 1, "提示": 2}
+MONEY = ["年初预算数", "全年预算数", "全年执行数", "执行率", "年初口径执行率", "调整率"]
+COUNTS = ["错误", "警告", "提示"]
+COLUMNS = {
+    "部门": ["部门", "年度", "状态", *MONEY, "总分", "等级", *COUNTS, "项目数", "原因", "文件"],
+    "项目": ["部门", "项目", "项目编码", *MONEY, "总分", "等级", *COUNTS, "文件"],
+    "发现": ["部门", "表单", "严重程度", "规则", "单元格", "说明", "应为", "文件"],
+}
+INTEGERS = ["年度", *COUNTS, "项目数"]
+
+
+def _frame(rows: list[dict], level: str):
+    import pandas as pd
+
+    frame = pd.DataFrame(rows, columns=COLUMNS[level])
+    for column in INTEGERS:
+        if column in frame:
+            frame[column] = frame[column].astype("Int64")
+    return frame
+
+
+def tables(records: list[FileRecord]):
+    """The three levels as pandas DataFrames, worst first: 部门, 项目, 发现."""
+    departments = _frame([r.department for r in records], "部门")
+    projects = _frame([p for r in records for p in r.projects], "项目")
+    findings = _frame([f for r in records for f in r.findings], "发现")
+    if not departments.empty:
+        departments["_unreadable"] = departments["状态"].eq("无法读取")
+        departments = departments.sort_values(["_unreadable", "错误", "警告", "文件"], ascending=[False, False, False, True],
+                                              na_position="last", kind="stable").drop(columns="_unreadable")
+    if not projects.empty:
+        projects = projects.sort_values(["错误", "警告", "总分", "文件"], ascending=[False, False, True, True],
+                                        na_position="last", kind="stable")
+    if not findings.empty:
+        findings = findings.assign(_rank=findings["严重程度"].map(SEVERITY_ORDER)).sort_values(
+            ["_rank", "文件", "规则"], kind="stable").drop(columns="_rank")
+    return {"部门": departments.reset_index(drop=True), "项目": projects.reset_index(drop=True),
+            "发现": findings.reset_index(drop=True)}
+
+
+FORMATS = {"年初预算数": "0.00", "全年预算数": "0.00", "全年执行数": "0.00", "执行率": "0.00%",
+           "年初口径执行率": "0.00%", "调整率": "0.00%", "总分": "0.0"}
+WIDTHS = {"部门": 26, "项目": 36, "文件": 40, "说明": 70, "原因": 50, "表单": 28}
+
+
+def write_summary(records: list[FileRecord], path: str | Path) -> Path:
+    """The summary workbook: sheets 部门, 项目, 发现, worst first, filters and frozen headers on."""
+    import pandas as pd
+
+    from .files import atomic_output
+
+    path = Path(path)
+    with atomic_output(path) as tmp:
+        with pd.ExcelWriter(tmp, engine="xlsxwriter") as writer:
+            for name, frame in tables(records).items():
+                frame.to_excel(writer, sheet_name=name, index=False)
+                ws, wb = writer.sheets[name], writer.book
+                rows, cols = frame.shape
+                ws.freeze_panes(1, 0)
+                ws.autofilter(0, 0, max(rows, 1), max(cols - 1, 0))
+                for c, column in enumerate(frame.columns):
+                    fmt = wb.add_format({"num_format": FORMATS[column]}) if column in FORMATS else None
+                    ws.set_column(c, c, WIDTHS.get(column, 12), fmt)
+    return path
+
+
+def summary_json(records: list[FileRecord]) -> dict:
+    """The summary as JSON (schema jixiao-summary/1): the three levels as lists of rows."""
+    def clean(frame):
+        return frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
+
+    levels = tables(records)
+    return {"format": "jixiao-summary/1", **{name: clean(frame) for name, frame in levels.items()}}

@@ -1,0 +1,273 @@
+"""Fill the data from the budget system's exports, and start next year from last year's workbook.
+
+``import_budget`` reads a budget-execution export (one row per project and funding source) and,
+optionally, the performance targets set at budget time, with pandas. Column names differ between
+provinces: common Chinese headers are recognised, and a TOML mapping names the others. Amounts
+in 元 become 万元 exactly. Updating an existing data file changes only what the export provides,
+reports every change, never touches text a person wrote, adds new projects and reports (never
+deletes) projects the export lacks.
+"""
+
+from __future__ import annotations
+
+import copy
+import tomllib
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from .errors import JixiaoError
+from .model.derive import FUND_COLUMNS, derive_basic
+from .model.document import AmountRow, BasicData, Document, Indicator, Overall, Project, ProjectFunds
+from .model.numbers import plain
+
+# Field → the headers that name it (checked after removing spaces).
+SYNONYMS = {
+    "code": ["项目编码", "项目代码", "项目编号", "预算项目编码"],
+    "name": ["项目名称", "预算项目名称", "项目"],
+    "source": ["资金性质", "资金来源", "资金类型", "经费来源", "资金性质/来源"],
+    "initial": ["年初预算数", "年初预算", "年初数", "年初批复数"],
+    "full_year": ["全年预算数", "调整后预算数", "调整后预算", "全年预算", "预算数（调整后）"],
+    "executed": ["全年执行数", "执行数", "支出数", "实际支出", "实际支出数", "累计支出"],
+}
+TARGET_SYNONYMS = {
+    "code": SYNONYMS["code"],
+    "level1": ["一级指标"], "level2": ["二级指标"], "name": ["三级指标", "指标名称"],
+    "target": ["指标值", "年度指标值", "目标值"], "weight": ["分值", "权重"],
+}
+# A funding source → the 项目资金 row it belongs to.
+SOURCE_ROWS = (("结转", "carryover"), ("其他", "other"), ("自有", "other"), ("非财政", "other"))
+
+
+def _read_table(path: Path):
+    import pandas as pd
+
+    if not path.exists():
+        raise JixiaoError(f"找不到文件：{path}")
+    try:
+        if path.suffix.lower() == ".csv":
+            for encoding in ("utf-8-sig", "gb18030"):
+                try:
+                    return pd.read_csv(path, dtype=str, encoding=encoding, keep_default_na=False)
+                except UnicodeDecodeError:
+                    continue
+            raise JixiaoError(f"无法识别 CSV 文件的编码（应为 UTF-8 或 GBK）：{path}")
+        if path.suffix.lower() in (".xlsx", ".xlsm"):
+            from .workbook.safety import open_workbook_zip
+
+            open_workbook_zip(path).close()  # refuse encrypted, corrupt or renamed files with the reason
+            return pd.read_excel(path, dtype=str, keep_default_na=False, engine="calamine")
+    except JixiaoError:
+        raise
+    except Exception as e:
+        raise JixiaoError(f"无法读取导出表（{type(e).__name__}: {e}）：{path}") from None
+    raise JixiaoError(f"导出表应为 .xlsx 或 .csv：{path}")
+
+
+def _columns(frame, synonyms: dict, mapping: dict, required: tuple[str, ...], source: Path) -> dict[str, str]:
+    """Field → the column of ``frame`` holding it."""
+    found = {}
+    normal = {str(c).replace(" ", "").replace("\u3000", ""): c for c in frame.columns}
+    for key, names in synonyms.items():
+        if key in mapping:
+            if mapping[key] not in frame.columns:
+                raise JixiaoError(f"映射文件指定的列“{mapping[key]}”不在 {source.name} 中；已有的列：{'、'.join(map(str, frame.columns))}")
+            found[key] = mapping[key]
+            continue
+        for name in names:
+            if name in normal:
+                found[key] = normal[name]
+                break
+    missing = [k for k in required if k not in found]
+    if missing:
+        labels = "、".join(synonyms[k][0] for k in missing)
+        raise JixiaoError(f"{source.name} 中找不到这些列：{labels}。请用 --map 映射文件指明列名（见 README）；"
+                          f"已有的列：{'、'.join(map(str, frame.columns))}")
+    return found
+
+
+def _amount(text: str, unit: str, where: str) -> Decimal | None:
+    text = str(text).strip().replace(",", "")
+    if not text:
+        return None
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise JixiaoError(f"{where}：金额“{text}”不是数字") from None
+    return value / Decimal(10000) if unit == "元" else value
+
+
+def _row_of(source: str) -> str:
+    for word, row in SOURCE_ROWS:
+        if word in source:
+            return row
+    return "current"
+
+
+@dataclass
+class ImportReport:
+    changes: list[str] = field(default_factory=list)
+    added: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # in the file, not in the export
+
+
+def _load_mapping(path: Path | None) -> dict:
+    if path is None:
+        return {}
+    try:
+        with open(path, "rb") as fh:
+            raw = tomllib.load(fh)
+    except FileNotFoundError:
+        raise JixiaoError(f"找不到映射文件：{path}") from None
+    except tomllib.TOMLDecodeError as e:
+        raise JixiaoError(f"映射文件格式错误：{e}；文件：{path}") from None
+    return raw
+
+
+def read_export(path: Path, unit: str, mapping: dict) -> list[Project]:
+    """The projects of a budget export, their funds summed per 项目资金 row."""
+    frame = _read_table(path)
+    cols = _columns(frame, SYNONYMS, mapping.get("columns", {}), ("name", "initial", "full_year", "executed"), path)
+    sources = mapping.get("sources", {})
+    projects: dict[str, Project] = {}
+    for i, row in frame.iterrows():
+        name = str(row[cols["name"]]).strip()
+        if not name:
+            continue
+        code = str(row[cols["code"]]).strip() if "code" in cols else ""
+        key = code or name
+        project = projects.setdefault(key, Project(code=code or None, name=name))
+        source = str(row[cols["source"]]).strip() if "source" in cols else ""
+        fund_key = sources.get(source) or _row_of(source)
+        fund = getattr(project.funds, fund_key)
+        for col in FUND_COLUMNS:
+            value = _amount(row[cols[col]], unit, f"{path.name} 第 {i + 2} 行")
+            if value is not None:
+                old = getattr(fund, col)
+                setattr(fund, col, value if old is None else old + value)
+    return list(projects.values())
+
+
+def read_targets(path: Path, mapping: dict) -> dict[str, list[Indicator]]:
+    """项目编码 → the indicators set at budget time."""
+    frame = _read_table(path)
+    cols = _columns(frame, TARGET_SYNONYMS, mapping.get("targets", {}), ("code", "level1", "level2", "name"), path)
+    out: dict[str, list[Indicator]] = {}
+    for _, row in frame.iterrows():
+        code = str(row[cols["code"]]).strip()
+        weight = str(row[cols["weight"]]).strip() if "weight" in cols else ""
+        out.setdefault(code, []).append(Indicator(
+            level1=str(row[cols["level1"]]).strip() or None, level2=str(row[cols["level2"]]).strip() or None,
+            name=str(row[cols["name"]]).strip() or None,
+            target=(str(row[cols["target"]]).strip() or None) if "target" in cols else None,
+            weight=Decimal(weight) if weight else None))
+    return out
+
+
+def _show(value) -> str:
+    return plain(value) if isinstance(value, Decimal) else ("（空）" if value is None else str(value))
+
+
+def merge(doc: Document, imported: list[Project], targets: dict[str, list[Indicator]]) -> ImportReport:
+    """Update ``doc`` in place with the export's projects (see the module docstring)."""
+    report = ImportReport()
+    by_code = {p.code: p for p in doc.projects if p.code}
+    by_name = {p.name: p for p in doc.projects if p.name}
+    seen = set()
+    for new in imported:
+        old = by_code.get(new.code) if new.code else None
+        old = old or by_name.get(new.name)
+        if old is None:
+            new.indicators = list(targets.get(new.code or "", []))
+            doc.projects.append(new)
+            report.added.append(new.name)
+            continue
+        seen.add(id(old))
+        label = old.name or new.name
+        if new.code and old.code != new.code:
+            report.changes.append(f"{label}：项目编码 {_show(old.code)} → {new.code}")
+            old.code = new.code
+        for row in ("current", "carryover", "other"):
+            for col in FUND_COLUMNS:
+                value = getattr(getattr(new.funds, row), col)
+                if value is not None and getattr(getattr(old.funds, row), col) != value:
+                    report.changes.append(f"{label}：{row}.{col} {_show(getattr(getattr(old.funds, row), col))} → {_show(value)}")
+                    setattr(getattr(old.funds, row), col, value)
+        for ind in targets.get(new.code or old.code or "", []):
+            mine = next((i for i in old.indicators if i.name == ind.name), None)
+            if mine is None:
+                old.indicators.append(ind)
+                report.changes.append(f"{label}：新增指标 {ind.name}")
+                continue
+            for key in ("target", "weight"):  # what the targets table provides; results stay
+                value = getattr(ind, key)
+                if value is not None and getattr(mine, key) != value:
+                    report.changes.append(f"{label}：指标“{ind.name}”的{key} {_show(getattr(mine, key))} → {_show(value)}")
+                    setattr(mine, key, value)
+    report.missing = [p.name or "（未命名）" for p in doc.projects if id(p) not in seen and p.name not in report.added]
+    return report
+
+
+def import_budget(export: Path, *, unit: str = "万元", targets: Path | None = None, mapping_path: Path | None = None,
+                  base: Document | None = None, year: int | None = None, scheme: str = "hunan-2024",
+                  department: str | None = None) -> tuple[Document, ImportReport]:
+    """The document built (or, given ``base``, updated) from an export."""
+    if unit not in ("元", "万元"):
+        raise JixiaoError(f"金额单位应为 元 或 万元，而不是 {unit}")
+    mapping = _load_mapping(mapping_path)
+    imported = read_export(export, unit, mapping)
+    target_rows = read_targets(targets, mapping) if targets else {}
+    if base is None:
+        if year is None:
+            raise JixiaoError("新建数据文件需要 --year（评价年度）")
+        base = Document(year=year, scheme=scheme, projects=[])
+        base.department.name = department
+    doc = copy.deepcopy(base)
+    return doc, merge(doc, imported, target_rows)
+
+
+# --- next year ----------------------------------------------------------------------------
+
+
+def _cleared_indicators(indicators: list[Indicator]) -> list[Indicator]:
+    return [Indicator(i.level1, i.level2, i.name, i.target, None, i.weight, None, None) for i in indicators]
+
+
+def carry_forward(last: Document, year: int) -> Document:
+    """Next year's document: 附件1's 上年决算数 from last year's 本年决算数 (as the sheet showed it),
+    the projects and indicators kept with results, scores, deviations and amounts cleared."""
+    doc = Document(year=year, scheme=last.scheme, projects=[])
+    doc.department.name = last.department.name
+    doc.department.phone = last.department.phone
+    if last.basic_data is not None:
+        old = last.basic_data
+        slots = derive_basic(old)
+        new = BasicData()
+        new.staff.authorized = old.staff.authorized
+        for section in ("three_public", "project_spending", "public_funds"):
+            for name in getattr(old, section).__dataclass_fields__:
+                row = getattr(getattr(old, section), name)
+                if isinstance(row, AmountRow):
+                    key = f"{section}.{name}.final"
+                    final = slots.shown(key) if key in slots else row.final
+                    prior = final if isinstance(final, Decimal) else None
+                    if key not in slots:  # derived rows take last year's figure from their parts
+                        getattr(getattr(new, section), name).prior = prior
+        # 政府采购金额 and 部门基本支出预算调整 have no 上年 column (the form shows ——).
+        new.project_spending.special_funds = [
+            type(f)(name=f.name, prior=f.final if isinstance(f.final, Decimal) else None, project=f.project)
+            for f in old.project_spending.special_funds]
+        new.austerity = old.austerity
+        doc.basic_data = new
+    if last.overall is not None:
+        doc.overall = Overall(goals=copy.deepcopy(last.overall.goals), indicators=_cleared_indicators(last.overall.indicators))
+        doc.overall.goals.actual = None
+        doc.overall.execution.weight = last.overall.execution.weight
+    for p in last.projects:
+        q = Project(id=p.id, code=p.code, name=p.name, authority=p.authority, implementer=p.implementer,
+                    funds=ProjectFunds(), indicators=_cleared_indicators(p.indicators))
+        q.goals.target = p.goals.target
+        q.execution.weight = p.execution.weight
+        doc.projects.append(q)
+    return doc
+

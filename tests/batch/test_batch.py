@@ -1,0 +1,112 @@
+"""Reviewing a folder: every file a row, defects at the right rows, parallel = sequential."""
+
+from __future__ import annotations
+
+import copy
+from decimal import Decimal
+
+import pandas as pd
+import pytest
+
+from jixiao.workbook.fill import fill
+
+from ..conftest import run_cli
+from ..examples.corrections import corrected
+
+DEFECTS = {  # department name → (how the copy is spoiled, the rule that must show it)
+    "total": (lambda d: setattr(d.projects[0].funds.total, "full_year", Decimal(500)), "M01"),
+    "score": (lambda d: setattr(d.projects[1].indicators[0], "score", Decimal(99)), "S01"),
+    "text": (lambda d: setattr(d.projects[2].execution, "score", "满分"), "F02"),
+    "rate": (lambda d: setattr(d.projects[3].execution, "rate", "50%"), "R05"),
+    "sources": (lambda d: setattr(d.overall.by_source, "other", Decimal(100)), "M02"),
+}
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory, example_doc):
+    """30 department workbooks made from the corrected example, most with one seeded defect,
+    plus a corrupt workbook and a text file renamed .xlsx."""
+    root = tmp_path_factory.mktemp("bureau")
+    base = corrected(example_doc)
+    kinds = list(DEFECTS)
+    for i in range(30):
+        doc = copy.deepcopy(base)
+        kind = kinds[i % len(kinds)] if i < 25 else None  # the last five are clean
+        doc.department.name = f"部门{i:02d}-{kind or 'clean'}"
+        for p in doc.projects:
+            p.authority = doc.department.name
+        if kind:
+            DEFECTS[kind][0](doc)
+        fill(doc, root / f"d{i:02d}.xlsx")
+    good = (root / "d00.xlsx").read_bytes()
+    (root / "corrupt.xlsx").write_bytes(good[: len(good) // 3])
+    (root / "notes.xlsx").write_text("这不是工作簿", encoding="utf-8")
+    (root / "~$d00.xlsx").write_bytes(b"lock")  # Excel's lock file: not a department
+    return root
+
+
+@pytest.fixture(scope="module")
+def summaries(folder, tmp_path_factory):
+    out = tmp_path_factory.mktemp("summaries")
+    results = {}
+    for jobs in ("1", "2"):
+        path = out / f"summary{jobs}.xlsx"
+        result = run_cli("check", folder, "--summary", path, "--jobs", jobs)
+        results[jobs] = (result, pd.read_excel(path, sheet_name=None, engine="calamine"))
+    return results
+
+
+def test_every_file_is_a_row_and_unreadable_ones_say_why(summaries):
+    result, sheets = summaries["1"]
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    departments = sheets["部门"]
+    assert len(departments) == 32  # 30 workbooks, the corrupt one, the renamed text file
+    unreadable = departments[departments["状态"] == "无法读取"]
+    assert len(unreadable) == 2 and unreadable.index.tolist() == [0, 1]  # worst first
+    assert any("已损坏" in r for r in unreadable["原因"]) and any("改了扩展名" in r for r in unreadable["原因"])
+
+
+def test_defects_are_found_at_the_right_rows(summaries):
+    _, sheets = summaries["1"]
+    departments, findings = sheets["部门"], sheets["发现"]
+    for name in departments["部门"].dropna():
+        kind = name.split("-")[1]
+        mine = set(findings[findings["部门"] == name]["规则"])
+        row = departments[departments["部门"] == name].iloc[0]
+        if kind == "clean":
+            assert row["错误"] == 0
+        else:
+            assert DEFECTS[kind][1] in mine, (name, mine)
+            assert row["错误"] >= 1
+    assert (sheets["项目"]["错误"].iloc[0] >= sheets["项目"]["错误"]).all()  # worst first
+
+
+def test_parallel_and_sequential_summaries_are_identical(summaries):
+    _, one = summaries["1"]
+    _, two = summaries["2"]
+    for level in ("部门", "项目", "发现"):
+        pd.testing.assert_frame_equal(one[level], two[level])
+
+
+def test_summary_workbook_has_filters_frozen_headers_and_formats(folder, tmp_path, summaries):
+    import openpyxl
+
+    run_cli("check", folder, "--summary", tmp_path / "s.xlsx", "--jobs", "1")
+    wb = openpyxl.load_workbook(tmp_path / "s.xlsx")
+    assert wb.sheetnames == ["部门", "项目", "发现"]
+    for ws in wb.worksheets:
+        assert ws.freeze_panes == "A2" and ws.auto_filter.ref
+    headers = [c.value for c in wb["部门"][1]]
+    rate = headers.index("执行率") + 1
+    assert wb["部门"].column_dimensions[openpyxl.utils.get_column_letter(rate)].number_format == "0.00%"
+
+
+def test_json_gives_the_same_data(folder, summaries):
+    import json
+
+    result = run_cli("check", folder, "--format", "json", "--jobs", "2")
+    data = json.loads(result.stdout)
+    _, sheets = summaries["1"]
+    assert data["format"] == "jixiao-summary/1"
+    assert [r["文件"] for r in data["部门"]] == sheets["部门"]["文件"].tolist()
+    assert len(data["发现"]) == len(sheets["发现"])

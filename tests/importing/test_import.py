@@ -1,0 +1,120 @@
+"""import-budget from hand-made exports of the example; carry-forward to 2025."""
+
+from __future__ import annotations
+
+import copy
+import csv
+from decimal import Decimal
+
+import pytest
+
+from jixiao.importing import carry_forward, import_budget
+from jixiao.model.dataformat import load, save
+from jixiao.model.document import FundRow
+from jixiao.workbook.extract import read_book
+from jixiao.workbook.fill import fill
+
+from ..conftest import EXAMPLE, run_cli
+
+ROWS = (("current", "当年财政拨款"), ("carryover", "上年结转资金"), ("other", "其他资金"))
+
+
+def export_rows(doc, headers, in_yuan: bool):
+    rows = [list(headers)]
+    for p in doc.projects:
+        for key, label in ROWS:
+            f = getattr(p.funds, key)
+            if f == FundRow():
+                continue
+            values = [getattr(f, c) for c in ("initial", "full_year", "executed")]
+            rows.append([p.code or "", p.name, label] + ["" if v is None else str(v * 10000 if in_yuan else v) for v in values])
+    return rows
+
+
+def funds(doc):
+    return {p.name: (p.funds.current, p.funds.carryover, p.funds.other) for p in doc.projects}
+
+
+def test_common_headers_in_yuan_without_a_mapping(tmp_path, example_doc):
+    path = tmp_path / "export.csv"
+    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        csv.writer(fh).writerows(export_rows(example_doc, ("项目编码", "项目名称", "资金来源", "年初预算数", "调整后预算数", "支出数"), True))
+    doc, report = import_budget(path, unit="元", year=2024)
+    assert funds(doc) == funds(example_doc)  # 元 → 万元, exactly
+    assert len(report.added) == 19
+
+
+def test_unusual_headers_with_a_mapping_file(tmp_path, example_doc):
+    import pandas as pd
+
+    rows = export_rows(example_doc, ("编号", "名称", "款项类别", "期初", "终值", "已花"), False)
+    pd.DataFrame(rows[1:], columns=rows[0]).to_excel(tmp_path / "export.xlsx", index=False)
+    mapping = tmp_path / "map.toml"
+    mapping.write_text('[columns]\ncode = "编号"\nname = "名称"\nsource = "款项类别"\ninitial = "期初"\n'
+                       'full_year = "终值"\nexecuted = "已花"\n', encoding="utf-8")
+    doc, _ = import_budget(tmp_path / "export.xlsx", mapping_path=mapping, year=2024)
+    assert funds(doc) == funds(example_doc)
+
+
+def test_missing_columns_are_named(tmp_path):
+    (tmp_path / "e.csv").write_text("名字,钱\n甲,1\n", encoding="utf-8")
+    from jixiao.errors import JixiaoError
+
+    with pytest.raises(JixiaoError, match="找不到这些列：项目名称、年初预算数"):
+        import_budget(tmp_path / "e.csv", year=2024)
+
+
+def test_updating_the_example_changes_nothing_a_person_wrote(tmp_path, example_doc):
+    changed = copy.deepcopy(example_doc)
+    changed.projects[0].funds.current.executed = Decimal("400")  # the system now says 400
+    path = tmp_path / "export.csv"
+    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        csv.writer(fh).writerows(export_rows(changed, ("项目编码", "项目名称", "资金来源", "年初预算数", "全年预算数", "执行数"), False))
+    doc, report = import_budget(path, base=example_doc)
+    assert report.changes == ["行政运行（其他）经费：current.executed 418.85 → 400"]
+    assert not report.added and not report.missing
+    for before, after in zip(example_doc.projects, doc.projects):
+        assert (after.goals, after.indicators, after.report, after.adjustment_note) == \
+               (before.goals, before.indicators, before.report, before.adjustment_note)
+
+
+def test_cli_updates_a_data_file_and_reports_projects_it_lacks(tmp_path, example_doc):
+    data = tmp_path / "data.yaml"
+    save(example_doc, data)
+    partial = copy.deepcopy(example_doc)
+    partial.projects = partial.projects[:18]
+    path = tmp_path / "export.csv"
+    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        csv.writer(fh).writerows(export_rows(partial, ("项目编码", "项目名称", "资金来源", "年初预算数", "全年预算数", "执行数"), False))
+    result = run_cli("import-budget", path, "-o", data)
+    assert result.returncode == 0, result.stderr
+    assert "不在导出表中（未删除）" in result.stdout and len(load(data).projects) == 19
+
+
+def test_carry_forward_fills_last_years_final_column(tmp_path, example_book):
+    result = run_cli("new", "--from", example_book, "--year", "2025", "-o", tmp_path / "2025.xlsx")
+    assert result.returncode == 0, result.stderr
+    old, new = read_book(example_book), read_book(tmp_path / "2025.xlsx")
+    old_a1 = next(p for p in old.forms if p.form == "附件1")
+    new_a1 = next(p for p in new.forms if p.form == "附件1")
+    from jixiao.forms.layout import A1_ROWS_AFTER_SPECIAL, A1_ROWS_BEFORE_SPECIAL
+
+    for spec in A1_ROWS_BEFORE_SPECIAL + A1_ROWS_AFTER_SPECIAL:
+        if spec.no_prior:
+            continue
+        before = old_a1.cells.get(old_a1.positions.cell(f"{spec.path}.final"))
+        after = new_a1.cells.get(new_a1.positions.cell(f"{spec.path}.prior"))
+        assert (before.value if before else None) == (after.value if after else None), spec.path
+    doc = new.doc
+    assert doc.year == 2025 and len(doc.projects) == 19
+    ind = doc.projects[0].indicators[0]
+    assert ind.name and ind.target and ind.actual is None and ind.score is None and ind.deviation is None
+    assert doc.projects[0].funds.current == FundRow()
+
+
+def test_carry_forward_keeps_special_fund_rows():
+    doc = load(EXAMPLE)
+    nxt = carry_forward(doc, 2025)
+    assert [f.name for f in nxt.basic_data.project_spending.special_funds] == \
+           [f.name for f in doc.basic_data.project_spending.special_funds]
+    assert nxt.basic_data.project_spending.special_funds[0].prior == Decimal("402.56")
