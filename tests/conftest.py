@@ -7,9 +7,11 @@ LibreOffice is a failure: CI installs it and those tests must run there.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -67,3 +69,56 @@ def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     """Run the real `jixiao` command in a subprocess (as a user would)."""
     return subprocess.run([sys.executable, "-m", "jixiao", *map(str, args)], capture_output=True, text=True,
                           cwd=cwd, env=dict(os.environ, PYTHONIOENCODING="utf-8"))
+
+
+# --- a workbook with three derived cells typed over (recompute and the 重算 button) ----------
+
+SHEET = "行政运行（其他）经费"
+TYPED_PATHS = {"funds.total.full_year": 999, "execution.score": 3, "total_score": 77}  # typed over
+
+
+@pytest.fixture(scope="module")
+def clean_book(tmp_path_factory, example_doc):
+    """The corrected example: every derived cell holds its formula."""
+    from jixiao.workbook.fill import fill
+
+    from tests.examples.corrections import corrected
+
+    return fill(corrected(example_doc), tmp_path_factory.mktemp("clean") / "clean.xlsx")
+
+
+@pytest.fixture(scope="module")
+def refs(clean_book):
+    """The cells of the three derived fields, found by their names."""
+    from jixiao.workbook.extract import read_book
+
+    place = next(p for p in read_book(clean_book).forms if p.sheet == SHEET)
+    return {path: place.positions.at(path) for path in TYPED_PATHS}
+
+
+@pytest.fixture
+def TYPED(refs):
+    return {refs[path]: value for path, value in TYPED_PATHS.items()}
+
+
+@pytest.fixture
+def tampered(tmp_path, clean_book, TYPED):
+    """The corrected example with three derived cells overwritten by typed wrong values
+    (XML-level edit, so everything else stays byte for byte)."""
+    path = tmp_path / "tampered.xlsx"
+    from jixiao.workbook.reader import Workbook
+
+    with Workbook(clean_book) as book:
+        part = next(s.part for s in book.sheets if s.name == SHEET)
+    with zipfile.ZipFile(clean_book) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == part:
+                text = data.decode()
+                for ref, value in TYPED.items():
+                    text, n = re.subn(rf'<c r="{ref}"( s="\d+")?( t="\w+")?><f>.*?</f><v>.*?</v></c>',
+                                      rf'<c r="{ref}"\1><v>{value}</v></c>', text)
+                    assert n == 1, ref
+                data = text.encode()
+            dst.writestr(item, data)
+    return path

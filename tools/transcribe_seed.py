@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import re
 import sys
-from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))

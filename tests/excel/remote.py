@@ -8,7 +8,6 @@ on the file with openpyxl, as the VBA client would in Excel.
 
 from __future__ import annotations
 
-import os
 from decimal import Decimal
 
 import openpyxl

@@ -17,7 +17,7 @@ from jixiao.checking import check_path
 from jixiao.excel import buttons
 from jixiao.workbook.extract import extract, read_book
 
-from ..recompute.test_recompute import SHEET, TYPED, TYPED_PATHS, clean_book, refs, tampered  # noqa: F401
+from ..conftest import SHEET
 from .remote import VBA_ACTIONS, apply, run
 
 MACROS = Path(__file__).resolve().parents[2] / "macros"

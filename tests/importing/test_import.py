@@ -12,7 +12,6 @@ from jixiao.importing import carry_forward, import_budget
 from jixiao.model.dataformat import load, save
 from jixiao.model.document import FundRow
 from jixiao.workbook.extract import read_book
-from jixiao.workbook.fill import fill
 
 from ..conftest import EXAMPLE, run_cli
 

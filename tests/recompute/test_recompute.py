@@ -15,55 +15,8 @@ from jixiao.recompute import plan, recompute_file
 from jixiao.workbook.extract import read_book
 from jixiao.workbook.reader import Workbook, parse_ref
 
-from ..conftest import run_cli
+from ..conftest import SHEET, TYPED_PATHS, run_cli
 from ..workbook.helpers import formula_cells
-
-SHEET = "行政运行（其他）经费"
-TYPED_PATHS = {"funds.total.full_year": 999, "execution.score": 3, "total_score": 77}  # typed over
-
-
-@pytest.fixture(scope="module")
-def clean_book(tmp_path_factory, example_doc):
-    """The corrected example: every derived cell holds its formula."""
-    from jixiao.workbook.fill import fill
-
-    from ..examples.corrections import corrected
-
-    return fill(corrected(example_doc), tmp_path_factory.mktemp("clean") / "clean.xlsx")
-
-
-@pytest.fixture(scope="module")
-def refs(clean_book):
-    """The cells of the three derived fields, found by their names."""
-    place = next(p for p in read_book(clean_book).forms if p.sheet == SHEET)
-    return {path: place.positions.at(path) for path in TYPED_PATHS}
-
-
-@pytest.fixture
-def TYPED(refs):
-    return {refs[path]: value for path, value in TYPED_PATHS.items()}
-
-
-@pytest.fixture
-def tampered(tmp_path, clean_book, TYPED):
-    """The corrected example with three derived cells overwritten by typed wrong values
-    (XML-level edit, so everything else stays byte for byte)."""
-    path = tmp_path / "tampered.xlsx"
-    with Workbook(clean_book) as book:
-        part = next(s.part for s in book.sheets if s.name == SHEET)
-    with zipfile.ZipFile(clean_book) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
-        for item in src.infolist():
-            data = src.read(item)
-            if item.filename == part:
-                text = data.decode()
-                for ref, value in TYPED.items():
-                    text, n = re.subn(rf'<c r="{ref}"( s="\d+")?( t="\w+")?><f>.*?</f><v>.*?</v></c>',
-                                      rf'<c r="{ref}"\1><v>{value}</v></c>', text)
-                    assert n == 1, ref
-                data = text.encode()
-            dst.writestr(item, data)
-    return path
-
 
 def cells_xml(path, sheet):
     """{ref: the cell's XML} of one sheet."""

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 
 from ..model.derive import Slots
 from ..model.document import Goals, Indicator, is_placeholder
-from ..model.numbers import DASH, plain
+from ..model.numbers import plain
 from ..model.schemes import Scheme
 from .layout import FUND_COLUMNS, FUND_LABELS, INDICATOR_HEADERS
 from .sheet import FormSheet, a1

@@ -131,33 +131,31 @@ class WorkbookPatch:
         self._sheet_xml[sheet] = xml[:m.start()] + _with_attr(tag, "s", str(style)) + xml[m.end():]
         return True
 
-    def set_cell(self, sheet: str, ref: str, formula: str, value: object) -> None:
-        """Put ``formula`` (with "=") and its cached ``value`` into cell ``ref``, keeping its style."""
-        xml = self.sheet_xml(sheet)
-        m = re.search(rf'<c r="{ref}"(?=[\s>/])([^>]*?)(?:/>|>.*?</c>)', xml, re.S)
-        if m is None:
-            raise JixiaoError(f"工作表“{sheet}”中找不到单元格 {ref}，无法写入公式")
-        s = re.search(r'\ss="(\d+)"', m.group(1))
-        style = f' s="{s.group(1)}"' if s else ""
-        f = escape(formula.lstrip("="))
-        if isinstance(value, (Decimal, int, float)) and not isinstance(value, bool):
-            # The double Excel would store, in its shortest form.
-            cell = f'<c r="{ref}"{style}><f>{f}</f><v>{float(value)!r}</v></c>'
-        else:
-            cell = f'<c r="{ref}"{style} t="str"><f>{f}</f><v>{escape(str(value or ""))}</v></c>'
-        self._sheet_xml[sheet] = xml[:m.start()] + cell + xml[m.end():]
-        self._formulas_changed = True
-
-    def set_text(self, sheet: str, ref: str, text: str) -> None:
-        """Put ``text`` into cell ``ref`` (an existing cell), keeping its style."""
+    def _replace_cell(self, sheet: str, ref: str, content) -> None:
+        """Replace cell ``ref`` by ``content(style attribute)``, keeping its style."""
         xml = self.sheet_xml(sheet)
         m = re.search(rf'<c r="{ref}"(?=[\s>/])([^>]*?)(?:/>|>.*?</c>)', xml, re.S)
         if m is None:
             raise JixiaoError(f"工作表“{sheet}”中找不到单元格 {ref}")
         s = re.search(r'\ss="(\d+)"', m.group(1))
-        style = f' s="{s.group(1)}"' if s else ""
-        cell = f'<c r="{ref}"{style} t="inlineStr"><is><t xml:space="preserve">{escape(text)}</t></is></c>'
+        cell = content(f' s="{s.group(1)}"' if s else "")
         self._sheet_xml[sheet] = xml[:m.start()] + cell + xml[m.end():]
+
+    def set_cell(self, sheet: str, ref: str, formula: str, value: object) -> None:
+        """Put ``formula`` (with "=") and its cached ``value`` into cell ``ref``, keeping its style."""
+        f = escape(formula.lstrip("="))
+        if isinstance(value, (Decimal, int, float)) and not isinstance(value, bool):
+            # The double Excel would store, in its shortest form.
+            self._replace_cell(sheet, ref, lambda style: f'<c r="{ref}"{style}><f>{f}</f><v>{float(value)!r}</v></c>')
+        else:
+            text = escape(str(value or ""))
+            self._replace_cell(sheet, ref, lambda style: f'<c r="{ref}"{style} t="str"><f>{f}</f><v>{text}</v></c>')
+        self._formulas_changed = True
+
+    def set_text(self, sheet: str, ref: str, text: str) -> None:
+        """Put ``text`` into cell ``ref`` (an existing cell), keeping its style."""
+        body = escape(text)
+        self._replace_cell(sheet, ref, lambda style: f'<c r="{ref}"{style} t="inlineStr"><is><t xml:space="preserve">{body}</t></is></c>')
 
     def _drop_calc_chain(self, parts: dict[str, bytes]) -> None:
         """Excel's calculation chain lists formula cells; after formulas change it is rebuilt."""
