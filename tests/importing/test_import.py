@@ -117,3 +117,32 @@ def test_carry_forward_keeps_special_fund_rows():
     assert [f.name for f in nxt.basic_data.project_spending.special_funds] == \
            [f.name for f in doc.basic_data.project_spending.special_funds]
     assert nxt.basic_data.project_spending.special_funds[0].prior == Decimal("402.56")
+
+
+def test_targets_become_indicators_and_updates_keep_results(tmp_path, example_doc):
+    project = example_doc.projects[0]
+    targets = tmp_path / "targets.csv"
+    with open(targets, "w", encoding="utf-8-sig", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["项目编码", "一级指标", "二级指标", "三级指标", "指标值", "分值"])
+        for ind in project.indicators:
+            w.writerow(["P001", ind.level1, ind.level2, ind.name, ind.target, str(ind.weight)])
+        w.writerow(["P001", "产出指标", "数量指标", "新设指标", "≥5次", "0"])
+    export = tmp_path / "export.csv"
+    with open(export, "w", encoding="utf-8-sig", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["项目编码", "项目名称", "资金来源", "年初预算数", "全年预算数", "执行数"])
+        w.writerow(["P001", project.name, "当年财政拨款", "433.32", "418.85", "418.85"])
+    # A new file: the targets are the project's indicators, with nothing filled in yet.
+    doc, _ = import_budget(export, targets=targets, year=2024)
+    [new] = doc.projects
+    assert [(i.name, i.target, i.weight) for i in new.indicators] == \
+           [(i.name, i.target, i.weight) for i in project.indicators] + [("新设指标", "≥5次", Decimal(0))]
+    assert all(i.actual is None and i.score is None for i in new.indicators)
+    # Updating the example: new targets are added, results and scores stay.
+    base = copy.deepcopy(example_doc)
+    base.projects[0].code = "P001"
+    updated, report = import_budget(export, targets=targets, base=base)
+    before, after = base.projects[0].indicators, updated.projects[0].indicators
+    assert after[: len(before)] == before and after[-1].name == "新设指标"
+    assert "行政运行（其他）经费：新增指标 新设指标" in report.changes

@@ -162,3 +162,16 @@ def test_a_refused_connection_is_a_clear_message_and_the_folder_stays(tmp_path, 
                      "--smtp-host", "127.0.0.1", "--smtp-port", str(_free_port()), "--no-starttls")
     assert result.returncode == 2 and "连接被拒绝" in result.stderr and "Traceback" not in result.stderr
     assert {p.suffix for p in folder.iterdir()} >= {".xlsx", ".pdf", ".docx", ".json", ".eml"}
+
+
+def test_without_libreoffice_the_package_says_so_and_has_the_rest(tmp_path, good_book, monkeypatch):
+    import jixiao.workbook.libreoffice as lo
+
+    monkeypatch.setattr(lo, "soffice", lambda: None)
+    result = signoff(good_book, tmp_path / "nolo")
+    assert "pdf" not in result.files and "未安装 LibreOffice" in result.pdf_note
+    assert {"xlsx", "docx", "data", "manifest", "eml"} <= set(result.files)
+    manifest = json.loads(result.files["manifest"].read_text(encoding="utf-8"))
+    assert manifest["pdf_note"] == result.pdf_note
+    msg = message_from_bytes(result.files["eml"].read_bytes(), policy=policy.default)
+    assert len(list(msg.iter_attachments())) == 2
