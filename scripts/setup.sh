@@ -22,7 +22,14 @@ if ((${#missing[@]})); then
 fi
 
 python3 -m venv .venv
-.venv/bin/python -m pip install -q --upgrade pip 2>&1 | grep -v "^WARNING" || true
-.venv/bin/python -m pip install -q -e '.[test]' 2>&1 | grep -v "^WARNING" || true
+install() {
+  if ! .venv/bin/python -m pip install -q "$@" > .venv/pip.log 2>&1; then
+    cat .venv/pip.log >&2
+    echo "安装失败：pip install $*" >&2
+    exit 1
+  fi
+}
+install --upgrade pip
+install -e '.[test]'
 .venv/bin/jixiao --version
 .venv/bin/jixiao demo --out out
