@@ -101,9 +101,9 @@ def new_cmd(year: int, scheme: str, projects: int, xlsm: bool, last_year: Path |
 
 
 def _check_suffix(output: Path, xlsm: bool) -> None:
-    wanted = ".xlsm" if xlsm else ".xlsx"
-    if output.suffix.lower() != wanted and not (not xlsm and output.suffix.lower() == ".xlsm"):
-        raise JixiaoError(f"输出文件应以 {wanted} 结尾：{output}")
+    allowed = (".xlsm",) if xlsm else (".xlsx", ".xlsm")  # an .xlsm name alone also asks for the buttons
+    if output.suffix.lower() not in allowed:
+        raise JixiaoError(f"输出文件应以 {allowed[0]} 结尾：{output}")
 
 
 @cli.command("fill", context_settings=CONTEXT)

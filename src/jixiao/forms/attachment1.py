@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..model.derive import Slot, derive_basic
-from ..model.document import BasicData, Building, Department, SpecialFund
+from ..model.document import BasicData, Building, Department, SpecialFund, get_path
 from ..model.numbers import DASH
 from .common import footer, header, title_text
 from .formulas import attachment1_formulas
@@ -16,11 +16,6 @@ WIDTHS = [42, 11, 11, 11, 11, 11, 11, 16]
 LAST_COL = 6
 BLANK_SPECIAL_ROWS = 3  # rows a blank form offers for 专项 (Excel users insert more)
 
-
-def _get(obj, path: str):
-    for part in path.split("."):
-        obj = getattr(obj, part)
-    return obj
 
 
 def build_attachment1(book, sheet_name: str, basic: BasicData, department: Department, year: int) -> FormSheet:
@@ -60,7 +55,7 @@ def build_attachment1(book, sheet_name: str, basic: BasicData, department: Depar
     for spec in A1_ROWS_BEFORE_SPECIAL + A1_ROWS_AFTER_SPECIAL:
         rr = row_of[spec.path]
         fs.label(rr, 0, spec.label, align="left", indent=spec.indent, bold=spec.indent == 0)
-        row = _get(basic, spec.path)
+        row = get_path(basic, spec.path)
         for col in AMOUNT_COLUMNS:
             c, path = A1_AMOUNT_COLS[col], f"{spec.path}.{col}"
             if spec.derived:

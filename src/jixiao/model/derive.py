@@ -15,10 +15,11 @@ Slot keys are field paths relative to their form (``funds.total.full_year``).
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .document import BasicData, FundRow, Overall, Project, is_placeholder
+from .document import BasicData, FundRow, Overall, Project, get_path, is_placeholder
 from .numbers import DASH, parse_rate
 
 AMOUNT_COLUMNS = ("prior", "budget", "final")
@@ -150,28 +151,33 @@ def fund_total(project: Project) -> FundRow:
     return FundRow(*(slots.shown(f"funds.total.{c}") for c in FUND_COLUMNS))
 
 
+def _form_slots(doc):
+    """(block, its derived slots) of every form of ``doc``, each derived before it is changed."""
+    if doc.basic_data is not None:
+        yield doc.basic_data, derive_basic(doc.basic_data)
+    if doc.overall is not None:
+        yield doc.overall, derive_overall(doc.overall)
+    for p in doc.projects:
+        yield p, derive_project(p)
+
+
+def _unstate(block, path: str) -> None:
+    """Leave the derived field at ``path`` to its formula (a sheet-only value has no field)."""
+    parent, _, leaf = path.rpartition(".")
+    try:
+        owner = get_path(block, parent) if parent else block
+    except AttributeError:
+        return
+    if hasattr(owner, leaf):
+        setattr(owner, leaf, None)
+
+
 def as_computed(doc):
     """A copy of ``doc`` in which every derived value is left to its formula (nothing stated)."""
-    import copy
-
     doc = copy.deepcopy(doc)
-    blocks = []
-    if doc.basic_data is not None:
-        blocks.append((doc.basic_data, derive_basic(doc.basic_data)))
-    if doc.overall is not None:
-        blocks.append((doc.overall, derive_overall(doc.overall)))
-    blocks += [(p, derive_project(p)) for p in doc.projects]
-    for block, slots in blocks:
+    for block, slots in _form_slots(doc):
         for path in slots:
-            *parents, leaf = path.replace("[", ".").replace("]", "").split(".")
-            obj = block
-            try:
-                for part in parents:
-                    obj = obj[int(part)] if part.isdigit() else getattr(obj, part)
-                if hasattr(obj, leaf):
-                    setattr(obj, leaf, None)
-            except AttributeError:
-                continue  # a sheet-only value (调整额, 分值合计): nothing stated in the data
+            _unstate(block, path)
     return doc
 
 
@@ -181,30 +187,14 @@ def canonical(doc):
 
     ``canonical(extract(fill(d))) == canonical(d)`` is the round-trip contract.
     """
-    import copy
-
     doc = copy.deepcopy(doc)
-
-    def drop(block, slots: Slots) -> None:
+    for block, slots in _form_slots(doc):
         for path, slot in slots.items():
             if slot.stated is not None and not slot.typed:
-                *parents, leaf = path.replace("[", ".").replace("]", "").split(".")
-                obj = block
-                for part in parents:
-                    obj = obj[int(part)] if part.isdigit() else getattr(obj, part)
-                setattr(obj, leaf, None)
-
-    def keep(ind) -> bool:
-        return not is_placeholder(ind)
-
-    if doc.basic_data is not None:
-        drop(doc.basic_data, derive_basic(doc.basic_data))
-    if doc.overall is not None:
-        drop(doc.overall, derive_overall(doc.overall))
-        doc.overall.indicators = [i for i in doc.overall.indicators if keep(i)]
-    for p in doc.projects:
-        drop(p, derive_project(p))
-        p.indicators = [i for i in p.indicators if keep(i)]
-        if p.report is not None and all(getattr(p.report, k) is None for k in ("budget", "spending", "performance", "shortcomings", "next_steps")):
-            p.report = None
+                _unstate(block, path)
+        if hasattr(block, "indicators"):
+            block.indicators = [i for i in block.indicators if not is_placeholder(i)]
+        if isinstance(block, Project) and block.report is not None and all(
+                getattr(block.report, k) is None for k in ("budget", "spending", "performance", "shortcomings", "next_steps")):
+            block.report = None
     return doc

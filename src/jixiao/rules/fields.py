@@ -8,7 +8,7 @@ from functools import lru_cache
 from decimal import Decimal
 from typing import Iterator
 
-from ..model.document import PLACEHOLDER_MARKS, Indicator, is_placeholder, kind_of
+from ..model.document import PLACEHOLDER_MARKS, Indicator, get_path, is_placeholder, kind_of
 from ..model.numbers import parse_rate, plain
 from .catalog import ERROR, WARNING, Hit, rule
 from .common import blank, quote
@@ -97,20 +97,11 @@ def _f02_in(ctx: Context, block, prefix: str) -> Iterator[Hit]:
             continue
         if name in RATE_FIELDS and parse_rate(value) is not None:
             continue
-        weight = _sibling(block, path, prefix, "weight") if name == "score" else None
-        if name == "score" and path.endswith("execution.score"):
-            weight = getattr(block.execution, "weight", None)
+        # A 得分 (of an indicator or of execution) sits beside its 分值.
+        weight = get_path(ctx.doc, path.rpartition(".")[0]).weight if name == "score" else None
         suggestion = _suggestion(value, name, weight)
         hint = f"，应填数字 {suggestion}" if suggestion is not None else "，应填数字"
         yield ctx.hit(path, f"数值栏填写了文字{quote(value)}{hint}", suggestion)
-
-
-def _sibling(block, path: str, prefix: str, name: str):
-    """The ``name`` field beside ``path`` (the 分值 of the same indicator row)."""
-    m = re.search(r"indicators\[(\d+)\]\.score$", path)
-    if m and hasattr(block, "indicators"):
-        return getattr(block.indicators[int(m.group(1))], name)
-    return None
 
 
 def _indicators(ctx: Context) -> Iterator[tuple[str, int, Indicator]]:

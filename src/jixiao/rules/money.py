@@ -8,6 +8,7 @@ from typing import Iterator
 
 from ..forms.layout import A1_ROWS_AFTER_SPECIAL, A1_ROWS_BEFORE_SPECIAL
 from ..model.derive import AMOUNT_COLUMNS, FUND_COLUMNS, xsum
+from ..model.document import get_path
 from .catalog import ERROR, WARNING, Hit, rule
 from .common import close, money, num
 from .context import Context
@@ -126,7 +127,7 @@ def m09(ctx: Context) -> Iterator[Hit]:
     b = ctx.doc.basic_data
     if b is None:
         return
-    rows = [(f"basic_data.{spec.path}", A1_LABELS[spec.path], _get(b, spec.path))
+    rows = [(f"basic_data.{spec.path}", A1_LABELS[spec.path], get_path(b, spec.path))
             for spec in A1_ROWS_BEFORE_SPECIAL + A1_ROWS_AFTER_SPECIAL]
     rows += [(f"basic_data.project_spending.special_funds[{i}]", f.name or "专项", f)
              for i, f in enumerate(b.project_spending.special_funds)]
@@ -136,11 +137,6 @@ def m09(ctx: Context) -> Iterator[Hit]:
         if budget is not None and final is not None and final > budget + ctx.tolerance:
             yield ctx.hit(f"{path}.final", f"{label}：本年决算数 {money(final)} 超过本年预算数 {money(budget)}")
 
-
-def _get(obj, path: str):
-    for part in path.split("."):
-        obj = getattr(obj, part)
-    return obj
 
 
 def _shown(slots, path: str, row, col: str) -> Decimal | None:

@@ -22,7 +22,7 @@ from .. import __version__
 from ..checking import check_path
 from ..errors import JixiaoError
 from ..model.dataformat import save
-from ..report.render import percent, render_report, score
+from ..report.render import render_report
 from ..rules import Finding
 from ..workbook.annotate import mark
 from ..workbook.macros import CONF_SHEET, OPERATIONS_SHEET
@@ -136,7 +136,10 @@ def signoff(source: str | Path, folder: str | Path, *, force: bool = False, mail
         message = build_message(context, [files[k] for k in ("xlsx", "pdf", "docx") if k in files], mail_from, mail_to)
         files["eml"] = work / f"{stem}.eml"
         files["eml"].write_bytes(as_bytes(message))
-        work.rename(folder) if not folder.exists() else _move_into(work, folder)
+        if folder.exists():
+            _move_into(work, folder)
+        else:
+            work.rename(folder)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
@@ -151,5 +154,3 @@ def _move_into(work: Path, folder: Path) -> None:
         path.rename(folder / path.name)
     work.rmdir()
 
-
-__all__ = ["signoff", "SignoffResult", "FORCED_MARK", "percent", "score"]

@@ -21,7 +21,8 @@ from ..forms.formulas import FORMULAS, FormulaState, Positions, cell_of, normali
 from ..forms.layout import (FORM_A1, FORM_A2, FORM_MARKERS, FORM_NAME, FORM_PROJECT, FORMS, INFO_FIELDS,
                             NOT_APPLICABLE, Table)
 from ..forms.sheet import a1
-from ..model.document import FORMAT, BasicData, Department, Document, Indicator, Overall, Project, Report, is_placeholder
+from ..model.document import (FORMAT, BasicData, Department, Document, Indicator, Overall, Project, Report,
+                               is_placeholder, set_path)
 from ..model.numbers import DASH, plain
 from ..model.schemes import load_scheme
 from .reader import Cell, Sheet, Workbook
@@ -100,13 +101,6 @@ def _field_value(cell: Cell, kind: str, derived: bool) -> object:
     return _clean(cell.value, kind)
 
 
-def _set_path(obj, path: str, value) -> None:
-    parts = path.split(".")
-    for part in parts[:-1]:
-        obj = getattr(obj, part)
-    setattr(obj, parts[-1], value)
-
-
 @dataclass
 class FormPlace:
     """One form sheet: which form, its data prefix, field positions and its tables' rows."""
@@ -152,7 +146,7 @@ class _FormReader:
             if value is not None:
                 if f.path.startswith("report.") and block.report is None:
                     block.report = Report()
-                _set_path(block, f.path, value)
+                set_path(block, f.path, value)
         for table in tables:
             found = self._range(table.name)
             if found is None:
@@ -160,7 +154,7 @@ class _FormReader:
                 continue
             self.ranges[table.path] = found
             self._locate(table.path, found[0], found[1])
-            _set_path(block, table.path, self._read_table(table, found))
+            set_path(block, table.path, self._read_table(table, found))
         if missing:
             raise JixiaoError(
                 f"工作表“{self.sheet.name}”缺少 {len(missing)} 个字段的名称（可能被删除或改名），无法可靠读取："

@@ -45,8 +45,9 @@ def xlwings_sources() -> list[tuple[str, str, str]]:
 def interpreter_settings() -> dict[str, str]:
     """xlwings.conf values for the Python running now (what `jixiao addin-config` writes)."""
     python = sys.executable
-    win = python if os.name == "nt" or sys.platform not in ("darwin",) else ""
-    mac = python if sys.platform == "darwin" or os.name != "nt" else ""
+    # This platform's key; on other systems (no Excel there) both, to be rewritten where Excel runs.
+    win = "" if sys.platform == "darwin" else python
+    mac = "" if os.name == "nt" else python
     return {"Interpreter_Win": win, "Interpreter_Mac": mac, "PYTHONPATH": "", "Conda Path": "", "Conda Env": "",
             "UDF Modules": "", "Debug UDFs": "False", "Use UDF Server": "False", "Show Console": "False"}
 
