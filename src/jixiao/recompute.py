@@ -66,9 +66,8 @@ def plan(contents) -> list[CellPlan]:
         for path, formula in FORMULAS[place.form](place.positions).items():
             r, c = cell_of(place.positions, path)
             value = _value(slots, place, path, r)
-            old = place.cells.get((r, c))
-            cells.append(CellPlan(place.sheet, r, c, formula, value,
-                                  old.formula if old else None, old.value if old else None))
+            old = place.content.cell(r, c)
+            cells.append(CellPlan(place.sheet, r, c, formula, value, old.formula, old.value))
     return cells
 
 

@@ -11,6 +11,7 @@ import pytest
 from jixiao.errors import JixiaoError
 from jixiao.workbook import safety
 from jixiao.workbook.extract import extract
+from jixiao.workbook.extract import read_book
 from jixiao.workbook.reader import Workbook
 
 
@@ -71,19 +72,22 @@ def test_oversized_file_is_refused(tmp_path, example_book, monkeypatch):
         Workbook(example_book)
 
 
-def test_xml_entities_are_not_expanded(tmp_path, example_book):
-    """A billion-laughs DTD in workbook.xml is rejected by defusedxml, not expanded."""
+@pytest.mark.parametrize("part", ["xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/sharedStrings.xml",
+                                  "xl/styles.xml", "xl/worksheets/sheet2.xml"])
+def test_xml_entities_are_refused_before_any_parser(tmp_path, example_book, part):
+    """A billion-laughs DTD in any part a reader parses (ours or python-calamine) is refused with
+    the reason, not expanded."""
     evil = tmp_path / "evil.xlsx"
     with zipfile.ZipFile(example_book) as src, zipfile.ZipFile(evil, "w") as dst:
         for item in src.infolist():
             data = src.read(item)
-            if item.filename == "xl/workbook.xml":
+            if item.filename == part:
                 dtd = ('<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
                        '<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>')
                 data = data.replace(b"?>", b"?>" + dtd.encode(), 1).replace(b'name="', b'name="&c;', 1)
             dst.writestr(item, data)
-    with pytest.raises(JixiaoError, match="无法解析"):
-        Workbook(evil)
+    with pytest.raises(JixiaoError, match="DTD/实体声明"):
+        read_book(evil)
 
 
 def test_openpyxl_uses_defusedxml():

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..model.numbers import DASH
 from .layout import AMOUNT_COLUMNS, FORM_A1, FORM_A2, FORM_PROJECT, FUND_COLUMNS, SPECIAL_FUND_COLUMNS
@@ -141,6 +142,7 @@ class FormulaState:
     value: object  # what it shows
 
 
+@lru_cache(maxsize=8192)  # the same formulas recur on every project sheet
 def normalise(formula: str | None) -> str:
     """A formula compared loosely: no "=", no "$", no spaces, upper case."""
     return (formula or "").lstrip("=").replace("$", "").replace(" ", "").upper()

@@ -9,6 +9,7 @@ paper forms' labels, in their order. Nothing in this module touches a file.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from ..model.document import Building, Indicator, SpecialFund
 
@@ -45,7 +46,7 @@ class Field:
     derived: bool = False
     in_data: bool = True  # False: the sheet shows it (调整额, 分值合计) but the data has no key for it
 
-    @property
+    @cached_property  # looked up for every field of every sheet read
     def name(self) -> str:
         return field_name(self.path)
 
@@ -64,7 +65,7 @@ class Table:
     item: type  # the class of one row
     columns: tuple[Column, ...]
 
-    @property
+    @cached_property  # looked up for every field of every sheet read
     def name(self) -> str:
         return field_name(self.path)
 

@@ -13,7 +13,9 @@ declared in its metadata and drives loading, writing and comparison:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from decimal import Decimal
 from typing import Any, Union
 
@@ -314,10 +316,12 @@ def kind_of(f) -> str:
 
 
 
-def _steps(path: str) -> list[str | int]:
-    import re
+_STEP = re.compile(r"\[\d+\]|[^.\[\]]+")
 
-    return [int(p[1:-1]) if p.startswith("[") else p for p in re.findall(r"\[\d+\]|[^.\[\]]+", path)]
+
+@lru_cache(maxsize=16384)
+def _steps(path: str) -> tuple[str | int, ...]:
+    return tuple(int(p[1:-1]) if p.startswith("[") else p for p in _STEP.findall(path))
 
 
 def get_path(obj, path: str):

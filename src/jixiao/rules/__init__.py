@@ -48,15 +48,21 @@ def _form_rank(path: str) -> tuple:
     return (3, int(m.group(1))) if m else (4, 0)
 
 
+_LAST_STEP = re.compile(r"(\.[^.\[]+|\[\d+\])$")
+
+
 def locate(locations, path: str) -> str:
-    """The A1 cell of ``path`` in a workbook (the nearest located parent), or the path itself."""
+    """The A1 cell of ``path`` in a workbook (the nearest located parent), or the path itself.
+    ``locations`` maps paths to A1 cells (``extract.CellLocations`` or a plain dict)."""
     if locations is None:
         return path
     probe = path
     while probe:
-        if probe in locations:
-            return locations[probe]
-        probe = re.sub(r"(\.[^.\[]+|\[\d+\])$", "", probe) if re.search(r"(\.[^.\[]+|\[\d+\])$", probe) else ""
+        found = locations.get(probe)
+        if found is not None:
+            return found
+        last = _LAST_STEP.search(probe)
+        probe = probe[:last.start()] if last else ""
     return "A1"
 
 
@@ -65,11 +71,16 @@ def run_rules(doc: Document, settings: Settings = DEFAULT_SETTINGS, locations=No
     """Every finding of every rule, sorted by form, then worst first."""
     ctx = Context(doc, settings, list(formula_states or []))
     found = []
+    forms: dict[str, tuple[str, tuple]] = {}  # "projects[3]" → (its form's name, its rank)
     for order, r in enumerate(CATALOG.values()):
         for hit in r.check(ctx):
-            finding = Finding(rule=r.id, severity=r.severity, form=form_of(doc, hit.path),
+            head = hit.path.partition(".")[0]
+            if head not in forms:
+                forms[head] = (form_of(doc, head), _form_rank(head))
+            form, rank = forms[head]
+            finding = Finding(rule=r.id, severity=r.severity, form=form,
                               cell=locate(locations, hit.path), message=hit.message, expected=hit.expected, path=hit.path)
-            found.append((_form_rank(hit.path), r.severity.rank, order, len(found), finding))
+            found.append((rank, r.severity.rank, order, len(found), finding))
     found.sort(key=lambda t: t[:4])
     return [t[-1] for t in found]
 

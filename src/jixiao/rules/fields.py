@@ -25,22 +25,40 @@ def _layout(cls: type) -> tuple[tuple[str, str], ...]:
     return tuple((f.name, kind_of(f)) for f in dc_fields(cls))
 
 
-def numeric_fields(obj, path: str) -> Iterator[tuple[str, str, object]]:
-    """(path, field name, value) of every number field below ``obj``; placeholder rows skipped."""
+def text_in_numbers(obj, path: str) -> Iterator[tuple[str, str, str]]:
+    """(path, field name, text) of every number field below ``obj`` that holds text; placeholder
+    rows skipped. Paths are built only for the finds: this walk visits every number of every form."""
     for name, kind in _layout(type(obj)):
         value = getattr(obj, name)
         if kind == "num":
-            if value is not None:
+            if value.__class__ is str:
                 yield f"{path}.{name}", name, value
+        elif value is None:
             continue
-        here = f"{path}.{name}"
-        if kind in ("nested", "optional") and value is not None:
-            yield from numeric_fields(value, here)
+        elif kind in ("nested", "optional"):
+            if _may_hold_text(value):
+                yield from text_in_numbers(value, f"{path}.{name}")
         elif kind == "items":
             for i, item in enumerate(value):
-                if isinstance(item, Indicator) and is_placeholder(item):
-                    continue
-                yield from numeric_fields(item, f"{here}[{i}]")
+                if _may_hold_text(item) and not (isinstance(item, Indicator) and is_placeholder(item)):
+                    yield from text_in_numbers(item, f"{path}.{name}[{i}]")
+
+
+def _may_hold_text(obj) -> bool:
+    """Whether a block has any text in a number field, at any depth (no paths built)."""
+    for name, kind in _layout(type(obj)):
+        value = getattr(obj, name)
+        if kind == "num":
+            if value.__class__ is str:
+                return True
+        elif value is None:
+            continue
+        elif kind in ("nested", "optional"):
+            if _may_hold_text(value):
+                return True
+        elif kind == "items" and any(_may_hold_text(item) for item in value):
+            return True
+    return False
 
 
 def _suggestion(text: str, name: str, weight: object) -> str | None:
@@ -92,9 +110,7 @@ def f02(ctx: Context) -> Iterator[Hit]:
 
 
 def _f02_in(ctx: Context, block, prefix: str) -> Iterator[Hit]:
-    for path, name, value in numeric_fields(block, prefix):
-        if not isinstance(value, str):
-            continue
+    for path, name, value in text_in_numbers(block, prefix):
         if name in RATE_FIELDS and parse_rate(value) is not None:
             continue
         # A 得分 (of an indicator or of execution) sits beside its 分值.
@@ -106,9 +122,8 @@ def _f02_in(ctx: Context, block, prefix: str) -> Iterator[Hit]:
 
 def _indicators(ctx: Context) -> Iterator[tuple[str, int, Indicator]]:
     for form in ctx.scored_forms:
-        for j, ind in enumerate(form.form.indicators):
-            if not is_placeholder(ind):
-                yield form.prefix, j, ind
+        for j, ind in form.rows:
+            yield form.prefix, j, ind
 
 
 def _is_mark(value: object) -> bool:

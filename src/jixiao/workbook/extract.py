@@ -32,20 +32,28 @@ EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
 _ITEM_PATH = re.compile(r"^(.*)\[(\d+)\](?:\.(\w+))?$")
+_FORM_PREFIX = re.compile(r"^(projects\[\d+\]|basic_data|overall)\.(.+)$")
 
 
 class CellLocations:
     """Where each field sits: ``"projects[3].indicators[2].score" in locations``, and
-    ``locations[path]`` gives its A1 cell. Rows of tables are kept per row, not per cell."""
+    ``locations[path]`` gives its A1 cell. A form's fields are kept as its named ranges (one dict
+    per sheet, shared with the reader); rows of tables per row, not per cell."""
 
     def __init__(self):
-        self.fields: dict[str, tuple[int, int]] = {}
+        self.fields: dict[str, tuple[int, int]] = {}  # full path → cell (基本信息)
+        self.forms: dict[str, dict[str, tuple[int, int, int, int]]] = {}  # prefix → path → range
         self.tables: dict[str, tuple[list[int], dict[str, int], int]] = {}  # path → (rows, offsets, first col)
 
     def _find(self, path: str) -> tuple[int, int] | None:
         found = self.fields.get(path)
         if found is not None:
             return found
+        m = _FORM_PREFIX.match(path)
+        if m and m.group(1) in self.forms:
+            bounds = self.forms[m.group(1)].get(m.group(2))
+            if bounds is not None:
+                return bounds[0], bounds[1]
         m = _ITEM_PATH.match(path)
         if m and m.group(1) in self.tables:
             rows, offsets, c1 = self.tables[m.group(1)]
@@ -56,6 +64,10 @@ class CellLocations:
 
     def __contains__(self, path: str) -> bool:
         return self._find(path) is not None
+
+    def get(self, path: str, default: str | None = None) -> str | None:
+        found = self._find(path)
+        return default if found is None else a1(*found)
 
     def __getitem__(self, path: str) -> str:
         found = self._find(path)
@@ -81,17 +93,20 @@ class BookContents:
 
 def _clean(value: object, kind: str) -> object:
     """A cell value as the data model holds it for a field of ``kind``."""
+    cls = value.__class__  # tested by identity, commonest first: every cell read passes here
+    if cls is str:
+        if kind == "text":
+            return value if value.strip() else None
+        text = value.strip()
+        if not text or text in (NOT_APPLICABLE, DASH):
+            return None  # the forms' marks for "not applicable" / "cannot be computed"
+        return text
+    if cls is Decimal:
+        return plain(value) if kind == "text" else value
     if value is None:
         return None
-    if isinstance(value, bool):
+    if cls is bool:
         return "TRUE" if value else "FALSE"  # as Excel shows it; not a number, so F02 reports it
-    if isinstance(value, str):
-        text = value if kind == "text" else value.strip()
-        if kind != "text" and text in (NOT_APPLICABLE, DASH):
-            return None  # the forms' marks for "not applicable" / "cannot be computed"
-        return text if text.strip() else None
-    if isinstance(value, Decimal):
-        return plain(value) if kind == "text" else value
     return value
 
 
@@ -110,7 +125,7 @@ class FormPlace:
     prefix: str
     positions: Positions
     table_rows: dict[str, dict[int, int]]  # table → sheet row → index in the data list
-    cells: dict  # the sheet's cells, (row, col) → Cell
+    content: Sheet  # the sheet's cells as read
 
 
 class _FormReader:
@@ -120,29 +135,31 @@ class _FormReader:
         self.book, self.sheet, self.form, self.prefix, self.contents = book, sheet, form, prefix, contents
         self.ranges: dict[str, tuple[int, int, int, int]] = {}
         self.table_rows: dict[str, dict[int, int]] = {}  # table → sheet row → index in the data list
+        contents.locations.forms[prefix] = self.ranges
+        self.local = book.local_ranges(sheet.name)
 
     def _range(self, name: str) -> tuple[int, int, int, int] | None:
+        found = self.local.get(name)
+        if found is not None:
+            return found
         target = self.book.name(name, self.sheet.name)
         if target is None or target.range is None or target.sheet != self.sheet.name:
             return None
         return target.range
 
-    def _locate(self, path: str, row: int, col: int) -> None:
-        self.contents.locations.fields[f"{self.prefix}.{path}"] = (row, col)
-
     def read(self, block) -> None:
         fields, tables = FORMS[self.form]
         missing = []
+        sheet, ranges = self.sheet, self.ranges
         for f in fields:
             found = self._range(f.name)
             if found is None:
                 missing.append(f.path)
                 continue
-            self.ranges[f.path] = found
-            self._locate(f.path, found[0], found[1])
+            ranges[f.path] = found
             if not f.in_data:
                 continue
-            value = _field_value(self.sheet.cell(found[0], found[1]), f.kind, f.derived)
+            value = _field_value(sheet.cell(found[0], found[1]), f.kind, f.derived)
             if value is not None:
                 if f.path.startswith("report.") and block.report is None:
                     block.report = Report()
@@ -152,8 +169,7 @@ class _FormReader:
             if found is None:
                 missing.append(table.path)
                 continue
-            self.ranges[table.path] = found
-            self._locate(table.path, found[0], found[1])
+            ranges[table.path] = found
             set_path(block, table.path, self._read_table(table, found))
         if missing:
             raise JixiaoError(
@@ -162,17 +178,19 @@ class _FormReader:
 
     def _read_table(self, table: Table, found: tuple[int, int, int, int]) -> list:
         r1, c1, r2, _ = found
-        cells = self.sheet.cells
-        columns = [(c1 + col.offset, col.path, col.kind, col.derived) for col in table.columns]
+        paths = [col.path for col in table.columns]
+        kinds = [col.kind for col in table.columns]
+        derived = [col.derived for col in table.columns]
+        places = [c1 + col.offset for col in table.columns]
         indicators = table.item is Indicator
         items, rows, kept = [], {}, []
         level1 = level2 = None
         for r in range(r1, r2 + 1):
-            values = {}
-            for c, path, kind, derived in columns:
-                cell = cells.get((r, c))
-                values[path] = None if cell is None or (derived and cell.formula is not None) else _clean(cell.value, kind)
+            values, formulas = self.sheet.row_values(r, places)
+            cleaned = [None if v is None or (d and f is not None) else _clean(v, k)
+                       for v, f, k, d in zip(values, formulas, kinds, derived)]
             if indicators:
+                values = dict(zip(paths, cleaned))
                 # 一级/二级 cells are merged over their rows: carry them down.
                 if values["level1"] is not None:
                     values["level1"] = _WEIGHT_SUFFIX.sub("", values["level1"].strip())
@@ -186,10 +204,10 @@ class _FormReader:
                 item = Indicator(**values)
                 if is_placeholder(item):
                     continue
-            elif all(v is None for v in values.values()):
+            elif all(v is None for v in cleaned):
                 continue
             else:
-                item = table.item(**values)
+                item = table.item(**dict(zip(paths, cleaned)))
             rows[r] = len(items)
             kept.append(r)
             items.append(item)
@@ -200,14 +218,13 @@ class _FormReader:
 
     def formula_states(self) -> list[FormulaState]:
         """The derived cells that do not hold the formula they should."""
-        pos = Positions(self.ranges)
         states = []
-        for path, expected in FORMULAS[self.form](pos).items():
-            r, c = cell_of(pos, path)
-            cell = self.sheet.cell(r, c)
-            if cell.formula == "":
+        cell = self.sheet.cell
+        for path, (r, c), expected, wanted in _expected_formulas(self.form, self.ranges):
+            found = cell(r, c)
+            if found.formula == "":
                 continue  # a shared-formula follower: its text lives in another cell
-            if cell.formula is not None and normalise(cell.formula) == normalise(expected):
+            if found.formula is not None and normalise(found.formula) == wanted:
                 continue
             m = re.match(r"^(\w+)\[(\d+)\]\.(\w+)$", path)
             if m:  # a table row: name it by its place in the data, skip rows the data leaves out
@@ -215,8 +232,26 @@ class _FormReader:
                 if index is None:
                     continue
                 path = f"{m.group(1)}[{index}].{m.group(3)}"
-            states.append(FormulaState(f"{self.prefix}.{path}", expected, cell.formula, cell.value))
+            states.append(FormulaState(f"{self.prefix}.{path}", expected, found.formula, found.value))
         return states
+
+
+_EXPECTED: dict[tuple, list] = {}
+
+
+def _expected_formulas(form: str, ranges: dict[str, tuple[int, int, int, int]]) -> list:
+    """(path, cell, formula, its normal form) of every derived cell of a form laid out as
+    ``ranges``. A department's project sheets mostly share a layout, so each is built once."""
+    key = (form, tuple(ranges.items()))
+    found = _EXPECTED.get(key)
+    if found is None:
+        pos = Positions(dict(ranges))
+        found = [(path, cell_of(pos, path), expected, normalise(expected))
+                 for path, expected in FORMULAS[form](pos).items()]
+        if len(_EXPECTED) > 4096:
+            _EXPECTED.clear()
+        _EXPECTED[key] = found
+    return found
 
 
 def _info_value(book: Workbook, name: str) -> tuple[object, tuple[int, int] | None]:
@@ -285,7 +320,7 @@ def read_contents(book, source: str = "工作簿") -> BookContents:
         reader.read(block)
         contents.formula_states.extend(reader.formula_states())
         contents.forms.append(FormPlace(entry.name, form, prefix, Positions(reader.ranges), reader.table_rows,
-                                        reader.sheet.cells))
+                                        reader.sheet))
     return contents
 
 

@@ -54,6 +54,10 @@ class GridBook:
             return self.local_names[sheet][name]
         return self.global_names.get(name)
 
+    def local_ranges(self, sheet: str) -> dict[str, tuple[int, int, int, int]]:
+        return {name: t.range for name, t in self.local_names.get(sheet, {}).items()
+                if t.sheet == sheet and t.range is not None}
+
     def sheet_names(self) -> list[str]:
         return [s.name for s in self.sheets]
 

@@ -1,23 +1,33 @@
 """Read a workbook in bulk: every cell's shown value *and* whether it holds a formula.
 
 openpyxl gives either formulas or cached values per load, and is slow; the checks need both,
-fast. The small index parts (workbook.xml, its relationships) are parsed with defusedxml; the
-sheets and shared strings, which hold nearly all the bytes, are scanned with compiled regular
-expressions in one pass each. That scan is safe for untrusted files: a part that declares a
-DTD or entities is refused, and only the five predefined XML entities and character references
-are decoded, so nothing can expand. Numbers come out as exact ``Decimal``; text as ``str``;
-booleans as ``bool``; errors as their code.
+fast. So reading is split by cost:
+
+* the index (workbook.xml: sheets and the many defined names; the relationships) is read here;
+* the values of a sheet come from python-calamine, which parses the XML in Rust and is by far
+  the fastest reader there is, but reports neither formulas nor error values;
+* the formulas (and the rare error values) are picked out of the same sheet's XML by a scan
+  that looks only at ``<f>`` elements, so its cost does not grow with the labels and numbers.
+
+Untrusted files stay safe: ``safety`` has refused encrypted, corrupt and bomb-like archives
+before this module runs; any part that declares a DTD or entities is refused before a parser
+sees it, so nothing can expand; and a sheet whose cells lie far apart (calamine would allocate
+the whole rectangle between them) or that is written in an unusual dialect (namespace prefixes,
+cells that do not name their place) is read by this module's own sparse scan instead.
+Numbers come out as exact ``Decimal``; text as ``str``; booleans as ``bool``; errors as their code.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import posixpath
 import re
-from dataclasses import dataclass, field
-from functools import lru_cache
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cached_property, lru_cache
 from html import unescape
 from pathlib import Path
-from typing import NamedTuple
+from typing import Iterator, NamedTuple
 
 from defusedxml.ElementTree import fromstring
 
@@ -25,14 +35,17 @@ from ..errors import JixiaoError
 from ..model.numbers import from_cell_text
 from .safety import open_workbook_zip, read_member
 
-NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+MAX_GRID_CELLS = 4_000_000  # a dense grid larger than this is read sparsely (no department's is)
 
 
 class Cell(NamedTuple):
     value: object  # Decimal | str | bool | None
     formula: str | None  # the formula text ("" for a shared-formula follower), None if typed
+
+
+EMPTY = Cell(None, None)
 
 
 @lru_cache(maxsize=65536)
@@ -54,11 +67,15 @@ def parse_range(ref: str) -> tuple[int, int, int, int]:
     return r1, c1, r2, c2
 
 
-@dataclass
 class Sheet:
-    name: str
-    cells: dict[tuple[int, int], Cell] = field(default_factory=dict)
-    merged_refs: list[str] = field(default_factory=list)
+    """One sheet's cells, sparse: (row, col) → Cell, zero-based. Also what the Excel buttons'
+    values become (``workbook.grid``)."""
+
+    def __init__(self, name: str, cells: dict[tuple[int, int], Cell] | None = None,
+                 merged_refs: list[str] | None = None):
+        self.name = name
+        self.cells = {} if cells is None else cells
+        self.merged_refs = merged_refs or []
 
     @property
     def merged(self) -> list[tuple[int, int, int, int]]:
@@ -70,7 +87,103 @@ class Sheet:
         return None if c is None else c.value
 
     def cell(self, row: int, col: int) -> Cell:
-        return self.cells.get((row, col)) or Cell(None, None)
+        return self.cells.get((row, col)) or EMPTY
+
+    def row_values(self, row: int, cols: list[int]) -> tuple[list[object], list[str | None]]:
+        """The values and formulas of ``row`` at ``cols``: one call per table row."""
+        found = [self.cells.get((row, c)) or EMPTY for c in cols]
+        return [c.value for c in found], [c.formula for c in found]
+
+
+def _seconds_value(seconds: float) -> Decimal:
+    return from_cell_text(repr(seconds / 86400))
+
+
+def grid_value(value: object) -> object:
+    """A value as python-calamine gives it, in the terms the old-fashioned XML reading gives:
+    a number as the Decimal Excel shows (15 digits), a date or time as its serial number."""
+    kind = type(value)
+    if kind is str:
+        return value or None
+    if kind is float:
+        if value.is_integer() and -1e15 < value < 1e15:
+            return Decimal(int(value))
+        return from_cell_text(repr(value))
+    if kind is bool:
+        return value
+    if kind is int:
+        return Decimal(value)
+    if isinstance(value, dt.datetime):
+        return _seconds_value((value - EXCEL_EPOCH).total_seconds())
+    if isinstance(value, dt.date):
+        return Decimal((value - EXCEL_EPOCH.date()).days)
+    if isinstance(value, dt.time):
+        return _seconds_value(value.hour * 3600 + value.minute * 60 + value.second + value.microsecond / 1e6)
+    if isinstance(value, dt.timedelta):
+        return _seconds_value(value.total_seconds())
+    return None if value is None else str(value)
+
+
+class GridSheet(Sheet):
+    """A sheet read by python-calamine: a dense grid of values from A1, plus the formulas and
+    error values the scan found. Values are converted when asked for, so the labels and numbers a
+    check never looks at cost nothing."""
+
+    def __init__(self, name: str, rows: list[list[object]], formulas: dict[tuple[int, int], str],
+                 errors: dict[tuple[int, int], str], merge_part: bytes):
+        self.name = name
+        self._merge_part = merge_part
+        self._rows = rows
+        self._formulas = formulas
+        self._errors = errors
+        self._special_rows = {r for r, _ in formulas} | {r for r, _ in errors}
+        self._cells: dict[tuple[int, int], Cell] | None = None
+
+    def value(self, row: int, col: int) -> object:
+        if self._errors and (row, col) in self._errors:
+            return self._errors[(row, col)]
+        try:
+            raw = self._rows[row][col]
+        except IndexError:
+            return None
+        return grid_value(raw)
+
+    def cell(self, row: int, col: int) -> Cell:
+        value = self.value(row, col)
+        formula = self._formulas.get((row, col))
+        return EMPTY if value is None and formula is None else Cell(value, formula)
+
+    def row_values(self, row: int, cols: list[int]) -> tuple[list[object], list[str | None]]:
+        rows = self._rows
+        raw = rows[row] if row < len(rows) else ()
+        n = len(raw)
+        values = [grid_value(raw[c]) if c < n else None for c in cols]
+        if row in self._special_rows:  # a formula or an error value in this row
+            formulas, errors = self._formulas, self._errors
+            for i, c in enumerate(cols):
+                if (row, c) in errors:
+                    values[i] = errors[(row, c)]
+            return values, [formulas.get((row, c)) for c in cols]
+        return values, [None] * len(cols)
+
+    @cached_property
+    def merged_refs(self) -> list[str]:
+        """The merged ranges, read from the part after the cells when first asked for."""
+        return merged_refs_in(self._merge_part)
+
+    @property
+    def cells(self) -> dict[tuple[int, int], Cell]:
+        """Every cell with a value or formula (built on first use; the checks do not need it)."""
+        if self._cells is None:
+            found = {}
+            for r, values in enumerate(self._rows):
+                for c, raw in enumerate(values):
+                    if raw != "" or (r, c) in self._formulas or (r, c) in self._errors:
+                        found[(r, c)] = self.cell(r, c)
+            for key in self._formulas.keys() | self._errors.keys():
+                found.setdefault(key, self.cell(*key))
+            self._cells = found
+        return self._cells
 
 
 @dataclass
@@ -80,11 +193,11 @@ class SheetEntry:
     state: str
 
 
-_NAME_REF = re.compile(r"^(?:'((?:[^']|'')+)'|([^!'\s]+))!(\$?[A-Z]{1,3}\$?\d+(?::\$?[A-Z]{1,3}\$?\d+)?)$")
+_ABS_RANGE = re.compile(r"^\$?[A-Z]{1,3}\$?\d+(?::\$?[A-Z]{1,3}\$?\d+)?$")
+_PLAIN_SHEET = re.compile(r"^[^!'\s]+$")
 
 
-@dataclass(frozen=True)
-class NameTarget:
+class NameTarget(NamedTuple):
     """What a defined name refers to: a sheet range, a text constant, or nothing usable."""
 
     sheet: str | None = None
@@ -92,20 +205,90 @@ class NameTarget:
     constant: str | None = None
 
 
-@lru_cache(maxsize=65536)
+NOTHING = NameTarget()
+
+
+@lru_cache(maxsize=4096)
+def _absolute_range(ref: str) -> tuple[int, int, int, int] | None:
+    """ "$E$10" or "$B$4:$I$20" → zero-based bounds; the same few refs recur on every sheet."""
+    return parse_range(ref) if _ABS_RANGE.match(ref) else None
+
+
+@lru_cache(maxsize=4096)
+def _sheet_part(text: str) -> str | None:
+    if len(text) > 1 and text[0] == "'" and text[-1] == "'":
+        return text[1:-1].replace("''", "'")
+    return text if _PLAIN_SHEET.match(text) else None
+
+
 def resolve_name(text: str) -> NameTarget:
+    """A defined name's text: 'Sheet'!$E$10, Sheet!$B$4:$I$20, a "constant", or anything else."""
     text = text.strip().lstrip("=")
-    if text.startswith('"') and text.endswith('"'):
+    if text.startswith('"') and text.endswith('"') and len(text) > 1:
         return NameTarget(constant=text[1:-1].replace('""', '"'))
-    m = _NAME_REF.match(text)
-    if not m:
-        return NameTarget()
-    sheet = (m.group(1) or "").replace("''", "'") or m.group(2)
-    return NameTarget(sheet=sheet, range=parse_range(m.group(3)))
+    sheet, bang, ref = text.rpartition("!")
+    if not bang:
+        return NOTHING
+    sheet, bounds = _sheet_part(sheet), _absolute_range(ref)
+    if sheet is None or bounds is None:
+        return NOTHING
+    return NameTarget(sheet, bounds)
+
+
+# --- the scans ----------------------------------------------------------------------------------
+
+_ATTR = re.compile(r'([\w:.-]+)\s*=\s*"([^"]*)"')
+_SHEET_EL = re.compile(r"<(?:\w+:)?sheet\b([^>]*?)/?>")
+# Every writer we know puts name first, then localSheetId, then hidden; anything else (another
+# order, more attributes, a prefix) is counted as missed and read by the general pattern.
+_NAME_FAST = re.compile(r'<definedName name="([^"]*)"(?: localSheetId="([0-9]+)")?(?: hidden="1")?>([^<]*)</definedName>')
+_NAME_EL = re.compile(r"<(?:\w+:)?definedName\b([^>]*)>([^<]*)</(?:\w+:)?definedName>")
+
+# Within <sheetData>: a formula element (its text, or none for a shared-formula follower), and the
+# start of the cell it sits in.
+_FORMULA = re.compile(rb"<f(?:\s[^>]*)?(?:/>|>([^<]*)</f>)")
+_CELL_REF = re.compile(rb'<c r="([A-Z]+[0-9]+)"')
+_ERROR_CELL = re.compile(rb'<c r="([A-Z]+[0-9]+)"[^>]*?\st="e"[^>]*>(?:<f[^>]*?(?:/>|>[^<]*</f>))?<v>([^<]*)</v>')
+# What sends a sheet to the sparse scan: elements with a namespace prefix (<x:worksheet>), a
+# formula in a cell that does not name its place, or cells spread over a rectangle too large for
+# a dense grid (measured only when a cell lies in column AA or beyond, or in row 10000 or below).
+# Cells without a place and no formula calamine places by their order, as Excel does.
+_FAR = re.compile(rb'<c r="(?:[A-Z]{2}|[A-Z][0-9]{5})|<row r="[0-9]{5}')
+_PLAIN_ROOT = re.compile(rb'\s*(?:<\?xml[^>]*>\s*)?<worksheet\b')
+_ALL_REFS = re.compile(rb'<c r="([A-Z]+)([0-9]+)"')
+_ROW_NUMBER = re.compile(rb'<row r="([0-9]+)"')
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([^"]+)"')
+
+# The general scan, for the unusual dialects.
+_ROW = re.compile(r"<(?:\w+:)?row\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?row>)", re.S)
+_CELL = re.compile(r"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
+_R = re.compile(r'\br="([A-Z]+[0-9]+)"')
+_TYPE = re.compile(r'\bt="(\w+)"')
+_F = re.compile(r"<(?:\w+:)?f\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?f>)", re.S)
+_V = re.compile(r"<(?:\w+:)?v\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?v>)", re.S)
+_T = re.compile(r"<(?:\w+:)?t\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?t>)", re.S)
+_RPH = re.compile(r"<(?:\w+:)?rPh\b.*?</(?:\w+:)?rPh>", re.S)
+_SI = re.compile(r"<(?:\w+:)?si\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?si>)", re.S)
+
+
+def _text(raw: str | None) -> str:
+    if not raw:
+        return ""
+    return unescape(raw) if "&" in raw else raw
+
+
+def refuse_declarations(data: bytes, part: str) -> None:
+    """A part that declares a DTD or entities is refused: nothing of it is parsed."""
+    if b"<!" in data and (b"<!DOCTYPE" in data or b"<!ENTITY" in data):
+        raise JixiaoError(f"工作簿部件 {part} 含有 DTD/实体声明，出于安全考虑拒绝读取")
+
+
+def _attrs(text: str) -> dict[str, str]:
+    return {k: _text(v) for k, v in _ATTR.findall(text)}
 
 
 class Workbook:
-    """A parsed workbook; sheets are parsed on first use, each in one pass."""
+    """A parsed workbook; sheets are read on first use, each in one pass."""
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
@@ -120,9 +303,13 @@ class Workbook:
             raise JixiaoError(f"工作簿结构无法解析（{type(e).__name__}: {e}）：{self.path}") from None
         self._sheets: dict[str, Sheet] = {}
         self._entries = {s.name: s for s in self.sheets}
+        self._strings: list[str] | None = None
+        self._calamine = None  # opened on first use; False once it has refused this file
 
     def close(self) -> None:
         self._zip.close()
+        if self._calamine:
+            self._calamine.close()
 
     def __enter__(self) -> "Workbook":
         return self
@@ -130,40 +317,70 @@ class Workbook:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    # --- index: sheets, names, shared strings -------------------------------------------------
+    # --- index: sheets and names ---------------------------------------------------------------
 
     def _load_index(self) -> None:
-        root = fromstring(read_member(self._zip, "xl/workbook.xml"))
-        rels_root = fromstring(read_member(self._zip, "xl/_rels/workbook.xml.rels"))
+        data = read_member(self._zip, "xl/workbook.xml")
+        refuse_declarations(data, "workbook.xml")
+        text = data.decode("utf-8")
+        rels = read_member(self._zip, "xl/_rels/workbook.xml.rels")
+        refuse_declarations(rels, "workbook.xml.rels")
+        rels_root = fromstring(rels)
         targets = {}
         for rel in rels_root.iter(f"{PKG_REL_NS}Relationship"):
             target = rel.get("Target", "")
             part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
             targets[rel.get("Id")] = part
         self.sheets: list[SheetEntry] = []
-        for el in root.iter(f"{NS}sheet"):
-            part = targets.get(el.get(f"{REL_NS}id"), "")
-            self.sheets.append(SheetEntry(el.get("name", ""), part, el.get("state", "visible")))
+        for m in _SHEET_EL.finditer(text):
+            attrs = _attrs(m.group(1))
+            rel_id = next((v for k, v in attrs.items() if k.endswith(":id")), "")
+            self.sheets.append(SheetEntry(attrs.get("name", ""), targets.get(rel_id, ""), attrs.get("state", "visible")))
+        names = _NAME_FAST.findall(text)
+        if len(names) != text.count("definedName>"):  # some name written otherwise: read them all generally
+            names = []
+            for m in _NAME_EL.finditer(text):
+                attrs = _attrs(m.group(1))
+                names.append((attrs.get("name", ""), attrs.get("localSheetId", ""), m.group(2)))
         self.global_names: dict[str, str] = {}
         self.local_names: dict[str, dict[str, str]] = {}
-        for el in root.iter(f"{NS}definedName"):
-            name, text = el.get("name", ""), el.text or ""
-            local = el.get("localSheetId")
-            if local is None:
-                self.global_names[name] = text
-            elif local.isdigit() and int(local) < len(self.sheets):
-                self.local_names.setdefault(self.sheets[int(local)].name, {})[name] = text
-        self._strings: list[str] = []
-        if "xl/sharedStrings.xml" in self._zip.namelist():
-            self._strings = parse_shared_strings(read_member(self._zip, "xl/sharedStrings.xml"))
+        by_index = {str(i): self.local_names.setdefault(s.name, {}) for i, s in enumerate(self.sheets)}
+        escaped = "&" in text
+        for name, local, value in names:  # tens of thousands in a big department: kept lean
+            if escaped:
+                name, value = _text(name), _text(value)
+            if not local:
+                self.global_names[name] = value
+            else:
+                scope = by_index.get(local)
+                if scope is not None:
+                    scope[name] = value
 
     def sheet_names(self) -> list[str]:
         return [s.name for s in self.sheets]
 
+    def local_ranges(self, sheet: str) -> dict[str, tuple[int, int, int, int]]:
+        """The ranges of the names scoped to ``sheet`` that point into it, all at once (a form
+        sheet has dozens; ``name()`` answers the rest)."""
+        quoted = "'" + sheet.replace("'", "''") + "'!"
+        out = {}
+        for name, text in self.local_names.get(sheet, {}).items():
+            if text.startswith(quoted):
+                bounds = _absolute_range(text[len(quoted):])
+            elif text.startswith(sheet + "!") and _sheet_part(sheet) == sheet:
+                bounds = _absolute_range(text[len(sheet) + 1:])
+            else:
+                continue
+            if bounds is not None:
+                out[name] = bounds
+        return out
+
     def name(self, name: str, sheet: str | None = None) -> NameTarget | None:
         """A defined name, looked up on ``sheet`` first, then at workbook level."""
-        if sheet is not None and name in self.local_names.get(sheet, {}):
-            return resolve_name(self.local_names[sheet][name])
+        if sheet is not None:
+            local = self.local_names.get(sheet)
+            if local is not None and name in local:
+                return resolve_name(local[name])
         if name in self.global_names:
             return resolve_name(self.global_names[name])
         return None
@@ -176,62 +393,101 @@ class Workbook:
             if entry is None:
                 raise JixiaoError(f"工作簿中没有名为“{name}”的工作表：{self.path}")
             try:
-                self._sheets[name] = self._parse_sheet(entry)
+                self._sheets[name] = self._read_sheet(entry)
             except JixiaoError:
                 raise
             except Exception as e:
                 raise JixiaoError(f"工作表“{name}”无法解析（{type(e).__name__}: {e}）：{self.path}") from None
         return self._sheets[name]
 
-    def _parse_sheet(self, entry: SheetEntry) -> Sheet:
-        return parse_sheet_xml(entry.name, read_member(self._zip, entry.part), self._strings)
+    def _read_sheet(self, entry: SheetEntry) -> Sheet:
+        data, start, end, rows = self._load(entry)
+        if rows is None:
+            return parse_sheet_xml(entry.name, data, self.strings)
+        formulas: dict[tuple[int, int], str] = {}
+        for m in _FORMULA.finditer(data, start, end):
+            ref = _CELL_REF.match(data, data.rfind(b"<c", start, m.start()))
+            if ref is None:  # a formula in a cell that does not name its place
+                return parse_sheet_xml(entry.name, data, self.strings)
+            text = m.group(1)
+            formulas[_ref_at(ref.group(1))] = "" if text is None else _text(text.decode("utf-8"))
+        errors = {}
+        if data.find(b't="e"', start, end) >= 0:
+            errors = {_ref_at(r): _text(v.decode("utf-8")) for r, v in _ERROR_CELL.findall(data, start, end)}
+        return GridSheet(entry.name, rows, formulas, errors, data[end:])
+
+    def _load(self, entry: SheetEntry) -> tuple[bytes, int, int, list | None]:
+        """A sheet's XML, where its cells are, and its values from calamine (None: the sheet is for
+        the sparse scan)."""
+        data = read_member(self._zip, entry.part)
+        start = max(data.find(b"<sheetData"), 0)
+        end = data.rfind(b"</sheetData>")
+        end = len(data) if end < start else end
+        # A plain root right after the declaration also means no DTD can precede it.
+        if not _PLAIN_ROOT.match(data) or not _fits(data, start, end) or not self._values_reader():
+            return data, start, end, None
+        try:
+            rows = self._calamine.get_sheet_by_name(entry.name).to_python(skip_empty_area=False)
+        except Exception:  # a sheet calamine does not read: the sparse scan reads it
+            rows = None
+        return data, start, end, rows
+
+    def _values_reader(self):
+        """This workbook's python-calamine reader, opened on first use; False if it cannot be."""
+        if self._calamine is None:
+            self._calamine = self._open_calamine()
+        return self._calamine
+
+    def _open_calamine(self):
+        import python_calamine
+
+        # calamine reads the shared strings and styles too: they get the same refusal as the rest.
+        names = set(self._zip.namelist())
+        for part in ("xl/sharedStrings.xml", "xl/styles.xml"):
+            if part in names:
+                refuse_declarations(read_member(self._zip, part), part)
+        try:
+            return python_calamine.CalamineWorkbook.from_path(str(self.path))
+        except Exception:
+            return False
+
+    @property
+    def strings(self) -> list[str]:
+        """The shared strings (only the general scan needs them; calamine has its own)."""
+        if self._strings is None:
+            self._strings = []
+            if "xl/sharedStrings.xml" in self._zip.namelist():
+                self._strings = parse_shared_strings(read_member(self._zip, "xl/sharedStrings.xml"))
+        return self._strings
 
 
-# --- the scan of sheets and shared strings --------------------------------------------------
-
-_ROW = re.compile(r"<(?:\w+:)?row\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?row>)", re.S)
-_CELL = re.compile(r"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
-_ATTR = re.compile(r'([\w:]+)="([^"]*)"')
-_R = re.compile(r'\br="([A-Z]+[0-9]+)"')
-# A cell with content: a start tag that does not close itself, then an optional formula
-# (<f>…</f>, or <f …/> for a shared-formula follower), an optional value, up to </c>.
-# Writers put r, s, t in that order; another order falls back to searching the rest. The
-# possessive [^>]*+ keeps the scan from backtracking over the many self-closing blank cells.
-_FAST_CELL = re.compile(
-    r'(<c (?:r="([A-Z]+[0-9]+)")?(?:\s*s="[0-9]+")?(?:\s*t="(\w+)")?([^>]*+)(?<!/)>'
-    r'(?:(<f(?:\s[^>]*+)?>)(.*?)</f>|(<f\s[^>]*+/>))?(?:<v>(.*?)</v>|<v\s*/>)?.*?</c>)', re.S)
-_TYPE = re.compile(r'\bt="(\w+)"')
-_F = re.compile(r"<(?:\w+:)?f\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?f>)", re.S)
-_V = re.compile(r"<(?:\w+:)?v\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?v>)", re.S)
-_T = re.compile(r"<(?:\w+:)?t\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?t>)", re.S)
-_RPH = re.compile(r"<(?:\w+:)?rPh\b.*?</(?:\w+:)?rPh>", re.S)
-_SI = re.compile(r"<(?:\w+:)?si\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?si>)", re.S)
-_MERGE = re.compile(r"<(?:\w+:)?mergeCell\b[^>]*?\bref=\"([^\"]+)\"")
+# --- the general scan ---------------------------------------------------------------------------
 
 
-def _text(raw: str | None) -> str:
-    if not raw:
-        return ""
-    return unescape(raw) if "&" in raw else raw
+def _fits(data: bytes, start: int, end: int) -> bool:
+    """Whether a sheet's cells span a rectangle small enough for calamine's dense grid."""
+    if _FAR.search(data, start, end) is None:
+        return True  # within A1:Z9999
+    rows = cols = 0
+    for letters, digits in _ALL_REFS.findall(data, start, end):
+        rows = max(rows, int(digits))
+        col = 0
+        for ch in letters:
+            col = col * 26 + ch - 64
+        cols = max(cols, col)
+    rows = max([rows] + [int(r) for r in _ROW_NUMBER.findall(data, start, end)])
+    return rows * max(cols, 1) <= MAX_GRID_CELLS
 
 
-def _refuse_declarations(data: str, part: str) -> None:
-    if "<!DOCTYPE" in data or "<!ENTITY" in data:
-        raise JixiaoError(f"工作簿部件 {part} 含有 DTD/实体声明，出于安全考虑拒绝读取")
-
-
-def _col_number(letters: str) -> int:
-    col = 0
-    for ch in letters:
-        col = col * 26 + (ord(ch) - 64)
-    return col - 1
+@lru_cache(maxsize=65536)
+def _ref_at(ref: bytes) -> tuple[int, int]:
+    return parse_ref(ref.decode("ascii"))
 
 
 def parse_shared_strings(data: bytes) -> list[str]:
-    text = data.decode("utf-8")
-    _refuse_declarations(text, "sharedStrings.xml")
+    refuse_declarations(data, "sharedStrings.xml")
     out = []
-    for m in _SI.finditer(text):
+    for m in _SI.finditer(data.decode("utf-8")):
         body = _RPH.sub("", m.group(1) or "")  # phonetic guides are not part of the text
         out.append("".join(_text(t.group(1)) for t in _T.finditer(body)))
     return out
@@ -252,46 +508,16 @@ def _value(kind: str, body: str, strings: list[str]) -> object:
     return from_cell_text(raw) if raw else None
 
 
+def merged_refs_in(data: bytes) -> list[str]:
+    return [_text(m.decode("utf-8")) for m in _MERGE.findall(data)]
+
+
 def parse_sheet_xml(name: str, data: bytes, strings: list[str]) -> Sheet:
-    """One sheet's cells (value and formula) and merged ranges."""
+    """One sheet's cells (value and formula), read by regular expressions alone: cells may leave
+    out r="…" and take their place from their order, elements may carry namespace prefixes."""
+    refuse_declarations(data, name)
     text = data.decode("utf-8")
-    _refuse_declarations(text, name)
-    sheet = Sheet(name)
-    sheet.merged_refs = _MERGE.findall(text)
-    if "<c " not in text or ":c " in text:  # namespace prefixes (<x:c …>): the general path
-        return _parse_rows(sheet, text, strings)
-    # The common case (Excel, LibreOffice, openpyxl, XlsxWriter): unprefixed cells that name
-    # their place (r="B5"). Only cells with content match; the styled blanks never reach Python.
-    cells = sheet.cells
-    n_strings = len(strings)
-    # findall gives plain tuples ("" for a group that did not take part): cheaper than matches.
-    for whole, ref, kind, rest, f_open, formula, shared, raw in _FAST_CELL.findall(text):
-        if not ref:  # attributes in another order, or no r="…"
-            ref_m = _R.search(rest)
-            if ref_m is None:
-                return _parse_rows(Sheet(sheet.name, merged_refs=sheet.merged_refs), text, strings)
-            ref = ref_m.group(1)
-        if not kind:
-            t = _TYPE.search(rest)
-            kind = t.group(1) if t else "n"
-        if kind == "n":
-            value = from_cell_text(raw) if raw else None
-        elif kind == "s" and raw:
-            i = int(raw)
-            value = strings[i] if i < n_strings else ""
-        else:
-            value = _value(kind, whole, strings)
-        if f_open:
-            formula = _text(formula)
-        else:
-            formula = "" if shared else None  # <f …/>: a shared-formula follower
-        if value is not None and value != "" or formula is not None:
-            cells[parse_ref(ref)] = Cell(value, formula)
-    return sheet
-
-
-def _parse_rows(sheet: Sheet, text: str, strings: list[str]) -> Sheet:
-    """The general case: cells may leave out r="…" and take their place from their order."""
+    sheet = Sheet(name, merged_refs=merged_refs_in(data))
     cells = sheet.cells
     row_index = -1
     for row in _ROW.finditer(text):
@@ -312,7 +538,9 @@ def _parse_rows(sheet: Sheet, text: str, strings: list[str]) -> Sheet:
             f = _F.search(body)
             t = _TYPE.search(head)
             value = _value(t.group(1) if t else "n", body, strings)
+            if value == "":
+                value = None  # an empty result ("" from a formula) shows nothing, as a blank
             formula = None if f is None else _text(f.group(1))
-            if value not in (None, "") or formula is not None:
+            if value is not None or formula is not None:
                 cells[(r, col_index)] = Cell(value, formula)
     return sheet

@@ -1,0 +1,132 @@
+"""The reader: python-calamine's values plus our formula scan agree with a full XML reading, and
+the dialects and traps calamine must not see (far-apart cells, prefixes, unplaced cells) are read
+sparsely instead."""
+
+from __future__ import annotations
+
+import zipfile
+from decimal import Decimal
+
+import pytest
+
+from jixiao.workbook.reader import Cell, GridSheet, Workbook, parse_sheet_xml
+
+NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+CONTENT_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+    '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+    '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>')
+ROOT_RELS = ('<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+             '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+             'Target="xl/workbook.xml"/></Relationships>')
+WORKBOOK = (f'<?xml version="1.0"?><workbook {NS} xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+            '<sheets><sheet name="表" sheetId="1" r:id="rId1"/></sheets>'
+            '<definedNames><definedName name="jx_a" localSheetId="0">\'表\'!$B$2</definedName>'
+            '<definedName hidden="1" name="jx_odd">表!$C$3:$D$4</definedName></definedNames></workbook>')
+WORKBOOK_RELS = ('<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                 '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
+                 'Target="worksheets/sheet1.xml"/><Relationship Id="rId2" '
+                 'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>')
+STYLES = (f'<?xml version="1.0"?><styleSheet {NS}><cellXfs count="2"><xf numFmtId="0"/>'
+          '<xf numFmtId="14" applyNumberFormat="1"/></cellXfs></styleSheet>')
+
+
+def book_with(tmp_path, sheet_data: str, root: str = "worksheet", extra: str = "") -> Workbook:
+    """A one-sheet workbook whose sheet holds ``sheet_data``."""
+    path = tmp_path / "book.xlsx"
+    prefix = root.partition(":")[0] + ":" if ":" in root else ""
+    ns = NS.replace("xmlns=", f"xmlns:{prefix[:-1]}=") if prefix else NS
+    sheet = f'<?xml version="1.0"?><{root} {ns}><{prefix}sheetData>{sheet_data}</{prefix}sheetData>{extra}</{root}>'
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, text in [("[Content_Types].xml", CONTENT_TYPES), ("_rels/.rels", ROOT_RELS),
+                           ("xl/workbook.xml", WORKBOOK), ("xl/_rels/workbook.xml.rels", WORKBOOK_RELS),
+                           ("xl/styles.xml", STYLES), ("xl/worksheets/sheet1.xml", sheet)]:
+            z.writestr(name, text)
+    return Workbook(path)
+
+
+def test_every_sheet_of_the_example_reads_as_a_full_xml_reading_does(example_book):
+    """calamine's values + the formula scan == the general scan's values and formulas, cell for cell."""
+    with Workbook(example_book) as book:
+        for entry in book.sheets:
+            fast = book.sheet(entry.name)
+            assert isinstance(fast, GridSheet), entry.name
+            full = parse_sheet_xml(entry.name, book._zip.read(entry.part), book.strings)
+            assert fast.cells == full.cells, entry.name
+            assert fast.merged_refs == full.merged_refs and fast.merged_refs
+            assert all(fast.cell(r, c) == cell for (r, c), cell in full.cells.items())
+
+
+CASES = [
+    # (sheet data, cell, expected Cell)
+    ('<row r="2"><c r="B2"><v>80.96</v></c></row>', (1, 1), Cell(Decimal("80.96"), None)),
+    ('<row r="2"><c r="B2"><v>10</v></c></row>', (1, 1), Cell(Decimal("10"), None)),
+    ('<row r="2"><c r="B2"><v>0.30000000000000004</v></c></row>', (1, 1), Cell(Decimal("0.3"), None)),
+    ('<row r="2"><c r="B2"><v>2922.6999999999998</v></c></row>', (1, 1), Cell(Decimal("2922.7"), None)),
+    ('<row r="2"><c r="B2" t="inlineStr"><is><t>内联文字</t></is></c></row>', (1, 1), Cell("内联文字", None)),
+    ('<row r="2"><c r="B2" t="b"><v>1</v></c></row>', (1, 1), Cell(True, None)),
+    ('<row r="2"><c r="B2" s="1"><v>45793</v></c></row>', (1, 1), Cell(Decimal(45793), None)),  # a date: its serial
+    ('<row r="2"><c r="B2" t="e"><f>1/0</f><v>#DIV/0!</v></c></row>', (1, 1), Cell("#DIV/0!", "1/0")),
+    ('<row r="2"><c r="B2" t="e"><v>#N/A</v></c></row>', (1, 1), Cell("#N/A", None)),
+    ('<row r="2"><c r="B2"><f>1+1</f><v>2</v></c></row>', (1, 1), Cell(Decimal(2), "1+1")),
+    ('<row r="2"><c r="B2" t="str"><f>A1&amp;"年"</f><v>2024年</v></c></row>', (1, 1), Cell("2024年", 'A1&"年"')),
+    ('<row r="2"><c r="B2"><f t="shared" ref="B2:B3" si="0">A2*2</f><v>4</v></c></row>'
+     '<row r="3"><c r="B3"><f t="shared" si="0"/><v>6</v></c></row>', (2, 1), Cell(Decimal(6), "")),
+    ('<row r="2"><c r="B2" t="str"><f>""</f><v></v></c></row>', (1, 1), Cell(None, '""')),
+    # cells without a place and without a formula: calamine places them by their order
+    ('<row r="3"><c><v>5</v></c><c t="inlineStr"><is><t>五</t></is></c></row><row><c r="C4"><v>1</v></c></row>',
+     (2, 1), Cell("五", None)),
+]
+
+
+@pytest.mark.parametrize("data, at, expected", CASES)
+def test_values_and_formulas(tmp_path, data, at, expected):
+    with book_with(tmp_path, data) as book:
+        sheet = book.sheet("表")
+        assert isinstance(sheet, GridSheet)
+        assert sheet.cell(*at) == expected
+        assert sheet.value(*at) == expected.value
+
+
+SPARSE = [
+    # far apart: calamine would allocate every cell between A1 and XFD1048576 (and abort)
+    ('<row r="1"><c r="A1"><v>1</v></c></row><row r="1048576"><c r="XFD1048576"><v>2</v></c></row>',
+     "worksheet", {(0, 0): Cell(Decimal(1), None), (1048575, 16383): Cell(Decimal(2), None)}),
+    # cells that do not name their place take it from their order
+    ('<row r="3"><c><v>5</v></c><c t="inlineStr"><is><t>五</t></is></c><c><f>A3*2</f><v>10</v></c></row>',
+     "worksheet", {(2, 0): Cell(Decimal(5), None), (2, 1): Cell("五", None), (2, 2): Cell(Decimal(10), "A3*2")}),
+    # elements with a namespace prefix
+    ('<x:row r="2"><x:c r="B2"><x:f>1+2</x:f><x:v>3</x:v></x:c></x:row>', "x:worksheet",
+     {(1, 1): Cell(Decimal(3), "1+2")}),
+]
+
+
+@pytest.mark.parametrize("data, root, expected", SPARSE)
+def test_unusual_sheets_are_read_sparsely(tmp_path, data, root, expected):
+    with book_with(tmp_path, data, root) as book:
+        sheet = book.sheet("表")
+        assert not isinstance(sheet, GridSheet)
+        assert sheet.cells == expected
+
+
+def test_a_sheet_within_reach_beyond_z_is_still_read_by_calamine(tmp_path):
+    """Column AB is far only by the quick test; its real extent is small, so the grid is used."""
+    with book_with(tmp_path, '<row r="2"><c r="AB2"><f>1+1</f><v>2</v></c></row>') as book:
+        sheet = book.sheet("表")
+        assert isinstance(sheet, GridSheet) and sheet.cell(1, 27) == Cell(Decimal(2), "1+1")
+
+
+def test_defined_names_in_any_attribute_order(tmp_path):
+    with book_with(tmp_path, "") as book:
+        assert book.name("jx_a", "表").range == (1, 1, 1, 1)
+        assert book.name("jx_odd").range == (2, 2, 3, 3) and book.name("jx_odd").sheet == "表"
+
+
+def test_merged_ranges_after_the_cells(tmp_path):
+    merge = '<mergeCells count="1"><mergeCell ref="A1:C1"/></mergeCells>'
+    with book_with(tmp_path, '<row r="1"><c r="A1" t="inlineStr"><is><t>标题</t></is></c></row>', extra=merge) as book:
+        sheet = book.sheet("表")
+        assert sheet.merged == [(0, 0, 0, 2)] and sheet.value(0, 0) == "标题"
