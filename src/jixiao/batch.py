@@ -79,7 +79,7 @@ def _check_file(path: str) -> FileRecord:
     if not result.readable:
         return _unreadable(path, result.error)
     doc, findings = result.doc, result.findings
-    ctx = Context(doc)
+    ctx = result.context if result.context is not None and result.context.doc is doc else Context(doc)
     by_form = {s.form: s for s in result.summaries}
     dept_name = doc.department.name
     forms = {f.prefix: f for f in ctx.scored_forms}
@@ -95,12 +95,16 @@ def _check_file(path: str) -> FileRecord:
         total, grade = None, None
     department = {"部门": dept_name, "年度": doc.year, "状态": "已检查", "原因": None, **money,
                   "总分": _number(total), "等级": grade, **_counts(findings), "项目数": len(doc.projects), "文件": path}
+    by_project: dict[int, list] = {}
+    for f in findings:
+        if f.path.startswith("projects["):
+            by_project.setdefault(int(f.path[9:f.path.index("]")]), []).append(f)
     projects = []
     for i, p in enumerate(doc.projects):
         form = forms[f"projects[{i}]"]
         name = p.name or f"项目{i + 1}"
         summary = by_form.get(name)
-        mine = [f for f in findings if f.path.startswith(f"projects[{i}]")]
+        mine = by_project.get(i, [])
         projects.append({"部门": dept_name, "项目": name, "项目编码": p.code,
                          **_metrics(form.total.initial, form.total.full_year, form.total.executed),
                          "总分": _number(summary.total_score) if summary else None,

@@ -15,6 +15,7 @@ from pathlib import Path
 from .errors import JixiaoError
 from .model.document import Document, get_path, set_path
 from .rules import Finding, FormSummary, Settings, run_rules, summarize
+from .rules.context import Context
 from .rules.settings import DEFAULT_SETTINGS
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
@@ -30,6 +31,7 @@ class CheckResult:
     summaries: list[FormSummary] = field(default_factory=list)
     error: str | None = None  # why the file could not be read
     contents: object = None  # the workbook's BookContents (for annotation)
+    context: Context | None = None  # the rules' view of doc: its forms' derived values
 
     @property
     def readable(self) -> bool:
@@ -87,19 +89,22 @@ def _check_path(path: Path, settings: Settings) -> CheckResult:
             contents = read_book(path)
             result.contents = contents
             result.doc = contents.doc
-            result.findings = run_rules(_with_shown_values(contents), settings, contents.locations,
-                                        contents.formula_states)
+            checked = _with_shown_values(contents)
+            result.context = Context(checked, settings, list(contents.formula_states))
+            result.findings = run_rules(checked, settings, contents.locations, contents.formula_states,
+                                        context=result.context)
         elif suffix in DATA_SUFFIXES:
             from .model.dataformat import load
 
             result.doc = load(path)
-            result.findings = run_rules(result.doc, settings)
+            result.context = Context(result.doc, settings)
+            result.findings = run_rules(result.doc, settings, context=result.context)
         else:
             raise JixiaoError(f"不支持的文件类型“{suffix or '（无扩展名）'}”：只能检查 .xlsx、.xlsm、.yaml、.yml、.json：{path}")
     except JixiaoError as e:
         result.error = str(e)
         return result
-    result.summaries = summarize(result.doc, result.findings)
+    result.summaries = summarize(result.doc, result.findings, result.context)
     return result
 
 

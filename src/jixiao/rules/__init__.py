@@ -67,9 +67,10 @@ def locate(locations, path: str) -> str:
 
 
 def run_rules(doc: Document, settings: Settings = DEFAULT_SETTINGS, locations=None,
-              formula_states: list[FormulaState] | None = None) -> list[Finding]:
-    """Every finding of every rule, sorted by form, then worst first."""
-    ctx = Context(doc, settings, list(formula_states or []))
+              formula_states: list[FormulaState] | None = None, context: Context | None = None) -> list[Finding]:
+    """Every finding of every rule, sorted by form, then worst first. ``context``: one already made
+    for ``doc`` (its derived values are then computed once for the rules and the summary)."""
+    ctx = context or Context(doc, settings, list(formula_states or []))
     found = []
     forms: dict[str, tuple[str, tuple]] = {}  # "projects[3]" → (its form's name, its rank)
     for order, r in enumerate(CATALOG.values()):
@@ -95,9 +96,9 @@ class FormSummary:
     infos: int
 
 
-def summarize(doc: Document, findings: list[Finding]) -> list[FormSummary]:
+def summarize(doc: Document, findings: list[Finding], context: Context | None = None) -> list[FormSummary]:
     """One line per form: 总分 and grade (附件2 and projects), and the counts of findings."""
-    ctx = Context(doc)
+    ctx = context if context is not None and context.doc is doc else Context(doc)
     totals: dict[str, Decimal | None] = {}
     if doc.basic_data is not None:
         totals["附件1"] = None

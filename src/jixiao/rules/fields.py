@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import fields as dc_fields
 from functools import lru_cache
+from operator import attrgetter
 from decimal import Decimal
 from typing import Iterator
 
@@ -44,8 +45,46 @@ def text_in_numbers(obj, path: str) -> Iterator[tuple[str, str, str]]:
                     yield from text_in_numbers(item, f"{path}.{name}[{i}]")
 
 
+@lru_cache(maxsize=None)
+def _number_getters(cls: type) -> tuple:
+    """For a block class: one getter for all its number fields through always-present nested
+    blocks ("funds.current.initial" …, fetched in one C call), and getters for its optional
+    blocks and its lists."""
+    nums, optionals, lists = [], [], []
+
+    def walk(c: type, prefix: str) -> None:
+        for f in dc_fields(c):
+            kind, path = kind_of(f), prefix + f.name
+            if kind == "num":
+                nums.append(path)
+            elif kind == "nested":
+                walk(f.metadata["cls"], path + ".")
+            elif kind == "optional":
+                optionals.append(attrgetter(path))
+            elif kind == "items":
+                lists.append(attrgetter(path))
+
+    walk(cls, "")
+    together = attrgetter(*nums) if len(nums) > 1 else (lambda o, g=attrgetter(nums[0]): (g(o),)) if nums else None
+    return together, optionals, lists
+
+
 def _may_hold_text(obj) -> bool:
     """Whether a block has any text in a number field, at any depth (no paths built)."""
+    together, optionals, lists = _number_getters(type(obj))
+    try:
+        if together is not None and str in map(type, together(obj)):
+            return True
+        for get in optionals:
+            block = get(obj)
+            if block is not None and _may_hold_text(block):
+                return True
+        return any(_may_hold_text(item) for get in lists for item in get(obj))
+    except (AttributeError, TypeError):  # a nested block set to None by hand: walk it field by field
+        return _may_hold_text_slowly(obj)
+
+
+def _may_hold_text_slowly(obj) -> bool:
     for name, kind in _layout(type(obj)):
         value = getattr(obj, name)
         if kind == "num":
@@ -54,9 +93,9 @@ def _may_hold_text(obj) -> bool:
         elif value is None:
             continue
         elif kind in ("nested", "optional"):
-            if _may_hold_text(value):
+            if _may_hold_text_slowly(value):
                 return True
-        elif kind == "items" and any(_may_hold_text(item) for item in value):
+        elif kind == "items" and any(_may_hold_text_slowly(item) for item in value):
             return True
     return False
 

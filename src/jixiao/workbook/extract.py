@@ -25,14 +25,13 @@ from ..model.document import (FORMAT, BasicData, Department, Document, Indicator
                                is_placeholder, set_path)
 from ..model.numbers import DASH, plain
 from ..model.schemes import load_scheme
-from .reader import Cell, Sheet, Workbook
+from .reader import Sheet, Workbook
 
 _WEIGHT_SUFFIX = re.compile(r"[（(]\s*\d+(\.\d+)?\s*分\s*[）)]\s*$")
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
 _ITEM_PATH = re.compile(r"^(.*)\[(\d+)\](?:\.(\w+))?$")
-_FORM_PREFIX = re.compile(r"^(projects\[\d+\]|basic_data|overall)\.(.+)$")
 
 
 class CellLocations:
@@ -49,9 +48,10 @@ class CellLocations:
         found = self.fields.get(path)
         if found is not None:
             return found
-        m = _FORM_PREFIX.match(path)
-        if m and m.group(1) in self.forms:
-            bounds = self.forms[m.group(1)].get(m.group(2))
+        head, _, rest = path.partition(".")  # "projects[3]", "funds.total.executed"
+        ranges = self.forms.get(head)
+        if ranges is not None:
+            bounds = ranges.get(rest)
             if bounds is not None:
                 return bounds[0], bounds[1]
         m = _ITEM_PATH.match(path)
@@ -110,10 +110,13 @@ def _clean(value: object, kind: str) -> object:
     return value
 
 
-def _field_value(cell: Cell, kind: str, derived: bool) -> object:
-    if derived and cell.formula is not None:
-        return None  # a live formula states nothing
-    return _clean(cell.value, kind)
+def _clean_column(values: list, kind: str) -> list:
+    """``_clean`` over a column, with the common cases (text in a text column, a number in a
+    number column, a blank) decided inline."""
+    if kind == "text":
+        return [v if v.__class__ is str and v.strip() else None if v is None or v.__class__ is str else _clean(v, kind)
+                for v in values]
+    return [v if v.__class__ is Decimal else None if v is None else _clean(v, kind) for v in values]
 
 
 @dataclass
@@ -159,7 +162,10 @@ class _FormReader:
             ranges[f.path] = found
             if not f.in_data:
                 continue
-            value = _field_value(sheet.cell(found[0], found[1]), f.kind, f.derived)
+            r, c = found[0], found[1]
+            if f.derived and sheet.formula(r, c) is not None:
+                continue  # a live formula states nothing
+            value = _clean(sheet.value(r, c), f.kind)
             if value is not None:
                 if f.path.startswith("report.") and block.report is None:
                     block.report = Report()
@@ -179,16 +185,16 @@ class _FormReader:
     def _read_table(self, table: Table, found: tuple[int, int, int, int]) -> list:
         r1, c1, r2, _ = found
         paths = [col.path for col in table.columns]
-        kinds = [col.kind for col in table.columns]
-        derived = [col.derived for col in table.columns]
-        places = [c1 + col.offset for col in table.columns]
+        columns = []  # read a column at a time: each is one kind
+        for col in table.columns:
+            values, formulas = self.sheet.column(r1, r2, c1 + col.offset)
+            if col.derived and formulas is not None:  # a live formula states nothing
+                values = [None if f is not None else v for v, f in zip(values, formulas)]
+            columns.append(_clean_column(values, col.kind))
         indicators = table.item is Indicator
         items, rows, kept = [], {}, []
         level1 = level2 = None
-        for r in range(r1, r2 + 1):
-            values, formulas = self.sheet.row_values(r, places)
-            cleaned = [None if v is None or (d and f is not None) else _clean(v, k)
-                       for v, f, k, d in zip(values, formulas, kinds, derived)]
+        for r, cleaned in enumerate(zip(*columns), start=r1):
             if indicators:
                 values = dict(zip(paths, cleaned))
                 # 一级/二级 cells are merged over their rows: carry them down.

@@ -89,10 +89,14 @@ class Sheet:
     def cell(self, row: int, col: int) -> Cell:
         return self.cells.get((row, col)) or EMPTY
 
-    def row_values(self, row: int, cols: list[int]) -> tuple[list[object], list[str | None]]:
-        """The values and formulas of ``row`` at ``cols``: one call per table row."""
-        found = [self.cells.get((row, c)) or EMPTY for c in cols]
-        return [c.value for c in found], [c.formula for c in found]
+    def formula(self, row: int, col: int) -> str | None:
+        return self.cell(row, col).formula
+
+    def column(self, r1: int, r2: int, col: int) -> tuple[list[object], list[str | None] | None]:
+        """The values of rows ``r1``..``r2`` of ``col``, and their formulas (None: there are none)."""
+        found = [self.cells.get((r, col)) or EMPTY for r in range(r1, r2 + 1)]
+        formulas = [c.formula for c in found]
+        return [c.value for c in found], formulas if any(f is not None for f in formulas) else None
 
 
 def _seconds_value(seconds: float) -> Decimal:
@@ -136,7 +140,7 @@ class GridSheet(Sheet):
         self._rows = rows
         self._formulas = formulas
         self._errors = errors
-        self._special_rows = {r for r, _ in formulas} | {r for r, _ in errors}
+        self._special_cols = {c for _, c in formulas} | {c for _, c in errors}
         self._cells: dict[tuple[int, int], Cell] | None = None
 
     def value(self, row: int, col: int) -> object:
@@ -148,23 +152,28 @@ class GridSheet(Sheet):
             return None
         return grid_value(raw)
 
+    def formula(self, row: int, col: int) -> str | None:
+        return self._formulas.get((row, col))
+
     def cell(self, row: int, col: int) -> Cell:
         value = self.value(row, col)
         formula = self._formulas.get((row, col))
         return EMPTY if value is None and formula is None else Cell(value, formula)
 
-    def row_values(self, row: int, cols: list[int]) -> tuple[list[object], list[str | None]]:
-        rows = self._rows
-        raw = rows[row] if row < len(rows) else ()
-        n = len(raw)
-        values = [grid_value(raw[c]) if c < n else None for c in cols]
-        if row in self._special_rows:  # a formula or an error value in this row
-            formulas, errors = self._formulas, self._errors
-            for i, c in enumerate(cols):
-                if (row, c) in errors:
-                    values[i] = errors[(row, c)]
-            return values, [formulas.get((row, c)) for c in cols]
-        return values, [None] * len(cols)
+    def column(self, r1: int, r2: int, col: int) -> tuple[list[object], list[str | None] | None]:
+        block = self._rows[r1:r2 + 1]
+        if block and col < len(block[0]):  # calamine's grid is rectangular
+            values = [(v or None) if v.__class__ is str else grid_value(v) for v in [row[col] for row in block]]
+        else:
+            values = [None] * len(block)
+        values += [None] * (r2 + 1 - r1 - len(values))
+        if col not in self._special_cols:
+            return values, None
+        for (r, c), code in self._errors.items():
+            if c == col and r1 <= r <= r2:
+                values[r - r1] = code
+        formulas = [self._formulas.get((r, col)) for r in range(r1, r2 + 1)]
+        return values, formulas if any(f is not None for f in formulas) else None
 
     @cached_property
     def merged_refs(self) -> list[str]:
