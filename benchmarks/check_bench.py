@@ -2,8 +2,10 @@
 
 Usage: .venv/bin/python benchmarks/check_bench.py [PROJECTS] [RUNS]
 Generates a department (projects with 6 to 20 indicators), fills it, then times, in one run,
-the median of RUNS of: python-calamine loading every sheet's values, and jixiao's full check
-(read names, formulas and values, run every rule). Goal: check within 3× the bare load.
+RUNS rounds of: python-calamine loading every sheet's values, then jixiao's full check (read
+names, formulas and values, run every rule), and prints the median of each. The two alternate
+so that a machine whose speed drifts (a shared VM) slows both alike. Goal: check within 3×
+the bare load.
 """
 
 from __future__ import annotations
@@ -44,13 +46,17 @@ def department(projects: int, seed: int = 7):
     return doc
 
 
-def median_time(fn, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
+def alternating_medians(fns: list, runs: int) -> list[float]:
+    """The median time of each of ``fns``, run in turn ``runs`` times (after one warm-up each)."""
+    for fn in fns:
         fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+    times: list[list[float]] = [[] for _ in fns]
+    for _ in range(runs):
+        for fn, mine in zip(fns, times):
+            t0 = time.perf_counter()
+            fn()
+            mine.append(time.perf_counter() - t0)
+    return [statistics.median(t) for t in times]
 
 
 def calamine_load(path: Path) -> None:
@@ -66,8 +72,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         book = fill(doc, Path(tmp) / "big.xlsx")
         size = book.stat().st_size
-        bare = median_time(lambda: calamine_load(book), runs)
-        checked = median_time(lambda: check_path(book), runs)
+        bare, checked = alternating_medians([lambda: calamine_load(book), lambda: check_path(book)], runs)
         findings = len(check_path(book).findings)
     print(f"workbook: {projects} projects, {size / 1024 / 1024:.1f} MB, {findings} findings")
     print(f"python-calamine load: {bare * 1000:.0f} ms (median of {runs})")

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from .checking import DATA_SUFFIXES, WORKBOOK_SUFFIXES, check_path
+from .checking import DATA_SUFFIXES, WORKBOOK_SUFFIXES, check_path, collector_paused
 
 SUFFIXES = WORKBOOK_SUFFIXES + DATA_SUFFIXES
 
@@ -63,7 +63,10 @@ def _counts(findings) -> dict:
 def check_file(path: str) -> FileRecord:
     """One file as rows (runs in a worker; never raises)."""
     try:
-        return _check_file(path)
+        # The collector stays paused until the file's objects are gone, not just its check: it
+        # would otherwise walk them all once more as it resumes (see ``collector_paused``).
+        with collector_paused():
+            return _check_file(path)
     except Exception as e:  # a bug or a hostile file must not stop the batch
         return _unreadable(path, f"内部错误（{type(e).__name__}: {e}）")
 

@@ -14,8 +14,6 @@ import unicodedata
 from functools import lru_cache
 from decimal import Decimal
 
-from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
-
 from ..model.derive import Slot
 from .layout import field_name
 from .styles import Styles
@@ -25,12 +23,21 @@ LINE_HEIGHT = 14.0  # points per wrapped line at 10.5 pt
 
 @lru_cache(maxsize=65536)
 def a1(row: int, col: int, absolute: bool = False) -> str:
-    """Zero-based (row, col) as A1 text: (4, 3) → "D5"."""
-    return xl_rowcol_to_cell(row, col, row_abs=absolute, col_abs=absolute)
+    """Zero-based (row, col) as A1 text: (4, 3) → "D5". (Here rather than XlsxWriter's, so
+    reading and checking do not import the writer.)"""
+    mark = "$" if absolute else ""
+    return f"{mark}{col_name(col)}{mark}{row + 1}"
 
 
+@lru_cache(maxsize=1024)
 def col_name(col: int) -> str:
-    return xl_col_to_name(col)
+    """Zero-based column as letters: 0 → "A", 27 → "AB"."""
+    letters = ""
+    col += 1
+    while col:
+        col, rest = divmod(col - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def quote_sheet(name: str) -> str:

@@ -6,7 +6,6 @@ from collections import Counter
 from decimal import Decimal
 from typing import Iterator
 
-from ..model.document import is_placeholder
 from ..model.indicator_values import GE, GT, LE, LT, Comparison
 from ..model.numbers import plain
 from .catalog import INFO, WARNING, Hit, rule
@@ -96,8 +95,8 @@ def i05(ctx: Context) -> Iterator[Hit]:
     """I05 The same 三级指标 appears twice on one form."""
     for form in ctx.scored_forms:
         seen: Counter = Counter()
-        for j, ind in enumerate(form.form.indicators):
-            if is_placeholder(ind) or not ind.name:
+        for j, ind in form.rows:
+            if not ind.name:
                 continue
             seen[ind.name.strip()] += 1
             if seen[ind.name.strip()] == 2:

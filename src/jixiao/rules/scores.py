@@ -34,9 +34,11 @@ def s01(ctx: Context) -> Iterator[Hit]:
 def s02(ctx: Context) -> Iterator[Hit]:
     """S02 The 分值 of a 一级指标's indicators do not add up to its weight in the scheme."""
     for form in ctx.scored_forms:
-        rows = _rows(form)
+        by_level: dict[object, list] = {}
+        for j, ind in _rows(form):
+            by_level.setdefault(ind.level1, []).append((j, ind))
         for l1 in ctx.scheme.level1:
-            mine = [(j, ind) for j, ind in rows if ind.level1 == l1.name]
+            mine = by_level.get(l1.name, [])
             if any(not blank(ind.weight) and num(ind.weight) is None for _, ind in mine):
                 continue  # an unreadable 分值: F02 speaks
             total = xsum(*(ind.weight for _, ind in mine))

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from dataclasses import fields as dc_fields
 from decimal import Decimal
 from pathlib import Path
 
@@ -110,6 +111,30 @@ def _clean(value: object, kind: str) -> object:
     return value
 
 
+def _carry_down(level1: list, level2: list) -> None:
+    """一级/二级 cells are merged over their rows: each row takes the category above it. A new
+    一级 starts its 二级 afresh; "产出指标（30分）" is read as "产出指标"."""
+    current1 = current2 = None
+    for k, (v1, v2) in enumerate(zip(level1, level2)):
+        if v1 is not None:
+            v1 = _WEIGHT_SUFFIX.sub("", v1.strip())
+            if v1 != current1:
+                current2 = None
+            current1 = v1
+        if v2 is not None:
+            current2 = v2.strip()
+        level1[k], level2[k] = current1, current2
+
+
+class _FieldOrder(dict):
+    def __missing__(self, cls: type) -> tuple[str, ...]:
+        self[cls] = tuple(f.name for f in dc_fields(cls))
+        return self[cls]
+
+
+_FIELD_ORDER = _FieldOrder()  # a row class → its fields in order (rows are built positionally)
+
+
 def _clean_column(values: list, kind: str) -> list:
     """``_clean`` over a column, with the common cases (text in a text column, a number in a
     number column, a blank) decided inline."""
@@ -192,28 +217,16 @@ class _FormReader:
                 values = [None if f is not None else v for v, f in zip(values, formulas)]
             columns.append(_clean_column(values, col.kind))
         indicators = table.item is Indicator
+        if indicators:
+            _carry_down(columns[paths.index("level1")], columns[paths.index("level2")])
+        positional = tuple(paths) == _FIELD_ORDER[table.item]
         items, rows, kept = [], {}, []
-        level1 = level2 = None
         for r, cleaned in enumerate(zip(*columns), start=r1):
-            if indicators:
-                values = dict(zip(paths, cleaned))
-                # 一级/二级 cells are merged over their rows: carry them down.
-                if values["level1"] is not None:
-                    values["level1"] = _WEIGHT_SUFFIX.sub("", values["level1"].strip())
-                    if values["level1"] != level1:
-                        level2 = None
-                    level1 = values["level1"]
-                values["level1"] = level1
-                if values["level2"] is not None:
-                    level2 = values["level2"].strip()
-                values["level2"] = level2
-                item = Indicator(**values)
-                if is_placeholder(item):
-                    continue
-            elif all(v is None for v in cleaned):
+            if not indicators and all(v is None for v in cleaned):
                 continue
-            else:
-                item = table.item(**dict(zip(paths, cleaned)))
+            item = table.item(*cleaned) if positional else table.item(**dict(zip(paths, cleaned)))
+            if indicators and is_placeholder(item):
+                continue
             rows[r] = len(items)
             kept.append(r)
             items.append(item)
