@@ -23,6 +23,7 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
+from typing import NamedTuple
 
 GE, LE, EQ, GT, LT = "≥", "≤", "=", ">", "<"
 
@@ -205,8 +206,7 @@ def _quantity(m: re.Match) -> Reading | None:
 # --- comparing a result with its target -----------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Comparison:
+class Comparison(NamedTuple):  # one per indicator row of every check: kept light
     met: bool | None  # None: cannot tell (qualitative, or units that do not compare)
     op: str | None = None  # the target's comparator after the floor/ceiling default
     target: Decimal | None = None
@@ -245,5 +245,5 @@ def compare(target: Reading, actual: Reading, ceiling: bool = False) -> Comparis
         return Comparison(met=met, op=op, target=bound, actual=a, read_as_percent=as_percent)
     op = target.op or (LE if ceiling else GE)
     t = target.value
-    met = {GE: a >= t, GT: a > t, LE: a <= t, LT: a < t, EQ: a == t}[op]
+    met = a >= t if op == GE else a > t if op == GT else a <= t if op == LE else a < t if op == LT else a == t
     return Comparison(met=met, op=op, target=t, actual=a, read_as_percent=as_percent)

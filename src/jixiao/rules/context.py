@@ -79,9 +79,10 @@ class Context:
         ceilings = set(self.scheme.ceiling_categories)
         out = []
         for form in self.scored_forms:
+            rows_at = form.prefix + ".indicators"
             for j, ind in form.rows:
                 ceiling = ind.level1 in ceilings or ind.level2 in ceilings
-                out.append((form.path(f"indicators[{j}]"), ind,
+                out.append((f"{rows_at}[{j}]", ind,
                             compare(read_value(ind.target), read_value(ind.actual), ceiling)))
         return out
 

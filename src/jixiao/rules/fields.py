@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import fields as dc_fields
 from functools import lru_cache
+from itertools import chain
 from operator import attrgetter
 from decimal import Decimal
 from typing import Iterator
@@ -79,7 +80,18 @@ def _may_hold_text(obj) -> bool:
             block = get(obj)
             if block is not None and _may_hold_text(block):
                 return True
-        return any(_may_hold_text(item) for get in lists for item in get(obj))
+        for get in lists:
+            items = get(obj)
+            if not items:
+                continue
+            item_numbers, item_optionals, item_lists = _number_getters(type(items[0]))
+            if item_numbers is not None and not item_optionals and not item_lists:
+                # flat rows (indicators): every number of every row in one C-level pass
+                if str in map(type, chain.from_iterable(map(item_numbers, items))):
+                    return True
+            elif any(_may_hold_text(item) for item in items):
+                return True
+        return False
     except (AttributeError, TypeError):  # a nested block set to None by hand: walk it field by field
         return _may_hold_text_slowly(obj)
 

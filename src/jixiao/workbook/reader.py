@@ -103,6 +103,9 @@ def _seconds_value(seconds: float) -> Decimal:
     return from_cell_text(repr(seconds / 86400))
 
 
+_NUMBERS: dict[float, Decimal] = {}  # the same amounts, weights and scores recur on every sheet
+
+
 def grid_value(value: object) -> object:
     """A value as python-calamine gives it, in the terms the old-fashioned XML reading gives:
     a number as the Decimal Excel shows (15 digits), a date or time as its serial number."""
@@ -110,9 +113,16 @@ def grid_value(value: object) -> object:
     if kind is str:
         return value or None
     if kind is float:
-        if value.is_integer() and -1e15 < value < 1e15:
-            return Decimal(int(value))
-        return from_cell_text(repr(value))
+        found = _NUMBERS.get(value)
+        if found is None:
+            if value.is_integer() and -1e15 < value < 1e15:
+                found = Decimal(int(value))
+            else:
+                found = from_cell_text(repr(value))
+            if len(_NUMBERS) > 65536:
+                _NUMBERS.clear()
+            _NUMBERS[value] = found
+        return found
     if kind is bool:
         return value
     if kind is int:
@@ -163,7 +173,9 @@ class GridSheet(Sheet):
     def column(self, r1: int, r2: int, col: int) -> tuple[list[object], list[str | None] | None]:
         block = self._rows[r1:r2 + 1]
         if block and col < len(block[0]):  # calamine's grid is rectangular
-            values = [(v or None) if v.__class__ is str else grid_value(v) for v in [row[col] for row in block]]
+            numbers = _NUMBERS
+            values = [(v or None) if v.__class__ is str else numbers[v] if v.__class__ is float and v in numbers
+                      else grid_value(v) for v in [row[col] for row in block]]
         else:
             values = [None] * len(block)
         values += [None] * (r2 + 1 - r1 - len(values))
