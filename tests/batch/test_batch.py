@@ -110,3 +110,22 @@ def test_json_gives_the_same_data(folder, summaries):
     assert data["format"] == "jixiao-summary/1"
     assert [r["文件"] for r in data["部门"]] == sheets["部门"]["文件"].tolist()
     assert len(data["发现"]) == len(sheets["发现"])
+
+
+def test_a_projects_counts_are_its_own(example_book):
+    """Each project row counts the findings of that project, all of them and only them (the
+    rows group the findings once by index; the example has 19 projects, findings spread over
+    them)."""
+    import re
+
+    from jixiao.batch import check_file
+    from jixiao.checking import check_path
+
+    record = check_file(str(example_book))
+    findings = check_path(example_book).findings
+    for i, row in enumerate(record.projects):
+        mine = [f for f in findings if re.match(rf"^projects\[{i}\](\.|$)", f.path)]
+        assert (row["错误"], row["警告"], row["提示"]) == tuple(
+            sum(f.severity.value == s for f in mine) for s in ("错误", "警告", "提示")), row["项目"]
+    assert sum(r["错误"] + r["警告"] + r["提示"] for r in record.projects) == sum(
+        f.path.startswith("projects[") for f in findings)

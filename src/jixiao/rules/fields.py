@@ -73,41 +73,22 @@ def _number_getters(cls: type) -> tuple:
 def _may_hold_text(obj) -> bool:
     """Whether a block has any text in a number field, at any depth (no paths built)."""
     together, optionals, lists = _number_getters(type(obj))
-    try:
-        if together is not None and str in map(type, together(obj)):
+    if together is not None and str in map(type, together(obj)):
+        return True
+    for get in optionals:
+        block = get(obj)
+        if block is not None and _may_hold_text(block):
             return True
-        for get in optionals:
-            block = get(obj)
-            if block is not None and _may_hold_text(block):
-                return True
-        for get in lists:
-            items = get(obj)
-            if not items:
-                continue
-            item_numbers, item_optionals, item_lists = _number_getters(type(items[0]))
-            if item_numbers is not None and not item_optionals and not item_lists:
-                # flat rows (indicators): every number of every row in one C-level pass
-                if str in map(type, chain.from_iterable(map(item_numbers, items))):
-                    return True
-            elif any(_may_hold_text(item) for item in items):
-                return True
-        return False
-    except (AttributeError, TypeError):  # a nested block set to None by hand: walk it field by field
-        return _may_hold_text_slowly(obj)
-
-
-def _may_hold_text_slowly(obj) -> bool:
-    for name, kind in _layout(type(obj)):
-        value = getattr(obj, name)
-        if kind == "num":
-            if value.__class__ is str:
-                return True
-        elif value is None:
+    for get in lists:
+        items = get(obj)
+        if not items:
             continue
-        elif kind in ("nested", "optional"):
-            if _may_hold_text_slowly(value):
+        item_numbers, item_optionals, item_lists = _number_getters(type(items[0]))
+        if item_numbers is not None and not item_optionals and not item_lists:
+            # flat rows (indicators): every number of every row in one C-level pass
+            if str in map(type, chain.from_iterable(map(item_numbers, items))):
                 return True
-        elif kind == "items" and any(_may_hold_text_slowly(item) for item in value):
+        elif any(_may_hold_text(item) for item in items):
             return True
     return False
 
