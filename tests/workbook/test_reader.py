@@ -130,3 +130,24 @@ def test_merged_ranges_after_the_cells(tmp_path):
     with book_with(tmp_path, '<row r="1"><c r="A1" t="inlineStr"><is><t>标题</t></is></c></row>', extra=merge) as book:
         sheet = book.sheet("表")
         assert sheet.merged == [(0, 0, 0, 2)] and sheet.value(0, 0) == "标题"
+
+
+def test_a_file_calamine_refuses_is_read_by_the_sparse_scan(example_book, monkeypatch):
+    """If python-calamine cannot open a workbook our checks accepted, nothing is lost: every
+    sheet is read by our own scan, to the same document and the same formula states."""
+    import python_calamine
+
+    from jixiao.model.derive import canonical
+    from jixiao.workbook.extract import read_book
+
+    normal = read_book(example_book)
+
+    def refuse(path):
+        raise python_calamine.CalamineError("unsupported")
+
+    monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_path", staticmethod(refuse))
+    with Workbook(example_book) as book:
+        assert not any(isinstance(book.sheet(name), GridSheet) for name in book.sheet_names())
+    fallback = read_book(example_book)
+    assert canonical(fallback.doc) == canonical(normal.doc)
+    assert fallback.formula_states == normal.formula_states

@@ -2,8 +2,9 @@
 
 A workbook from another office is untrusted input. Before parsing, this module checks that the
 file exists, is not too large, is an OOXML zip (not an encrypted package, an old .xls, a
-renamed text file or a corrupt archive) and does not inflate into something huge. XML is then
-parsed with defusedxml (no entities, no external references); macros are never run.
+renamed text file or a corrupt archive) and does not inflate into something huge. The reader
+then refuses any part that declares a DTD or entities before a parser sees it (and parses the
+relationships with defusedxml); macros are never run.
 """
 
 from __future__ import annotations
