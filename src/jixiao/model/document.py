@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import attrgetter
 from decimal import Decimal
 from typing import Any, Union
 
@@ -324,6 +325,17 @@ def _steps(path: str) -> tuple[str | int, ...]:
     return tuple(int(p[1:-1]) if p.startswith("[") else p for p in _STEP.findall(path))
 
 
+@lru_cache(maxsize=16384)
+def _attribute_path(path: str) -> tuple[attrgetter | None, str] | None:
+    """For a path of attributes only ("funds.total.executed"): a getter of its parent (one C
+    call) and its last name; None for a path through a list."""
+    steps = _steps(path)
+    if any(isinstance(s, int) for s in steps):
+        return None
+    *parents, last = steps
+    return (attrgetter(".".join(parents)) if parents else None), last
+
+
 def get_path(obj, path: str):
     """The value at a data path such as ``projects[3].funds.total.executed``."""
     for step in _steps(path):
@@ -332,6 +344,11 @@ def get_path(obj, path: str):
 
 
 def set_path(obj, path: str, value) -> None:
+    plain = _attribute_path(path)
+    if plain is not None:  # the common case: every field of a form
+        parent, last = plain
+        setattr(obj if parent is None else parent(obj), last, value)
+        return
     *parents, last = _steps(path)
     for step in parents:
         obj = obj[step] if isinstance(step, int) else getattr(obj, step)

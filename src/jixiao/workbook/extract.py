@@ -238,12 +238,12 @@ class _FormReader:
     def formula_states(self) -> list[FormulaState]:
         """The derived cells that do not hold the formula they should."""
         states = []
-        cell = self.sheet.cell
+        formula_at = self.sheet.formula
         for path, (r, c), expected, wanted in _expected_formulas(self.form, self.ranges):
-            found = cell(r, c)
-            if found.formula == "":
+            formula = formula_at(r, c)
+            if formula == "":
                 continue  # a shared-formula follower: its text lives in another cell
-            if found.formula is not None and normalise(found.formula) == wanted:
+            if formula is not None and normalise(formula) == wanted:
                 continue
             m = re.match(r"^(\w+)\[(\d+)\]\.(\w+)$", path)
             if m:  # a table row: name it by its place in the data, skip rows the data leaves out
@@ -251,7 +251,7 @@ class _FormReader:
                 if index is None:
                     continue
                 path = f"{m.group(1)}[{index}].{m.group(3)}"
-            states.append(FormulaState(f"{self.prefix}.{path}", expected, found.formula, found.value))
+            states.append(FormulaState(f"{self.prefix}.{path}", expected, formula, self.sheet.value(r, c)))
         return states
 
 
