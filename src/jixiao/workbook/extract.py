@@ -175,17 +175,22 @@ class _FormReader:
             return None
         return target.range
 
+    def _place(self, name: str, path: str, missing: list[str]) -> tuple[int, int, int, int] | None:
+        """Where the field or table ``path`` is (recorded), or None (``path`` noted as missing)."""
+        found = self._range(name)
+        if found is None:
+            missing.append(path)
+        else:
+            self.ranges[path] = found
+        return found
+
     def read(self, block) -> None:
         fields, tables = FORMS[self.form]
-        missing = []
-        sheet, ranges = self.sheet, self.ranges
+        missing: list[str] = []
+        sheet = self.sheet
         for f in fields:
-            found = self._range(f.name)
-            if found is None:
-                missing.append(f.path)
-                continue
-            ranges[f.path] = found
-            if not f.in_data:
+            found = self._place(f.name, f.path, missing)
+            if found is None or not f.in_data:
                 continue
             r, c = found[0], found[1]
             if f.derived and sheet.formula(r, c) is not None:
@@ -196,12 +201,9 @@ class _FormReader:
                     block.report = Report()
                 set_path(block, f.path, value)
         for table in tables:
-            found = self._range(table.name)
-            if found is None:
-                missing.append(table.path)
-                continue
-            ranges[table.path] = found
-            set_path(block, table.path, self._read_table(table, found))
+            found = self._place(table.name, table.path, missing)
+            if found is not None:
+                set_path(block, table.path, self._read_table(table, found))
         if missing:
             raise JixiaoError(
                 f"工作表“{self.sheet.name}”缺少 {len(missing)} 个字段的名称（可能被删除或改名），无法可靠读取："
