@@ -34,12 +34,13 @@ STYLES = (f'<?xml version="1.0"?><styleSheet {NS}><cellXfs count="2"><xf numFmtI
           '<xf numFmtId="14" applyNumberFormat="1"/></cellXfs></styleSheet>')
 
 
-def book_with(tmp_path, sheet_data: str, root: str = "worksheet", extra: str = "") -> Workbook:
-    """A one-sheet workbook whose sheet holds ``sheet_data``."""
+def book_with(tmp_path, sheet_data: str, root: str = "worksheet", extra: str = "", bom: bool = False) -> Workbook:
+    """A one-sheet workbook whose sheet holds ``sheet_data`` (its XML after a byte-order mark)."""
     path = tmp_path / "book.xlsx"
     prefix = root.partition(":")[0] + ":" if ":" in root else ""
     ns = NS.replace("xmlns=", f"xmlns:{prefix[:-1]}=") if prefix else NS
     sheet = f'<?xml version="1.0"?><{root} {ns}><{prefix}sheetData>{sheet_data}</{prefix}sheetData>{extra}</{root}>'
+    sheet = ("\ufeff" if bom else "") + sheet
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         for name, text in [("[Content_Types].xml", CONTENT_TYPES), ("_rels/.rels", ROOT_RELS),
                            ("xl/workbook.xml", WORKBOOK), ("xl/_rels/workbook.xml.rels", WORKBOOK_RELS),
@@ -117,6 +118,12 @@ def test_a_sheet_within_reach_beyond_z_is_still_read_by_calamine(tmp_path):
     with book_with(tmp_path, '<row r="2"><c r="AB2"><f>1+1</f><v>2</v></c></row>') as book:
         sheet = book.sheet("表")
         assert isinstance(sheet, GridSheet) and sheet.cell(1, 27) == Cell(Decimal(2), "1+1")
+
+
+def test_a_byte_order_mark_does_not_change_the_reading(tmp_path):
+    with book_with(tmp_path, '<row r="2"><c r="B2"><f>1+1</f><v>2</v></c></row>', bom=True) as book:
+        sheet = book.sheet("表")
+        assert isinstance(sheet, GridSheet) and sheet.cell(1, 1) == Cell(Decimal(2), "1+1")
 
 
 def test_defined_names_in_any_attribute_order(tmp_path):

@@ -275,7 +275,7 @@ _ERROR_CELL = re.compile(rb'<c r="([A-Z]+[0-9]+)"[^>]*?\st="e"[^>]*>(?:<f[^>]*?(
 # a dense grid (measured only when a cell lies in column AA or beyond, or in row 10000 or below).
 # Cells without a place and no formula calamine places by their order, as Excel does.
 _FAR = re.compile(rb'<c r="(?:[A-Z]{2}|[A-Z][0-9]{5})|<row r="[0-9]{5}')
-_PLAIN_ROOT = re.compile(rb'\s*(?:<\?xml[^>]*>\s*)?<worksheet\b')
+_PLAIN_ROOT = re.compile(rb'(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*>\s*)?<worksheet\b')  # a BOM is allowed
 _ALL_REFS = re.compile(rb'<c r="([A-Z]+)([0-9]+)"')
 _ROW_NUMBER = re.compile(rb'<row r="([0-9]+)"')
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([^"]+)"')
