@@ -168,6 +168,8 @@ def f03(ctx: Context) -> Iterator[Hit]:
     labels = {"name": "三级指标", "target": "年度指标值", "actual": "实际完成值"}
     for prefix, j, ind in _indicators(ctx):
         if isinstance(ind.weight, Decimal) and ind.weight > 0 and not _is_mark(ind.name):
+            if not (blank(ind.name) or blank(ind.target) or blank(ind.actual)):
+                continue  # all three there: the common case, no list built
             missing = [k for k in labels if blank(getattr(ind, k))]
             if missing:
                 names = "、".join(labels[k] for k in missing)

@@ -107,8 +107,9 @@ def i05(ctx: Context) -> Iterator[Hit]:
 def i06(ctx: Context) -> Iterator[Hit]:
     """I06 A ≥ target is exceeded by 20% or more (实际 ≥ 1.2 × 目标) with full score."""
     factor = ctx.settings.exceed_factor
+    beyond = plain((factor - 1) * 100)
     for path, ind, c in _compared(ctx):
         if (c.met and c.op in (GE, GT) and c.target is not None and c.target > 0
                 and c.actual >= factor * c.target and _full(ind)):
             yield ctx.hit(f"{path}.target",
-                          f"指标{quote(ind.name)}实际完成 {ind.actual}，超出年度指标值 {ind.target} 的 {plain((factor - 1) * 100)}% 以上：目标是否定得偏低？")
+                          f"指标{quote(ind.name)}实际完成 {ind.actual}，超出年度指标值 {ind.target} 的 {beyond}% 以上：目标是否定得偏低？")

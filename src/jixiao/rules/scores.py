@@ -34,16 +34,22 @@ def s01(ctx: Context) -> Iterator[Hit]:
 def s02(ctx: Context) -> Iterator[Hit]:
     """S02 The 分值 of a 一级指标's indicators do not add up to its weight in the scheme."""
     for form in ctx.scored_forms:
-        by_level: dict[object, list] = {}
+        totals: dict[object, Decimal] = {}  # 一级 → the sum of its 分值, in one pass over the rows
+        first: dict[object, int] = {}  # 一级 → its first row
+        unreadable = set()  # 一级 with an unreadable 分值: F02 speaks
         for j, ind in _rows(form):
-            by_level.setdefault(ind.level1, []).append((j, ind))
+            level, weight = ind.level1, ind.weight
+            first.setdefault(level, j)
+            if isinstance(weight, Decimal):
+                totals[level] = totals.get(level, Decimal(0)) + weight
+            elif not blank(weight):
+                unreadable.add(level)
         for l1 in ctx.scheme.level1:
-            mine = by_level.get(l1.name, [])
-            if any(not blank(ind.weight) and num(ind.weight) is None for _, ind in mine):
-                continue  # an unreadable 分值: F02 speaks
-            total = xsum(*(ind.weight for _, ind in mine))
+            if l1.name in unreadable:
+                continue
+            total = totals.get(l1.name, Decimal(0))
             if total != l1.weight:
-                where = form.path(f"indicators[{mine[0][0]}].weight") if mine else form.path("indicators")
+                where = form.path(f"indicators[{first[l1.name]}].weight") if l1.name in first else form.path("indicators")
                 yield ctx.hit(where, f"{l1.name}各指标分值合计 {plain(total)}，指标体系规定为 {plain(l1.weight)}",
                               plain(l1.weight))
 

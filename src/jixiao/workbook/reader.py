@@ -27,7 +27,7 @@ from decimal import Decimal
 from functools import cached_property, lru_cache
 from html import unescape
 from pathlib import Path
-from typing import Iterator, NamedTuple
+from typing import NamedTuple
 
 from defusedxml.ElementTree import fromstring
 
