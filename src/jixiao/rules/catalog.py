@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
-from typing import Callable, Iterator
+from typing import Callable, Iterator, NamedTuple
 
 
 class Severity(str, Enum):
@@ -20,15 +20,16 @@ class Severity(str, Enum):
     @property
     def rank(self) -> int:
         """0 for the worst."""
-        return {"错误": 0, "警告": 1, "提示": 2}[self.value]
+        return _RANKS[self.value]
 
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
+_RANKS = {"错误": 0, "警告": 1, "提示": 2}
 
 
-@dataclass(frozen=True)
-class Hit:
-    """What a rule found, before the engine places it: the field path and the message."""
+class Hit(NamedTuple):
+    """What a rule found, before the engine places it: the field path and the message. (A
+    named tuple: a big department's check makes thousands.)"""
 
     path: str
     message: str
