@@ -96,6 +96,9 @@ SPARSE = [
     # far apart: calamine would allocate every cell between A1 and XFD1048576 (and abort)
     ('<row r="1"><c r="A1"><v>1</v></c></row><row r="1048576"><c r="XFD1048576"><v>2</v></c></row>',
      "worksheet", {(0, 0): Cell(Decimal(1), None), (1048575, 16383): Cell(Decimal(2), None)}),
+    # cells placed by their order in the last row: 26 of them would make a 1048576 × 26 grid
+    ('<row r="1048576">' + "".join(f"<c><v>{i}</v></c>" for i in range(26)) + "</row>", "worksheet",
+     {(1048575, i): Cell(Decimal(i), None) for i in range(26)}),
     # cells that do not name their place take it from their order
     ('<row r="3"><c><v>5</v></c><c t="inlineStr"><is><t>五</t></is></c><c><f>A3*2</f><v>10</v></c></row>',
      "worksheet", {(2, 0): Cell(Decimal(5), None), (2, 1): Cell("五", None), (2, 2): Cell(Decimal(10), "A3*2")}),
