@@ -77,9 +77,6 @@ CASES = [
     ('<row r="2"><c r="B2"><f t="shared" ref="B2:B3" si="0">A2*2</f><v>4</v></c></row>'
      '<row r="3"><c r="B3"><f t="shared" si="0"/><v>6</v></c></row>', (2, 1), Cell(Decimal(6), "")),
     ('<row r="2"><c r="B2" t="str"><f>""</f><v></v></c></row>', (1, 1), Cell(None, '""')),
-    # cells without a place and without a formula: calamine places them by their order
-    ('<row r="3"><c><v>5</v></c><c t="inlineStr"><is><t>五</t></is></c></row><row><c r="C4"><v>1</v></c></row>',
-     (2, 1), Cell("五", None)),
 ]
 
 
@@ -99,9 +96,11 @@ SPARSE = [
     # cells placed by their order in the last row: 26 of them would make a 1048576 × 26 grid
     ('<row r="1048576">' + "".join(f"<c><v>{i}</v></c>" for i in range(26)) + "</row>", "worksheet",
      {(1048575, i): Cell(Decimal(i), None) for i in range(26)}),
-    # cells that do not name their place take it from their order
-    ('<row r="3"><c><v>5</v></c><c t="inlineStr"><is><t>五</t></is></c><c><f>A3*2</f><v>10</v></c></row>',
-     "worksheet", {(2, 0): Cell(Decimal(5), None), (2, 1): Cell("五", None), (2, 2): Cell(Decimal(10), "A3*2")}),
+    # cells that do not name their place take it from their order (a row without r follows the last)
+    ('<row r="3"><c><v>5</v></c><c t="inlineStr"><is><t>五</t></is></c><c><f>A3*2</f><v>10</v></c></row>'
+     '<row><c s="1"><v>7</v></c><c r="C4"><v>1</v></c></row>',
+     "worksheet", {(2, 0): Cell(Decimal(5), None), (2, 1): Cell("五", None), (2, 2): Cell(Decimal(10), "A3*2"),
+                   (3, 0): Cell(Decimal(7), None), (3, 2): Cell(Decimal(1), None)}),
     # elements with a namespace prefix
     ('<x:row r="2"><x:c r="B2"><x:f>1+2</x:f><x:v>3</x:v></x:c></x:row>', "x:worksheet",
      {(1, 1): Cell(Decimal(3), "1+2")}),

@@ -270,17 +270,15 @@ _NAME_EL = re.compile(r"<(?:\w+:)?definedName\b([^>]*)>([^<]*)</(?:\w+:)?defined
 _FORMULA = re.compile(rb"<f(?:\s[^>]*)?(?:/>|>([^<]*)</f>)")
 _CELL_REF = re.compile(rb'<c r="([A-Z]+[0-9]+)"')
 _ERROR_CELL = re.compile(rb'<c r="([A-Z]+[0-9]+)"[^>]*?\st="e"[^>]*>(?:<f[^>]*?(?:/>|>[^<]*</f>))?<v>([^<]*)</v>')
-# What sends a sheet to the sparse scan: elements with a namespace prefix (<x:worksheet>), a
-# formula in a cell that does not name its place, or cells spread over a rectangle too large for
-# a dense grid (measured only when a cell lies in column AA or beyond, or in row 10000 or below).
-# Cells without a place and no formula calamine places by their order, as Excel does.
-# (Two patterns, each with a long literal start, scan faster than one with alternatives.)
-_FAR_CELL = re.compile(rb'<c r="[A-Z](?:[A-Z]|[0-9]{5})')
-_FAR_ROW = re.compile(rb'<row r="[0-9]{5}')
+# What sends a sheet to the sparse scan: elements with a namespace prefix (<x:worksheet>), cells
+# that do not name their place (every common writer names it; calamine would place them by their
+# order, and a long row of them could make its grid as wide as the row is long), or cells spread
+# over a rectangle too large for a dense grid (measured only when a cell lies in column AA or
+# beyond, or in row 10000 or below).
+_CELL_TO_LOOK_AT = re.compile(rb'<c(?:>| (?!r=")| r="[A-Z](?:[A-Z]|[0-9]{5}))')
 _UNPLACED = re.compile(rb'<c(?:>| (?!r="))')
 _PLAIN_ROOT = re.compile(rb'(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*>\s*)?<worksheet\b')  # a BOM is allowed
 _ALL_REFS = re.compile(rb'<c r="([A-Z]+)([0-9]+)"')
-_ROW_NUMBER = re.compile(rb'<row r="([0-9]+)"')
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([^"]+)"')
 
 # The general scan, for the unusual dialects.
@@ -490,10 +488,10 @@ class Workbook:
 
 def _fits(data: bytes, start: int, end: int) -> bool:
     """Whether a sheet's cells span a rectangle small enough for calamine's dense grid."""
-    if _FAR_CELL.search(data, start, end) is None and _FAR_ROW.search(data, start, end) is None:
-        return True  # within A1:Z9999
+    if _CELL_TO_LOOK_AT.search(data, start, end) is None:
+        return True  # every cell named, within A1:Z9999
     if _UNPLACED.search(data, start, end):
-        return False  # cells placed by their order in far rows: their width is not measured here
+        return False
     rows = cols = 0
     for letters, digits in _ALL_REFS.findall(data, start, end):
         rows = max(rows, int(digits))
@@ -501,8 +499,7 @@ def _fits(data: bytes, start: int, end: int) -> bool:
         for ch in letters:
             col = col * 26 + ch - 64
         cols = max(cols, col)
-    rows = max([rows] + [int(r) for r in _ROW_NUMBER.findall(data, start, end)])
-    return rows * max(cols, 1) <= MAX_GRID_CELLS
+    return rows * cols <= MAX_GRID_CELLS
 
 
 @lru_cache(maxsize=65536)
