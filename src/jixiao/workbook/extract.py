@@ -323,10 +323,11 @@ def read_contents(book, source: str = "工作簿") -> BookContents:
         if cell:
             contents.locations.fields[data_path] = cell
             contents.sheets["department"] = book.name(name).sheet
-    for entry in book.sheets:
-        form = form_of_sheet(book, entry.name)
-        if form is None:
-            continue
+    forms = [(entry, form_of_sheet(book, entry.name)) for entry in book.sheets]
+    forms = [(entry, form) for entry, form in forms if form is not None]
+    for entry, _ in forms:  # all sheets read first, then all extracted: each loop stays warm
+        book.sheet(entry.name)
+    for entry, form in forms:
         if form == FORM_A1:
             prefix, block = "basic_data", BasicData()
             doc.basic_data = block
