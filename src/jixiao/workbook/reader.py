@@ -151,7 +151,6 @@ class GridSheet(Sheet):
         self._formulas = formulas
         self._errors = errors
         self._special_cols = {c for _, c in formulas} | {c for _, c in errors}
-        self._cells: dict[tuple[int, int], Cell] | None = None
 
     def value(self, row: int, col: int) -> object:
         if self._errors and (row, col) in self._errors:
@@ -173,7 +172,7 @@ class GridSheet(Sheet):
     def column(self, r1: int, r2: int, col: int) -> tuple[list[object], list[str | None] | None]:
         block = self._rows[r1:r2 + 1]
         if block and col < len(block[0]):  # calamine's grid is rectangular
-            numbers = _NUMBERS
+            numbers = _NUMBERS  # grid_value, with its two commonest cases inline (text, a known number)
             values = [(v or None) if v.__class__ is str else numbers[v] if v.__class__ is float and v in numbers
                       else grid_value(v) for v in [row[col] for row in block]]
         else:
@@ -192,19 +191,14 @@ class GridSheet(Sheet):
         """The merged ranges, read from the part after the cells when first asked for."""
         return merged_refs_in(self._merge_part)
 
-    @property
+    @cached_property
     def cells(self) -> dict[tuple[int, int], Cell]:
         """Every cell with a value or formula (built on first use; the checks do not need it)."""
-        if self._cells is None:
-            found = {}
-            for r, values in enumerate(self._rows):
-                for c, raw in enumerate(values):
-                    if raw != "" or (r, c) in self._formulas or (r, c) in self._errors:
-                        found[(r, c)] = self.cell(r, c)
-            for key in self._formulas.keys() | self._errors.keys():
-                found.setdefault(key, self.cell(*key))
-            self._cells = found
-        return self._cells
+        found = {(r, c): self.cell(r, c) for r, values in enumerate(self._rows)
+                 for c, raw in enumerate(values) if raw != ""}
+        for key in self._formulas.keys() | self._errors.keys():
+            found[key] = self.cell(*key)
+        return found
 
 
 @dataclass
