@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from dataclasses import fields as dc_fields
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 
 from ..errors import JixiaoError
@@ -126,13 +127,10 @@ def _carry_down(level1: list, level2: list) -> None:
         level1[k], level2[k] = current1, current2
 
 
-class _FieldOrder(dict):
-    def __missing__(self, cls: type) -> tuple[str, ...]:
-        self[cls] = tuple(f.name for f in dc_fields(cls))
-        return self[cls]
-
-
-_FIELD_ORDER = _FieldOrder()  # a row class → its fields in order (rows are built positionally)
+@lru_cache(maxsize=None)
+def _field_order(cls: type) -> tuple[str, ...]:
+    """A row class's fields in order (rows are built positionally when the columns match it)."""
+    return tuple(f.name for f in dc_fields(cls))
 
 
 def _clean_column(values: list, kind: str) -> list:
@@ -221,7 +219,7 @@ class _FormReader:
         indicators = table.item is Indicator
         if indicators:
             _carry_down(columns[paths.index("level1")], columns[paths.index("level2")])
-        positional = tuple(paths) == _FIELD_ORDER[table.item]
+        positional = tuple(paths) == _field_order(table.item)
         items, rows, kept = [], {}, []
         for r, cleaned in enumerate(zip(*columns), start=r1):
             if not indicators and all(v is None for v in cleaned):
