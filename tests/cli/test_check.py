@@ -60,6 +60,27 @@ def test_a_batch_with_broken_files_checks_the_good_ones_and_exits_2(tmp_path, ex
     assert files[0]["findings"] and "已损坏" in files[1]["error"] and "设置了打开密码" in files[3]["error"]
 
 
+def test_a_stray_value_at_the_last_cell_of_a_sheet_is_checked_not_a_crash(tmp_path, example_book):
+    """Someone typed "x" into XFD1048576 of a project sheet. python-calamine would try to allocate
+    the whole sheet (and abort the process); the check reads that sheet sparsely and reports the
+    same findings as for the untouched workbook."""
+    import zipfile
+
+    far = tmp_path / "far.xlsx"
+    with zipfile.ZipFile(example_book) as src, zipfile.ZipFile(far, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "xl/worksheets/sheet5.xml":
+                data = data.replace(b"</sheetData>", b'<row r="1048576"><c r="XFD1048576" t="inlineStr">'
+                                    b"<is><t>x</t></is></c></row></sheetData>")
+            dst.writestr(item, data)
+    before = json.loads(run_cli("check", "--format", "json", example_book).stdout)["files"][0]
+    result = run_cli("check", "--format", "json", far)
+    assert result.returncode == 1, result.stderr  # the example's 错误, not a crash (134) or unreadable (2)
+    after = json.loads(result.stdout)["files"][0]
+    assert after["findings"] == before["findings"] and after["forms"] == before["forms"]
+
+
 def test_unsupported_file_type(tmp_path):
     (tmp_path / "a.txt").write_text("x")
     result = run_cli("check", tmp_path / "a.txt")
