@@ -47,7 +47,7 @@ def items(cls: type) -> Any:
 # --- 附件1 基础数据表 -------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class AmountRow:
     """One row of 经费控制情况: {Y-1}年决算数, {Y}年预算数, {Y}年决算数."""
 
@@ -56,7 +56,7 @@ class AmountRow:
     final: Num = num()
 
 
-@dataclass
+@dataclass(slots=True)
 class Staff:
     """财政供养人员情况: 编制数, 实际在职人数, 控制率 (derived, stated only when written)."""
 
@@ -65,7 +65,7 @@ class Staff:
     rate: Num = num()
 
 
-@dataclass
+@dataclass(slots=True)
 class ThreePublic:
     """三公经费 and its parts."""
 
@@ -77,7 +77,7 @@ class ThreePublic:
     reception: AmountRow = nested(AmountRow)
 
 
-@dataclass
+@dataclass(slots=True)
 class SpecialFund:
     """One 市级专项资金 row; ``project`` links it to a project's ``id``."""
 
@@ -88,7 +88,7 @@ class SpecialFund:
     project: Text = text()
 
 
-@dataclass
+@dataclass(slots=True)
 class ProjectSpending:
     """项目支出 and its parts, with one row per special fund."""
 
@@ -99,7 +99,7 @@ class ProjectSpending:
     special_funds: list[SpecialFund] = items(SpecialFund)
 
 
-@dataclass
+@dataclass(slots=True)
 class PublicFunds:
     """公用经费; its 其中 rows are a breakdown, not a sum."""
 
@@ -109,7 +109,7 @@ class PublicFunds:
     meetings_training: AmountRow = nested(AmountRow)
 
 
-@dataclass
+@dataclass(slots=True)
 class Building:
     """One 楼堂馆所 row ({Y-1}年完工项目)."""
 
@@ -122,7 +122,7 @@ class Building:
     investment_rate: Num = num()
 
 
-@dataclass
+@dataclass(slots=True)
 class BasicData:
     """附件1 部门（单位）整体支出绩效评价基础数据表."""
 
@@ -139,7 +139,7 @@ class BasicData:
 # --- shared by 附件2 and the project forms ---------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class FundRow:
     """年初预算数, 全年预算数, 全年执行数."""
 
@@ -148,7 +148,7 @@ class FundRow:
     executed: Num = num()
 
 
-@dataclass
+@dataclass(slots=True)
 class Execution:
     """分值, 执行率 and 得分 of the 年度资金总额 row."""
 
@@ -157,7 +157,7 @@ class Execution:
     score: Num = num()
 
 
-@dataclass
+@dataclass(slots=True)
 class Goals:
     """年度总体目标: 预期目标, 实际完成情况."""
 
@@ -165,7 +165,7 @@ class Goals:
     actual: Text = text()
 
 
-@dataclass
+@dataclass(slots=True)
 class Indicator:
     """One row of the 绩效指标 table."""
 
@@ -203,7 +203,7 @@ def is_placeholder(ind: Indicator) -> bool:
 # --- 附件2 整体支出绩效自评表 ----------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class BySource:
     """按收入性质分."""
 
@@ -213,7 +213,7 @@ class BySource:
     other: Num = num()
 
 
-@dataclass
+@dataclass(slots=True)
 class ByNature:
     """按支出性质分."""
 
@@ -221,7 +221,7 @@ class ByNature:
     project: Num = num()
 
 
-@dataclass
+@dataclass(slots=True)
 class Overall:
     """附件2 部门（单位）整体支出绩效自评表."""
 
@@ -238,7 +238,7 @@ class Overall:
 # --- 项目支出绩效自评表 ---------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class ProjectFunds:
     """项目资金: the three 其中 rows and 年度资金总额 (stated, optional)."""
 
@@ -248,7 +248,7 @@ class ProjectFunds:
     total: FundRow = nested(FundRow)
 
 
-@dataclass
+@dataclass(slots=True)
 class Report:
     """The project's 绩效自评报告 narrative, as stated."""
 
@@ -259,7 +259,7 @@ class Report:
     next_steps: Text = text()
 
 
-@dataclass
+@dataclass(slots=True)
 class Project:
     """One 项目支出绩效自评表."""
 
@@ -280,7 +280,7 @@ class Project:
 # --- the document ---------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class Department:
     """部门（单位）and the footer of 附件1/附件2."""
 
@@ -294,7 +294,7 @@ class Department:
 FORMAT = "jixiao/1"
 
 
-@dataclass
+@dataclass(slots=True)
 class Document:
     """One department, one year: 附件1 and 附件2 when present, and the projects in order."""
 
