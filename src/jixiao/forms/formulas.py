@@ -132,7 +132,7 @@ def cell_of(pos: Positions, path: str) -> tuple[int, int]:
     return row, pos.ranges[table][1] + _ROW_OFFSETS[(table, column)]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FormulaState:
     """A derived cell of a workbook that does not hold its formula (the fact behind rule F06)."""
 

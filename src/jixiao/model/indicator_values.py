@@ -56,7 +56,7 @@ _NUM = r"\d+(?:\.\d+)?|[零一二两三四五六七八九十百]+"
 _UNIT_ALTS = "|".join(re.escape(u) for u in sorted(_UNITS, key=len, reverse=True))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Reading:
     """What a target or result says, as far as it can be read."""
 

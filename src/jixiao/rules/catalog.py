@@ -36,7 +36,7 @@ class Hit(NamedTuple):
     expected: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
     """One finding, as reported: the cell is A1 on the form's sheet, or the data path."""
 
