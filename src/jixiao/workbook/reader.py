@@ -378,17 +378,11 @@ class Workbook:
     def local_ranges(self, sheet: str) -> dict[str, tuple[int, int, int, int]]:
         """The ranges of the names scoped to ``sheet`` that point into it, all at once (a form
         sheet has dozens; ``name()`` answers the rest)."""
-        quoted = "'" + sheet.replace("'", "''") + "'!"
         out = {}
         for name, text in self.local_names.get(sheet, {}).items():
-            if text.startswith(quoted):
-                bounds = _absolute_range(text[len(quoted):])
-            elif text.startswith(sheet + "!") and _sheet_part(sheet) == sheet:
-                bounds = _absolute_range(text[len(sheet) + 1:])
-            else:
-                continue
-            if bounds is not None:
-                out[name] = bounds
+            target = resolve_name(text)
+            if target.sheet == sheet and target.range is not None:
+                out[name] = target.range
         return out
 
     def name(self, name: str, sheet: str | None = None) -> NameTarget | None:
@@ -417,8 +411,18 @@ class Workbook:
         return self._sheets[name]
 
     def _read_sheet(self, entry: SheetEntry) -> Sheet:
-        data, start, end, rows = self._load(entry)
-        if rows is None:
+        """The sheet's values from calamine, its formulas and error values from the scan; the
+        sparse scan instead for a sheet calamine must not or cannot read."""
+        data = read_member(self._zip, entry.part)
+        start = max(data.find(b"<sheetData"), 0)
+        end = data.rfind(b"</sheetData>")
+        end = len(data) if end < start else end
+        # A plain root right after the declaration also means no DTD can precede it.
+        if not _PLAIN_ROOT.match(data) or not _fits(data, start, end) or not self._values_reader():
+            return parse_sheet_xml(entry.name, data, self.strings)
+        try:
+            rows = self._calamine.get_sheet_by_name(entry.name).to_python(skip_empty_area=False)
+        except Exception:  # a sheet calamine does not read
             return parse_sheet_xml(entry.name, data, self.strings)
         formulas: dict[tuple[int, int], str] = {}
         for m in _FORMULA.finditer(data, start, end):
@@ -431,22 +435,6 @@ class Workbook:
         if data.find(b't="e"', start, end) >= 0:
             errors = {_ref_at(r): _text(v.decode("utf-8")) for r, v in _ERROR_CELL.findall(data, start, end)}
         return GridSheet(entry.name, rows, formulas, errors, data[end:])
-
-    def _load(self, entry: SheetEntry) -> tuple[bytes, int, int, list | None]:
-        """A sheet's XML, where its cells are, and its values from calamine (None: the sheet is for
-        the sparse scan)."""
-        data = read_member(self._zip, entry.part)
-        start = max(data.find(b"<sheetData"), 0)
-        end = data.rfind(b"</sheetData>")
-        end = len(data) if end < start else end
-        # A plain root right after the declaration also means no DTD can precede it.
-        if not _PLAIN_ROOT.match(data) or not _fits(data, start, end) or not self._values_reader():
-            return data, start, end, None
-        try:
-            rows = self._calamine.get_sheet_by_name(entry.name).to_python(skip_empty_area=False)
-        except Exception:  # a sheet calamine does not read: the sparse scan reads it
-            rows = None
-        return data, start, end, rows
 
     def _values_reader(self):
         """This workbook's python-calamine reader, opened on first use; False if it cannot be."""
