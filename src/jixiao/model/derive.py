@@ -145,10 +145,9 @@ def derive_basic(basic: BasicData) -> Slots:
     return slots
 
 
-def fund_total(project: Project) -> FundRow:
-    """The 年度资金总额 row as the sheet shows it (stated where typed, summed otherwise)."""
-    slots = derive_project(project)
-    return FundRow(*(slots.shown(f"funds.total.{c}") for c in FUND_COLUMNS))
+def shown_row(slots: Slots, row: str) -> FundRow:
+    """A 年度资金总额 row as the sheet shows it (stated where typed, summed otherwise)."""
+    return FundRow(*(slots.shown(f"{row}.{c}") for c in FUND_COLUMNS))
 
 
 def _form_slots(doc):

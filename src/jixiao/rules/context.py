@@ -12,11 +12,12 @@ from functools import cached_property
 from typing import Iterator
 
 from ..forms.formulas import FormulaState
-from ..model.derive import FUND_COLUMNS, Slots, derive_basic, derive_overall, derive_project
+from ..model.derive import Slots, derive_basic, derive_overall, derive_project, shown_row
 from ..model.document import Document, FundRow, Indicator, Overall, Project, is_placeholder
 from ..model.indicator_values import Comparison, compare, read_value
 from ..model.schemes import Scheme, load_scheme
 from .catalog import Hit
+from .common import num
 from .settings import DEFAULT_SETTINGS, Settings
 
 
@@ -40,11 +41,8 @@ class ScoredForm:
 
     @property
     def execution_rate(self) -> Decimal | None:
-        """全年执行数 ÷ 全年预算数, from the amounts (not the stated rate)."""
-        full, executed = self.total.full_year, self.total.executed
-        if isinstance(full, Decimal) and isinstance(executed, Decimal) and full != 0:
-            return executed / full
-        return None
+        """全年执行数 ÷ 全年预算数, from the amounts (not the stated rate): the formula's value."""
+        return num(self.slots["execution.rate"].formula)
 
 
 @dataclass
@@ -69,7 +67,7 @@ class Context:
             forms.append(ScoredForm("overall", o, derive_overall(o), "overall.funds", o.funds))
         for i, p in enumerate(self.doc.projects):
             slots = derive_project(p)
-            total = FundRow(*(slots.shown(f"funds.total.{c}") for c in FUND_COLUMNS))
+            total = shown_row(slots, "funds.total")
             forms.append(ScoredForm(f"projects[{i}]", p, slots, f"projects[{i}].funds.total", total))
         return forms
 
@@ -90,6 +88,10 @@ class Context:
         for form in self.scored_forms:
             if form.prefix.startswith("projects["):
                 yield int(form.prefix[9:-1]), form.form, form
+
+    def basic_rate(self, path: str) -> Decimal | None:
+        """A 附件1 rate as its formula computes it (控制率, a building's rates), or None."""
+        return num(self.basic_slots[path].formula) if self.basic_slots is not None else None
 
     @property
     def tolerance(self) -> Decimal:

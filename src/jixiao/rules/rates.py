@@ -5,15 +5,14 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Iterator
 
-from ..model.derive import ratio
 from .catalog import ERROR, WARNING, Hit, rule
 from .common import blank, holds, percent, quote, rate
 from .context import Context
 
 
-def _stated_rate_rule(stated: object, computed: object) -> bool:
+def _stated_rate_rule(stated: object, computed: Decimal | None) -> bool:
     """True when a stated rate is readable, computable, and does not hold."""
-    return isinstance(computed, Decimal) and holds(stated, computed, is_rate=True) is False
+    return computed is not None and holds(stated, computed, is_rate=True) is False
 
 
 @rule("R01", ERROR, "控制率计算错误")
@@ -22,7 +21,7 @@ def r01(ctx: Context) -> Iterator[Hit]:
     b = ctx.doc.basic_data
     if b is None:
         return
-    computed = ratio(b.staff.actual, b.staff.authorized)
+    computed = ctx.basic_rate("staff.rate")
     if _stated_rate_rule(b.staff.rate, computed):
         yield ctx.hit("basic_data.staff.rate",
                       f"控制率填写为{quote(b.staff.rate)}，按实际在职人数 {b.staff.actual} ÷ 编制数 {b.staff.authorized} 应为 {percent(computed)}",
@@ -35,14 +34,14 @@ def r02(ctx: Context) -> Iterator[Hit]:
     b = ctx.doc.basic_data
     if b is None:
         return
-    computed = ratio(b.staff.actual, b.staff.authorized)
-    value = computed if isinstance(computed, Decimal) else rate(b.staff.rate)
+    computed = ctx.basic_rate("staff.rate")
+    value = computed if computed is not None else rate(b.staff.rate)
     if value is not None and value > 1:
         yield ctx.hit("basic_data.staff.rate", f"在职人员控制率 {percent(value)} 超过 100%：实际在职人数多于编制数")
 
 
-_BUILDING_RATES = (("area_rate", "actual_area", "approved_area", "规模控制率", "实际规模", "批复规模"),
-                   ("investment_rate", "actual_investment", "budget_investment", "投资概算控制率", "实际投资", "预算投资"))
+_BUILDING_RATES = (("area_rate", "规模控制率", "实际规模", "批复规模"),
+                   ("investment_rate", "投资概算控制率", "实际投资", "预算投资"))
 
 
 @rule("R03", ERROR, "楼堂馆所控制率计算错误")
@@ -50,9 +49,9 @@ def r03(ctx: Context) -> Iterator[Hit]:
     """R03 A stated 规模控制率 ≠ 实际规模 ÷ 批复规模, or 投资概算控制率 ≠ 实际投资 ÷ 预算投资."""
     b = ctx.doc.basic_data
     for i, building in enumerate(b.buildings if b else []):
-        for key, num_key, den_key, label, num_label, den_label in _BUILDING_RATES:
+        for key, label, num_label, den_label in _BUILDING_RATES:
             stated = getattr(building, key)
-            computed = ratio(getattr(building, num_key), getattr(building, den_key))
+            computed = ctx.basic_rate(f"buildings[{i}].{key}")
             if _stated_rate_rule(stated, computed):
                 yield ctx.hit(f"basic_data.buildings[{i}].{key}",
                               f"{label}填写为{quote(stated)}，按{num_label} ÷ {den_label}应为 {percent(computed)}", percent(computed))
@@ -63,9 +62,9 @@ def r04(ctx: Context) -> Iterator[Hit]:
     """R04 规模控制率 or 投资概算控制率 > 100%."""
     b = ctx.doc.basic_data
     for i, building in enumerate(b.buildings if b else []):
-        for key, num_key, den_key, label, _, _ in _BUILDING_RATES:
-            computed = ratio(getattr(building, num_key), getattr(building, den_key))
-            value = computed if isinstance(computed, Decimal) else rate(getattr(building, key))
+        for key, label, _, _ in _BUILDING_RATES:
+            computed = ctx.basic_rate(f"buildings[{i}].{key}")
+            value = computed if computed is not None else rate(getattr(building, key))
             if value is not None and value > 1:
                 yield ctx.hit(f"basic_data.buildings[{i}].{key}", f"{label} {percent(value)} 超过 100%")
 
