@@ -76,13 +76,11 @@ def _unreadable(path: str, reason: str) -> FileRecord:
 
 
 def _check_file(path: str) -> FileRecord:
-    from .rules.context import Context
-
     result = check_path(path)
     if not result.readable:
         return _unreadable(path, result.error)
     doc, findings = result.doc, result.findings
-    ctx = result.context if result.context is not None and result.context.doc is doc else Context(doc)
+    ctx = result.doc_context
     by_form = {s.form: s for s in result.summaries}
     dept_name = doc.department.name
     forms = {f.prefix: f for f in ctx.scored_forms}

@@ -10,6 +10,7 @@ import copy
 import gc
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from .errors import JixiaoError
@@ -31,11 +32,19 @@ class CheckResult:
     summaries: list[FormSummary] = field(default_factory=list)
     error: str | None = None  # why the file could not be read
     contents: object = None  # the workbook's BookContents (for annotation)
-    context: Context | None = None  # the rules' view of doc: its forms' derived values
+    context: Context | None = None  # what the rules saw: the document as shown, its derived values
 
     @property
     def readable(self) -> bool:
         return self.error is None
+
+    @cached_property
+    def doc_context(self) -> Context:
+        """``doc``'s derived values: the rules' context when they saw ``doc`` itself (no formula was
+        typed over), else made anew, so they are computed once for the summary and batch rows."""
+        if self.context is not None and self.context.doc is self.doc:
+            return self.context
+        return Context(self.doc)
 
     def count(self, severity: str) -> int:
         return sum(f.severity.value == severity for f in self.findings)
@@ -104,7 +113,7 @@ def _check_path(path: Path, settings: Settings) -> CheckResult:
     except JixiaoError as e:
         result.error = str(e)
         return result
-    result.summaries = summarize(result.doc, result.findings, result.context)
+    result.summaries = summarize(result.doc, result.findings, result.doc_context)
     return result
 
 
