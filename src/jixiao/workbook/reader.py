@@ -169,14 +169,19 @@ class GridSheet(Sheet):
         formula = self._formulas.get((row, col))
         return EMPTY if value is None and formula is None else Cell(value, formula)
 
+    @cached_property
+    def _columns(self) -> list[tuple[object, ...]]:
+        """The grid by column (one C-level transpose: tables are read a column at a time)."""
+        return list(zip(*self._rows))
+
     def column(self, r1: int, r2: int, col: int) -> tuple[list[object], list[str | None] | None]:
-        block = self._rows[r1:r2 + 1]
-        if block and col < len(block[0]):  # calamine's grid is rectangular
+        columns = self._columns
+        if col < len(columns):
             numbers = _NUMBERS  # grid_value, with its two commonest cases inline (text, a known number)
             values = [(v or None) if v.__class__ is str else numbers[v] if v.__class__ is float and v in numbers
-                      else grid_value(v) for v in [row[col] for row in block]]
+                      else grid_value(v) for v in columns[col][r1:r2 + 1]]
         else:
-            values = [None] * len(block)
+            values = []
         values += [None] * (r2 + 1 - r1 - len(values))
         if col not in self._special_cols:
             return values, None
@@ -348,7 +353,8 @@ class Workbook:
             part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
             targets[rel.get("Id")] = part
         self.sheets: list[SheetEntry] = []
-        for m in _SHEET_EL.finditer(text):
+        names_at = text.find("<definedNames")  # the sheets come before the (many) names
+        for m in _SHEET_EL.finditer(text, 0, names_at if names_at >= 0 else len(text)):
             attrs = _attrs(m.group(1))
             rel_id = next((v for k, v in attrs.items() if k.endswith(":id")), "")
             self.sheets.append(SheetEntry(attrs.get("name", ""), targets.get(rel_id, ""), attrs.get("state", "visible")))
@@ -360,17 +366,13 @@ class Workbook:
                 names.append((attrs.get("name", ""), attrs.get("localSheetId", ""), m.group(2)))
         self.global_names: dict[str, str] = {}
         self.local_names: dict[str, dict[str, str]] = {}
-        by_index = {str(i): self.local_names.setdefault(s.name, {}) for i, s in enumerate(self.sheets)}
-        escaped = "&" in text
+        scopes = {str(i): self.local_names.setdefault(s.name, {}) for i, s in enumerate(self.sheets)}
+        scopes[""] = self.global_names
+        unknown: dict[str, str] = {}  # scoped to a sheet the workbook does not have: ignored
+        if "&" in text:
+            names = [(_text(name), local, _text(value)) for name, local, value in names]
         for name, local, value in names:  # tens of thousands in a big department: kept lean
-            if escaped:
-                name, value = _text(name), _text(value)
-            if not local:
-                self.global_names[name] = value
-            else:
-                scope = by_index.get(local)
-                if scope is not None:
-                    scope[name] = value
+            scopes.get(local, unknown)[name] = value
 
     def sheet_names(self) -> list[str]:
         return [s.name for s in self.sheets]
@@ -379,10 +381,17 @@ class Workbook:
         """The ranges of the names scoped to ``sheet`` that point into it, all at once (a form
         sheet has dozens; ``name()`` answers the rest)."""
         out = {}
+        prefix = "'" + sheet.replace("'", "''") + "'!"  # how writers spell the sheet: tried first
+        cut = len(prefix)
         for name, text in self.local_names.get(sheet, {}).items():
-            target = resolve_name(text)
-            if target.sheet == sheet and target.range is not None:
-                out[name] = target.range
+            bounds = _absolute_range(text[cut:]) if text.startswith(prefix) else None
+            if bounds is None:  # spelt otherwise (unquoted, spaced, "="), or not a range here
+                target = resolve_name(text)
+                if target.sheet != sheet:
+                    continue
+                bounds = target.range
+            if bounds is not None:
+                out[name] = bounds
         return out
 
     def name(self, name: str, sheet: str | None = None) -> NameTarget | None:
@@ -425,12 +434,18 @@ class Workbook:
         except Exception:  # a sheet calamine does not read
             return parse_sheet_xml(entry.name, data, self.strings)
         formulas: dict[tuple[int, int], str] = {}
+        texts = _FORMULA_TEXTS
         for m in _FORMULA.finditer(data, start, end):
             ref = _CELL_REF.match(data, data.rfind(b"<c", start, m.start()))
             if ref is None:  # a formula in a cell that does not name its place
                 return parse_sheet_xml(entry.name, data, self.strings)
-            text = m.group(1)
-            formulas[_ref_at(ref.group(1))] = "" if text is None else _text(text.decode("utf-8"))
+            raw = m.group(1)
+            text = texts.get(raw)
+            if text is None:
+                text = texts[raw] = "" if raw is None else _text(raw.decode("utf-8"))
+                if len(texts) > 65536:
+                    texts.clear()
+            formulas[_ref_at(ref.group(1))] = text
         errors = {}
         if data.find(b't="e"', start, end) >= 0:
             errors = {_ref_at(r): _text(v.decode("utf-8")) for r, v in _ERROR_CELL.findall(data, start, end)}
@@ -482,6 +497,9 @@ def _fits(data: bytes, start: int, end: int) -> bool:
             col = col * 26 + ch - 64
         cols = max(cols, col)
     return rows * cols <= MAX_GRID_CELLS
+
+
+_FORMULA_TEXTS: dict[bytes | None, str] = {}  # a formula's XML → its text: project sheets repeat them
 
 
 @lru_cache(maxsize=65536)
