@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import shutil
 from decimal import Decimal
 
@@ -11,7 +12,8 @@ import pytest
 
 from jixiao.model.derive import canonical
 from jixiao.model.document import Indicator, Project
-from jixiao.workbook.extract import extract
+from jixiao.workbook.extract import _clean_column, _clean_raw_column, extract
+from jixiao.workbook.reader import grid_value
 from jixiao.workbook.fill import blank_document, fill, new
 
 from .helpers import excel_like_insert_rows
@@ -102,3 +104,17 @@ def test_extract_reads_json_output_too(tmp_path, example_book):
 def test_blank_document_factory():
     doc = blank_document(2024, "hunan-2024", 2, department="某局")
     assert doc.department.name == "某局" and len(doc.projects) == 2
+
+
+RAW_VALUES = ["", " ", "  文字 ", "—", "不适用", "100%", "TRUE", "#DIV/0!", 0.0, 12.5, 3.0, -0.1, 1e16, 0.1 + 0.2,
+              True, False, 7, None, dt.datetime(2024, 12, 31, 12, 0), dt.date(2024, 1, 2), dt.time(6, 30),
+              dt.timedelta(hours=36)]
+
+
+@pytest.mark.parametrize("kind", ["text", "amount", "rate", "score", "count", "area"])
+def test_raw_columns_clean_as_converted_ones(kind):
+    """Tables read from calamine's raw values (one pass) come out as the general path gives them:
+    ``grid_value`` of each value, then ``_clean``."""
+    expected = _clean_column([grid_value(v) for v in RAW_VALUES], kind)
+    assert _clean_raw_column(list(RAW_VALUES), kind) == expected
+    assert [type(v) for v in _clean_raw_column(list(RAW_VALUES), kind)] == [type(v) for v in expected]

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from dataclasses import fields as dc_fields
 from decimal import Decimal
 from functools import lru_cache
+from operator import attrgetter
 from pathlib import Path
 
 from ..errors import JixiaoError
@@ -27,7 +28,7 @@ from ..model.document import (FORMAT, BasicData, Department, Document, Indicator
                                is_placeholder, set_path)
 from ..model.numbers import DASH, plain
 from ..model.schemes import load_scheme
-from .reader import Sheet, Workbook
+from .reader import Sheet, Workbook, grid_value
 
 _WEIGHT_SUFFIX = re.compile(r"[（(]\s*\d+(\.\d+)?\s*分\s*[）)]\s*$")
 EXCEL_EPOCH = dt.date(1899, 12, 30)
@@ -142,6 +143,16 @@ def _clean_column(values: list, kind: str) -> list:
     return [v if v.__class__ is Decimal else None if v is None else _clean(v, kind) for v in values]
 
 
+def _clean_raw_column(values: list, kind: str) -> list:
+    """``_clean_column`` of ``grid_value`` of each of python-calamine's raw values (see
+    ``GridSheet.raw_column``), text and numbers decided inline."""
+    if kind == "text":
+        return [v if v.__class__ is str and v.strip() else None if v is None or v.__class__ is str
+                else _clean(grid_value(v), kind) for v in values]
+    return [grid_value(v) if v.__class__ is float else None if v is None or v == ""
+            else _clean(grid_value(v), kind) for v in values]
+
+
 @dataclass
 class FormPlace:
     """One form sheet: which form, its data prefix, field positions and its tables' rows."""
@@ -152,6 +163,21 @@ class FormPlace:
     positions: Positions
     table_rows: dict[str, dict[int, int]]  # table → sheet row → index in the data list
     content: Sheet  # the sheet's cells as read
+
+
+_REPORT = attrgetter("report")
+
+
+@lru_cache(maxsize=None)
+def _field_plan(form: str) -> tuple[tuple, ...]:
+    """A form's fields as reading needs them, worked out once: (name, path, in data, derived,
+    kind, getter of the parent block or None, attribute). Every field path is attributes only."""
+    plan = []
+    for f in FORMS[form][0]:
+        *parents, attr = f.path.split(".")
+        parent = (_REPORT if parents == ["report"] else attrgetter(".".join(parents))) if parents else None
+        plan.append((f.name, f.path, f.in_data, f.derived, f.kind, parent, attr))
+    return tuple(plan)
 
 
 class _FormReader:
@@ -183,21 +209,28 @@ class _FormReader:
         return found
 
     def read(self, block) -> None:
-        fields, tables = FORMS[self.form]
+        _, tables = FORMS[self.form]
         missing: list[str] = []
-        sheet = self.sheet
-        for f in fields:
-            found = self._place(f.name, f.path, missing)
-            if found is None or not f.in_data:
+        ranges, local = self.ranges, self.local
+        value_at, formula_at = self.sheet.value, self.sheet.formula
+        for name, path, in_data, derived, kind, parent, attr in _field_plan(self.form):
+            found = local.get(name)
+            if found is None:
+                found = self._range(name)
+                if found is None:
+                    missing.append(path)
+                    continue
+            ranges[path] = found
+            if not in_data:
                 continue
             r, c = found[0], found[1]
-            if f.derived and sheet.formula(r, c) is not None:
+            if derived and formula_at(r, c) is not None:
                 continue  # a live formula states nothing
-            value = _clean(sheet.value(r, c), f.kind)
+            value = _clean(value_at(r, c), kind)
             if value is not None:
-                if f.path.startswith("report.") and block.report is None:
+                if parent is _REPORT and block.report is None:
                     block.report = Report()
-                set_path(block, f.path, value)
+                setattr(block if parent is None else parent(block), attr, value)
         for table in tables:
             found = self._place(table.name, table.path, missing)
             if found is not None:
@@ -210,12 +243,16 @@ class _FormReader:
     def _read_table(self, table: Table, found: tuple[int, int, int, int]) -> list:
         r1, c1, r2, _ = found
         paths = [col.path for col in table.columns]
-        columns = []  # read a column at a time: each is one kind
+        # Read a column at a time (each is one kind); from calamine's raw values when the sheet
+        # has them, converted and cleaned in one pass.
+        raw_column = getattr(self.sheet, "raw_column", None)
+        read, clean = (raw_column, _clean_raw_column) if raw_column else (self.sheet.column, _clean_column)
+        columns = []
         for col in table.columns:
-            values, formulas = self.sheet.column(r1, r2, c1 + col.offset)
+            values, formulas = read(r1, r2, c1 + col.offset)
             if col.derived and formulas is not None:  # a live formula states nothing
                 values = [None if f is not None else v for v, f in zip(values, formulas)]
-            columns.append(_clean_column(values, col.kind))
+            columns.append(clean(values, col.kind))
         indicators = table.item is Indicator
         if indicators:
             _carry_down(columns[paths.index("level1")], columns[paths.index("level2")])

@@ -150,7 +150,9 @@ class GridSheet(Sheet):
         self._rows = rows
         self._formulas = formulas
         self._errors = errors
-        self._special_cols = {c for _, c in formulas} | {c for _, c in errors}
+        self._special_rows: dict[int, list[int]] = {}  # column → rows with a formula or error value
+        for r, c in formulas.keys() | errors.keys():
+            self._special_rows.setdefault(c, []).append(r)
 
     def value(self, row: int, col: int) -> object:
         if self._errors and (row, col) in self._errors:
@@ -175,20 +177,27 @@ class GridSheet(Sheet):
         return list(zip(*self._rows))
 
     def column(self, r1: int, r2: int, col: int) -> tuple[list[object], list[str | None] | None]:
+        values, formulas = self.raw_column(r1, r2, col)
+        numbers = _NUMBERS  # grid_value, with its two commonest cases inline (text, a known number)
+        return [(v or None) if v.__class__ is str else numbers[v] if v.__class__ is float and v in numbers
+                else grid_value(v) for v in values], formulas
+
+    def raw_column(self, r1: int, r2: int, col: int) -> tuple[list[object], list[str | None] | None]:
+        """``column`` before conversion: as python-calamine gives them ("" for a blank, floats,
+        datetimes), error codes as text, None below the grid. Tables convert and clean these in
+        one pass (``grid_value`` tells how)."""
         columns = self._columns
-        if col < len(columns):
-            numbers = _NUMBERS  # grid_value, with its two commonest cases inline (text, a known number)
-            values = [(v or None) if v.__class__ is str else numbers[v] if v.__class__ is float and v in numbers
-                      else grid_value(v) for v in columns[col][r1:r2 + 1]]
-        else:
-            values = []
+        values = list(columns[col][r1:r2 + 1]) if col < len(columns) else []
         values += [None] * (r2 + 1 - r1 - len(values))
-        if col not in self._special_cols:
+        special = [r for r in self._special_rows.get(col, ()) if r1 <= r <= r2]
+        if not special:
             return values, None
-        for (r, c), code in self._errors.items():
-            if c == col and r1 <= r <= r2:
+        formulas: list[str | None] = [None] * len(values)
+        for r in special:
+            formulas[r - r1] = self._formulas.get((r, col))
+            code = self._errors.get((r, col))
+            if code is not None:
                 values[r - r1] = code
-        formulas = [self._formulas.get((r, col)) for r in range(r1, r2 + 1)]
         return values, formulas if any(f is not None for f in formulas) else None
 
     @cached_property
