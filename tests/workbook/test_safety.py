@@ -94,3 +94,57 @@ def test_openpyxl_uses_defusedxml():
     import openpyxl.xml
 
     assert openpyxl.xml.DEFUSEDXML is True
+
+
+def _patch_central_entry(path, member: str, offset: int, value: int) -> None:
+    """Overwrite a 4-byte field of ``member``'s central directory entry (24: its stated size,
+    16: its CRC), as a damaged or crafted file would have it."""
+    data = bytearray(path.read_bytes())
+    at = data.find(b"PK\x01\x02")
+    while at >= 0:
+        name_length = int.from_bytes(data[at + 28:at + 30], "little")
+        if data[at + 46:at + 46 + name_length] == member.encode():
+            data[at + offset:at + offset + 4] = value.to_bytes(4, "little")
+            path.write_bytes(bytes(data))
+            return
+        at = data.find(b"PK\x01\x02", at + 4)
+    raise AssertionError(member)
+
+
+def test_members_read_as_zipfile_reads_them(tmp_path, example_book):
+    """Deflated members are inflated in one call, stored ones read by zipfile: either way the
+    bytes are zipfile's."""
+    mixed = tmp_path / "mixed.xlsx"
+    with zipfile.ZipFile(example_book) as src, zipfile.ZipFile(mixed, "w") as dst:
+        for k, item in enumerate(src.infolist()):
+            dst.writestr(item.filename, src.read(item),
+                         compress_type=zipfile.ZIP_STORED if k % 3 == 0 else zipfile.ZIP_DEFLATED)
+    archive = safety.open_workbook_zip(mixed)
+    with zipfile.ZipFile(mixed) as plain:
+        kinds = {i.compress_type for i in plain.infolist()}
+        assert kinds == {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED}
+        for info in plain.infolist():
+            assert safety.read_member(archive, info.filename) == plain.read(info), info.filename
+    archive.close()
+
+
+@pytest.mark.parametrize("field, value", [(16, 0x12345678), (24, 100)], ids=["crc", "stated size"])
+def test_a_member_that_does_not_match_its_directory_entry_is_refused(tmp_path, example_book, field, value):
+    damaged = tmp_path / "damaged.xlsx"
+    damaged.write_bytes(example_book.read_bytes())
+    _patch_central_entry(damaged, "xl/worksheets/sheet2.xml", field, value)
+    with pytest.raises(JixiaoError, match="已损坏（xl/worksheets/sheet2.xml"):
+        read_book(damaged)
+
+
+def test_a_member_inflating_past_its_stated_size_stops_there(tmp_path):
+    """A crafted entry that states 1 KB but holds 8 MB is refused (inflating stops at 1 KB + 1)."""
+    crafted = tmp_path / "crafted.xlsx"
+    with zipfile.ZipFile(crafted, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/workbook.xml", "<workbook/>")
+        z.writestr("xl/worksheets/sheet1.xml", b"0" * (8 * 1024 * 1024))
+    _patch_central_entry(crafted, "xl/worksheets/sheet1.xml", 24, 1024)
+    archive = safety.open_workbook_zip(crafted)
+    with pytest.raises(JixiaoError, match="已损坏"):
+        safety.read_member(archive, "xl/worksheets/sheet1.xml")
+    archive.close()

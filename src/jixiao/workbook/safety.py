@@ -9,7 +9,10 @@ relationships with defusedxml); macros are never run.
 
 from __future__ import annotations
 
+import io
+import struct
 import zipfile
+import zlib
 from pathlib import Path
 
 from ..errors import JixiaoError
@@ -45,7 +48,7 @@ def open_workbook_zip(path: str | Path) -> zipfile.ZipFile:
     if head[:4] != ZIP_MAGIC:
         raise JixiaoError(f"不是 Excel 工作簿（.xlsx/.xlsm），可能是改了扩展名的其他文件：{path}")
     try:
-        archive = zipfile.ZipFile(path)
+        archive = WorkbookArchive(path)
         infos = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as e:
         raise JixiaoError(f"工作簿已损坏，无法解压（{e}）：{path}") from None
@@ -62,11 +65,50 @@ def open_workbook_zip(path: str | Path) -> zipfile.ZipFile:
     return archive
 
 
+class WorkbookArchive(zipfile.ZipFile):
+    """A workbook's zip, held in memory (a few MB): a deflated member inflates in one call, not
+    through zipfile's stream of small reads (a third of the cost of reading a big department)."""
+
+    def __init__(self, path: Path):
+        with open(path, "rb") as fh:
+            self._blob = memoryview(fh.read())
+        super().__init__(io.BytesIO(self._blob))
+        self.filename = str(path)
+
+    def deflated(self, info: zipfile.ZipInfo) -> memoryview | None:
+        """The compressed bytes of a deflated, unencrypted member; None for any other kind."""
+        if info.compress_type != zipfile.ZIP_DEFLATED or info.flag_bits & 0x1:
+            return None
+        at = info.header_offset
+        header = self._blob[at:at + 30]
+        if len(header) < 30 or header[:4] != b"PK\x03\x04":
+            raise zipfile.BadZipFile("bad local file header")
+        name_length, extra_length = struct.unpack_from("<HH", header, 26)
+        start = at + 30 + name_length + extra_length
+        if start + info.compress_size > len(self._blob):
+            raise zipfile.BadZipFile("truncated member")
+        return self._blob[start:start + info.compress_size]
+
+
+def _inflate(raw: memoryview, info: zipfile.ZipInfo) -> bytes:
+    """A member's bytes, inflated no further than its stated size and checked against its CRC."""
+    inflater = zlib.decompressobj(-15)
+    data = inflater.decompress(raw, info.file_size + 1)
+    if len(data) != info.file_size or not inflater.eof:
+        raise zipfile.BadZipFile("size differs from the one stated")
+    if zlib.crc32(data) != info.CRC:
+        raise zipfile.BadZipFile("CRC check failed")
+    return data
+
+
 def read_member(archive: zipfile.ZipFile, name: str) -> bytes:
     """One member's bytes; a damaged member is reported as a damaged workbook."""
     try:
-        return archive.read(name)
+        info = archive.getinfo(name)
     except KeyError:
         raise JixiaoError(f"工作簿缺少部件 {name}，文件不完整：{archive.filename}") from None
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as e:
+    try:
+        raw = archive.deflated(info) if isinstance(archive, WorkbookArchive) else None
+        return archive.read(info) if raw is None else _inflate(raw, info)
+    except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError) as e:
         raise JixiaoError(f"工作簿已损坏（{name}：{e}）：{archive.filename}") from None
