@@ -134,6 +134,8 @@ CASES = [
     ("I04", "same units", lambda d: None, []),
     ("I05", "the same 三级 twice", lambda d: setv(ind(d, 1), name="培训场次"), [f"{P}.indicators[1].name"]),
     ("I05", "distinct names", lambda d: None, []),
+    ("I05", "three times: told once", lambda d: (setv(ind(d, 1), name="培训场次"), setv(ind(d, 2), name=" 培训场次")),
+     [f"{P}.indicators[1].name"]),
     ("I06", "target exceeded by 20%", lambda d: setv(ind(d), actual="12场"), [f"{P}.indicators[0].target"]),
     ("I06", "exceeded by 10%", lambda d: setv(ind(d), actual="11场"), []),
     # X — across forms

@@ -74,15 +74,15 @@ def run_rules(doc: Document, settings: Settings = DEFAULT_SETTINGS, locations=No
     found = []
     forms: dict[str, tuple[str, tuple]] = {}  # "projects[3]" → (its form's name, its rank)
     for order, r in enumerate(CATALOG.values()):
-        for hit in r.check(ctx):
-            head = hit.path.partition(".")[0]
-            if head not in forms:
-                forms[head] = (form_of(doc, head), _form_rank(head))
-            form, rank = forms[head]
-            finding = Finding(rule=r.id, severity=r.severity, form=form,
-                              cell=locate(locations, hit.path), message=hit.message, expected=hit.expected, path=hit.path)
-            found.append((rank, r.severity.rank, order, len(found), finding))
-    found.sort(key=lambda t: t[:4])
+        rule_id, severity, severity_rank = r.id, r.severity, r.severity.rank
+        for path, message, expected in r.check(ctx):
+            head = path.partition(".")[0]
+            place = forms.get(head)
+            if place is None:
+                place = forms[head] = (form_of(doc, head), _form_rank(head))
+            finding = Finding(rule_id, severity, place[0], locate(locations, path), message, expected, path)
+            found.append((place[1], severity_rank, order, len(found), finding))
+    found.sort()  # the fourth element is unique: findings themselves are never compared
     return [t[-1] for t in found]
 
 

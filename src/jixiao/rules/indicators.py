@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from decimal import Decimal
 from typing import Iterator
 
@@ -94,12 +93,16 @@ def i04(ctx: Context) -> Iterator[Hit]:
 def i05(ctx: Context) -> Iterator[Hit]:
     """I05 The same 三级指标 appears twice on one form."""
     for form in ctx.scored_forms:
-        seen: Counter = Counter()
+        seen: set[str] = set()
+        told: set[str] = set()  # named once, at its second row, however often it recurs
         for j, ind in form.rows:
             if not ind.name:
                 continue
-            seen[ind.name.strip()] += 1
-            if seen[ind.name.strip()] == 2:
+            name = ind.name.strip()
+            if name not in seen:
+                seen.add(name)
+            elif name not in told:
+                told.add(name)
                 yield ctx.hit(form.path(f"indicators[{j}].name"), f"三级指标{quote(ind.name)}在本表中出现了两次")
 
 

@@ -57,9 +57,12 @@ class CellLocations:
             bounds = ranges.get(rest)
             if bounds is not None:
                 return bounds[0], bounds[1]
+        table = self.tables.get(path.rpartition("[")[0])  # a row of a table: …indicators[2].score
+        if table is None:
+            return None
         m = _ITEM_PATH.match(path)
-        if m and m.group(1) in self.tables:
-            rows, offsets, c1 = self.tables[m.group(1)]
+        if m:
+            rows, offsets, c1 = table
             index = int(m.group(2))
             if index < len(rows) and (m.group(3) is None or m.group(3) in offsets):
                 return rows[index], c1 + offsets.get(m.group(3), 0)
