@@ -148,3 +148,17 @@ def test_a_member_inflating_past_its_stated_size_stops_there(tmp_path):
     with pytest.raises(JixiaoError, match="已损坏"):
         safety.read_member(archive, "xl/worksheets/sheet1.xml")
     archive.close()
+
+
+def test_a_part_whose_root_element_does_not_start_near_its_beginning_is_refused(tmp_path, example_book):
+    """Only a part's prolog is looked at for a DTD (large parts are not inflated whole for it): a
+    prolog longer than any real one is refused rather than passed unlooked at."""
+    odd = tmp_path / "odd.xlsx"
+    with zipfile.ZipFile(example_book) as src, zipfile.ZipFile(odd, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "xl/sharedStrings.xml":
+                data = data.replace(b"?>", b"?><!--" + b" " * (70 * 1024) + b"-->", 1)
+            dst.writestr(item, data)
+    with pytest.raises(JixiaoError, match="sharedStrings.xml 的开头异常"):
+        read_book(odd)

@@ -33,10 +33,11 @@ from defusedxml.ElementTree import fromstring
 
 from ..errors import JixiaoError
 from ..model.numbers import from_cell_text
-from .safety import open_workbook_zip, read_member
+from .safety import open_workbook_zip, read_member, read_member_head
 
 PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+PROLOG_LIMIT = 64 * 1024  # the root element of a part starts within this (a prolog is a line or two)
 MAX_GRID_CELLS = 4_000_000  # a dense grid larger than this is read sparsely (no department's is)
 
 
@@ -307,10 +308,19 @@ def _text(raw: str | None) -> str:
     return unescape(raw) if "&" in raw else raw
 
 
+_FIRST_ELEMENT = re.compile(rb"<[^?!]")
+
+
 def refuse_declarations(data: bytes, part: str) -> None:
-    """A part that declares a DTD or entities is refused: nothing of it is parsed."""
-    if b"<!" in data and (b"<!DOCTYPE" in data or b"<!ENTITY" in data):
+    """A part that declares a DTD or entities is refused: nothing of it is parsed. XML allows a
+    DTD (where alone entities are declared) only before the root element, so only that prolog is
+    looked at; ``data`` may be just the part's beginning (``read_member_head``)."""
+    root = _FIRST_ELEMENT.search(data)
+    prolog = data if root is None else data[:root.start()]
+    if b"<!" in prolog and (b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog):
         raise JixiaoError(f"工作簿部件 {part} 含有 DTD/实体声明，出于安全考虑拒绝读取")
+    if root is None and len(data) >= PROLOG_LIMIT:
+        raise JixiaoError(f"工作簿部件 {part} 的开头异常（{PROLOG_LIMIT // 1024} KB 内没有根元素），拒绝读取")
 
 
 def _attrs(text: str) -> dict[str, str]:
@@ -472,8 +482,8 @@ class Workbook:
         # calamine reads the shared strings and styles too: they get the same refusal as the rest.
         names = set(self._zip.namelist())
         for part in ("xl/sharedStrings.xml", "xl/styles.xml"):
-            if part in names:
-                refuse_declarations(read_member(self._zip, part), part)
+            if part in names:  # the prolog is enough: these can be large
+                refuse_declarations(read_member_head(self._zip, part, PROLOG_LIMIT), part)
         try:
             return python_calamine.CalamineWorkbook.from_path(str(self.path))
         except Exception:

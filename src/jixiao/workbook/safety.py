@@ -101,6 +101,21 @@ def _inflate(raw: memoryview, info: zipfile.ZipInfo) -> bytes:
     return data
 
 
+def read_member_head(archive: zipfile.ZipFile, name: str, size: int) -> bytes:
+    """The first ``size`` bytes of a member (all of it if shorter), inflating no more than that."""
+    try:
+        info = archive.getinfo(name)
+        raw = archive.deflated(info) if isinstance(archive, WorkbookArchive) else None
+        if raw is None:
+            with archive.open(info) as member:
+                return member.read(size)
+        return zlib.decompressobj(-15).decompress(raw, size)
+    except KeyError:
+        raise JixiaoError(f"工作簿缺少部件 {name}，文件不完整：{archive.filename}") from None
+    except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError) as e:
+        raise JixiaoError(f"工作簿已损坏（{name}：{e}）：{archive.filename}") from None
+
+
 def read_member(archive: zipfile.ZipFile, name: str) -> bytes:
     """One member's bytes; a damaged member is reported as a damaged workbook."""
     try:
