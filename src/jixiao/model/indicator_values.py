@@ -246,4 +246,4 @@ def compare(target: Reading, actual: Reading, ceiling: bool = False) -> Comparis
     op = target.op or (LE if ceiling else GE)
     t = target.value
     met = a >= t if op == GE else a > t if op == GT else a <= t if op == LE else a < t if op == LT else a == t
-    return Comparison(met=met, op=op, target=t, actual=a, read_as_percent=as_percent)
+    return Comparison(met, op, t, a, None, as_percent)  # positionally: the commonest end, every row

@@ -72,6 +72,11 @@ class Context:
         return forms
 
     @cached_property
+    def indicator_rows(self) -> list[tuple[str, int, Indicator]]:
+        """(form prefix, row index, indicator) of every indicator row of every scored form."""
+        return [(form.prefix, j, ind) for form in self.scored_forms for j, ind in form.rows]
+
+    @cached_property
     def comparisons(self) -> list[tuple[str, Indicator, Comparison]]:
         """(row path, indicator, target against result) for every indicator row, read once."""
         ceilings = set(self.scheme.ceiling_categories)

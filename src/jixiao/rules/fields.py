@@ -152,10 +152,8 @@ def _f02_in(ctx: Context, block, prefix: str) -> Iterator[Hit]:
         yield ctx.hit(path, f"数值栏填写了文字{quote(value)}{hint}", suggestion)
 
 
-def _indicators(ctx: Context) -> Iterator[tuple[str, int, Indicator]]:
-    for form in ctx.scored_forms:
-        for j, ind in form.rows:
-            yield form.prefix, j, ind
+def _indicators(ctx: Context) -> list[tuple[str, int, Indicator]]:
+    return ctx.indicator_rows
 
 
 def _is_mark(value: object) -> bool:

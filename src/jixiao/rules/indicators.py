@@ -18,7 +18,8 @@ def _compared(ctx: Context) -> list[tuple[str, object, Comparison]]:
 
 
 def _full(ind) -> bool:
-    return num(ind.score) is not None and num(ind.weight) is not None and ind.score == ind.weight
+    score = ind.score  # numbers are Decimal or not numbers at all: tested by class, inline (every row)
+    return score.__class__ is Decimal and ind.weight.__class__ is Decimal and score == ind.weight
 
 
 @rule("I01", WARNING, "未完成目标却得满分")

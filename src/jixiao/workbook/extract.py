@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from dataclasses import fields as dc_fields
 from decimal import Decimal
 from functools import lru_cache
+from itertools import compress
 from operator import attrgetter
 from pathlib import Path
 
@@ -259,17 +260,20 @@ class _FormReader:
         indicators = table.item is Indicator
         if indicators:
             _carry_down(columns[paths.index("level1")], columns[paths.index("level2")])
-        positional = tuple(paths) == _field_order(table.item)
-        items, rows, kept = [], {}, []
-        for r, cleaned in enumerate(zip(*columns), start=r1):
-            if not indicators and all(v is None for v in cleaned):
-                continue
-            item = table.item(*cleaned) if positional else table.item(**dict(zip(paths, cleaned)))
-            if indicators and is_placeholder(item):
-                continue
-            rows[r] = len(items)
-            kept.append(r)
-            items.append(item)
+        positional = tuple(paths) == _field_order(table.item)  # columns in the item's field order
+        if indicators and positional:  # every row made, placeholders left out
+            built = list(map(Indicator, *columns))
+            wanted = [not is_placeholder(item) for item in built]
+        elif indicators:
+            built = [Indicator(**dict(zip(paths, cleaned))) for cleaned in zip(*columns)]
+            wanted = [not is_placeholder(item) for item in built]
+        else:  # rows with anything in them
+            wanted = [any(v is not None for v in cleaned) for cleaned in zip(*columns)]
+            built = [(table.item(*cleaned) if positional else table.item(**dict(zip(paths, cleaned)))) if want else None
+                     for cleaned, want in zip(zip(*columns), wanted)]
+        kept = list(compress(range(r1, r2 + 1), wanted))
+        items = list(compress(built, wanted))
+        rows = dict(zip(kept, range(len(kept))))
         self.table_rows[table.path] = rows
         offsets = {col.path: col.offset for col in table.columns}
         self.contents.locations.tables[f"{self.prefix}.{table.path}"] = (kept, offsets, c1)

@@ -189,8 +189,12 @@ class GridSheet(Sheet):
         one pass (``grid_value`` tells how)."""
         columns = self._columns
         values = list(columns[col][r1:r2 + 1]) if col < len(columns) else []
-        values += [None] * (r2 + 1 - r1 - len(values))
-        special = [r for r in self._special_rows.get(col, ()) if r1 <= r <= r2]
+        if len(values) <= r2 - r1:
+            values += [None] * (r2 + 1 - r1 - len(values))
+        special = self._special_rows.get(col)
+        if special is None:
+            return values, None
+        special = [r for r in special if r1 <= r <= r2]
         if not special:
             return values, None
         formulas: list[str | None] = [None] * len(values)
