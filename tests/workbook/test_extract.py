@@ -12,7 +12,7 @@ import pytest
 
 from jixiao.model.derive import canonical
 from jixiao.model.document import Indicator, Project
-from jixiao.workbook.extract import _clean_column, _clean_raw_column, extract
+from jixiao.workbook.extract import CellLocations, _clean_column, _clean_raw_column, extract
 from jixiao.workbook.reader import grid_value
 from jixiao.workbook.fill import blank_document, fill, new
 
@@ -118,3 +118,32 @@ def test_raw_columns_clean_as_converted_ones(kind):
     expected = _clean_column([grid_value(v) for v in RAW_VALUES], kind)
     assert _clean_raw_column(list(RAW_VALUES), kind) == expected
     assert [type(v) for v in _clean_raw_column(list(RAW_VALUES), kind)] == [type(v) for v in expected]
+
+
+def _locations():
+    locations = CellLocations()
+    locations.fields["department.name"] = (2, 1)
+    locations.forms["projects[0]"] = {"funds.total.executed": (9, 6, 9, 6)}
+    # rows 14, 15 and 17 of the sheet hold indicators 0, 1, 2; columns from B (1), score at +6
+    locations.tables["projects[0].indicators"] = ([14, 15, 17], {"name": 2, "score": 6}, 1)
+    return locations
+
+
+@pytest.mark.parametrize("path, cell", [
+    ("department.name", "B3"),
+    ("projects[0].funds.total.executed", "G10"),
+    ("projects[0].indicators[0].score", "H15"),
+    ("projects[0].indicators[2].name", "D18"),
+    ("projects[0].indicators[2]", "B18"),
+    ("projects[0].indicators[3].score", None),  # no such row
+    ("projects[0].indicators[1].nope", None),  # no such column
+    ("projects[0].indicators[1]score", None),
+    ("projects[0].indicators[x].score", None),
+    ("projects[0].indicators[²].score", None),
+    ("projects[1].indicators[0].score", None),  # no such table
+    ("projects[0].funds.total.initial", None),
+])
+def test_cell_locations(path, cell):
+    locations = _locations()
+    assert locations.get(path) == cell
+    assert (path in locations) is (cell is not None)

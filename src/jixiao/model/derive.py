@@ -26,11 +26,12 @@ AMOUNT_COLUMNS = ("prior", "budget", "final")
 FUND_COLUMNS = ("initial", "full_year", "executed")
 
 Value = Decimal | str
+_ZERO = Decimal(0)
 
 
 def xsum(*values: object) -> Decimal:
     """SUM(): numbers add up; blanks and text are ignored."""
-    return sum((v for v in values if isinstance(v, Decimal)), Decimal(0))
+    return sum([v for v in values if isinstance(v, Decimal)], _ZERO)
 
 
 def ratio(numerator: object, denominator: object) -> Value:

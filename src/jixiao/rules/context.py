@@ -77,16 +77,16 @@ class Context:
         return [(form.prefix, j, ind) for form in self.scored_forms for j, ind in form.rows]
 
     @cached_property
-    def comparisons(self) -> list[tuple[str, Indicator, Comparison]]:
-        """(row path, indicator, target against result) for every indicator row, read once."""
+    def comparisons(self) -> list[tuple[str, int, Indicator, Comparison]]:
+        """(path of the table, row index, indicator, target against result) for every indicator
+        row, read once (a row's path is spelt only for the rows a rule speaks of)."""
         ceilings = set(self.scheme.ceiling_categories)
         out = []
         for form in self.scored_forms:
             rows_at = form.prefix + ".indicators"
             for j, ind in form.rows:
                 ceiling = ind.level1 in ceilings or ind.level2 in ceilings
-                out.append((f"{rows_at}[{j}]", ind,
-                            compare(read_value(ind.target), read_value(ind.actual), ceiling)))
+                out.append((rows_at, j, ind, compare(read_value(ind.target), read_value(ind.actual), ceiling)))
         return out
 
     def projects(self) -> Iterator[tuple[int, Project, ScoredForm]]:

@@ -12,8 +12,8 @@ from .common import half_up, num, quote, score
 from .context import Context
 
 
-def _compared(ctx: Context) -> list[tuple[str, object, Comparison]]:
-    """(path of the row, indicator, target against result), computed once per check."""
+def _compared(ctx: Context) -> list[tuple[str, int, object, Comparison]]:
+    """(path of the table, row index, indicator, target against result), computed once per check."""
     return ctx.comparisons
 
 
@@ -25,19 +25,19 @@ def _full(ind) -> bool:
 @rule("I01", WARNING, "未完成目标却得满分")
 def i01(ctx: Context) -> Iterator[Hit]:
     """I01 The target is not met, yet 得分 = 分值."""
-    for path, ind, c in _compared(ctx):
+    for at, j, ind, c in _compared(ctx):
         if c.met is False and _full(ind):
-            yield ctx.hit(f"{path}.score",
+            yield ctx.hit(f"{at}[{j}].score",
                           f"指标{quote(ind.name)}实际完成值{quote(ind.actual)}未达到年度指标值{quote(ind.target)}，却得满分 {plain(ind.score)}")
 
 
 @rule("I02", INFO, "完成目标却被扣分")
 def i02(ctx: Context) -> Iterator[Hit]:
     """I02 The target is met, yet 得分 < 分值."""
-    for path, ind, c in _compared(ctx):
+    for at, j, ind, c in _compared(ctx):
         s, w = num(ind.score), num(ind.weight)
         if c.met is True and s is not None and w is not None and s < w:
-            yield ctx.hit(f"{path}.score",
+            yield ctx.hit(f"{at}[{j}].score",
                           f"指标{quote(ind.name)}实际完成值{quote(ind.actual)}已达到年度指标值{quote(ind.target)}，得分 {plain(s)} 低于分值 {plain(w)}",
                           plain(w))
 
@@ -65,13 +65,13 @@ def suggested_score(c: Comparison, weight: Decimal, method: str) -> Decimal | No
 def i03(ctx: Context) -> Iterator[Hit]:
     """I03 A quantitative target is not met: suggest 分值 × 实际 ÷ 目标 (≥ targets) or 分值 × 目标 ÷ 实际
     (≤ targets), to two decimals, when it differs from 得分."""
-    for path, ind, c in _compared(ctx):
+    for at, j, ind, c in _compared(ctx):
         w, s = num(ind.weight), num(ind.score)
         if c.met is not False or w is None or w == 0:
             continue
         suggested = suggested_score(c, w, ctx.scheme.scoring)
         if suggested is not None and (s is None or half_up(s, 2) != suggested):
-            yield ctx.hit(f"{path}.score",
+            yield ctx.hit(f"{at}[{j}].score",
                           f"指标{quote(ind.name)}未达到年度指标值（{ind.target} / 实际 {ind.actual}），按比例建议得分 {score(suggested)}",
                           score(suggested))
 
@@ -80,13 +80,13 @@ def i03(ctx: Context) -> Iterator[Hit]:
 def i04(ctx: Context) -> Iterator[Hit]:
     """I04 Target and result are both numbers but in units that cannot be compared (个 vs 万元);
     a % target against a bare number is read as % and noted."""
-    for path, ind, c in _compared(ctx):
+    for at, j, ind, c in _compared(ctx):
         if c.units_clash:
             t, a = c.units_clash
-            yield ctx.hit(f"{path}.actual",
+            yield ctx.hit(f"{at}[{j}].actual",
                           f"指标{quote(ind.name)}年度指标值单位为“{t or '无'}”，实际完成值单位为“{a or '无'}”，无法比较")
         elif c.read_as_percent:
-            yield ctx.hit(f"{path}.actual",
+            yield ctx.hit(f"{at}[{j}].actual",
                           f"指标{quote(ind.name)}：{quote(ind.target)}与{quote(ind.actual)}一个带%一个不带，已按百分数比较，请核对单位")
 
 
@@ -112,8 +112,8 @@ def i06(ctx: Context) -> Iterator[Hit]:
     """I06 A ≥ target is exceeded by 20% or more (实际 ≥ 1.2 × 目标) with full score."""
     factor = ctx.settings.exceed_factor
     beyond = plain((factor - 1) * 100)
-    for path, ind, c in _compared(ctx):
+    for at, j, ind, c in _compared(ctx):
         if (c.met and c.op in (GE, GT) and c.target is not None and c.target > 0
                 and c.actual >= factor * c.target and _full(ind)):
-            yield ctx.hit(f"{path}.target",
+            yield ctx.hit(f"{at}[{j}].target",
                           f"指标{quote(ind.name)}实际完成 {ind.actual}，超出年度指标值 {ind.target} 的 {beyond}% 以上：目标是否定得偏低？")

@@ -35,7 +35,6 @@ _WEIGHT_SUFFIX = re.compile(r"[（(]\s*\d+(\.\d+)?\s*分\s*[）)]\s*$")
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
-_ITEM_PATH = re.compile(r"^(.*)\[(\d+)\](?:\.(\w+))?$")
 
 
 class CellLocations:
@@ -58,15 +57,20 @@ class CellLocations:
             bounds = ranges.get(rest)
             if bounds is not None:
                 return bounds[0], bounds[1]
-        table = self.tables.get(path.rpartition("[")[0])  # a row of a table: …indicators[2].score
+        table_path, _, rest = path.rpartition("[")  # a row of a table: …indicators[2].score
+        table = self.tables.get(table_path)
         if table is None:
             return None
-        m = _ITEM_PATH.match(path)
-        if m:
-            rows, offsets, c1 = table
-            index = int(m.group(2))
-            if index < len(rows) and (m.group(3) is None or m.group(3) in offsets):
-                return rows[index], c1 + offsets.get(m.group(3), 0)
+        index, bracket, attr = rest.partition("]")
+        if not (bracket and index.isdecimal() and index.isascii()):
+            return None
+        rows, offsets, c1 = table
+        if int(index) >= len(rows):
+            return None
+        if not attr:
+            return rows[int(index)], c1
+        if attr[0] == "." and attr[1:] in offsets:
+            return rows[int(index)], c1 + offsets[attr[1:]]
         return None
 
     def __contains__(self, path: str) -> bool:
