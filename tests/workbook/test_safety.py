@@ -162,3 +162,16 @@ def test_a_part_whose_root_element_does_not_start_near_its_beginning_is_refused(
             dst.writestr(item, data)
     with pytest.raises(JixiaoError, match="sharedStrings.xml 的开头异常"):
         read_book(odd)
+
+
+def test_a_member_whose_compressed_bytes_are_damaged_is_refused(tmp_path, example_book):
+    """Garbage in a deflate stream is reported as a damaged workbook, whichever inflater reads it."""
+    damaged = tmp_path / "damaged.xlsx"
+    data = bytearray(example_book.read_bytes())
+    with zipfile.ZipFile(example_book) as z:
+        info = z.getinfo("xl/worksheets/sheet2.xml")
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    data[start:start + 64] = bytes(range(7, 71))  # not a valid deflate block
+    damaged.write_bytes(bytes(data))
+    with pytest.raises(JixiaoError, match="已损坏（xl/worksheets/sheet2.xml"):
+        read_book(damaged)
