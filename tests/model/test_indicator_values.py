@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from jixiao.model.indicator_values import GE, LE, compare, read_value
+from jixiao.model.indicator_values import GE, GT, LE, LT, Comparison, compare, read_value
 
 GOLDEN = Path(__file__).parent / "golden" / "indicator_values.tsv"
 
@@ -110,3 +110,19 @@ def test_range_reports_the_bound_missed():
 
 def test_date_reading():
     assert read_value("2024年4月28日").date == dt.date(2024, 4, 28)
+
+
+@pytest.mark.parametrize("target, actual, ceiling, expected", [
+    ("≥40家", "116家", False, Comparison(True, GE, D(40), D(116))),
+    (">40家", "40家", False, Comparison(False, GT, D(40), D(40))),
+    ("≤6万元", "4.94万元", False, Comparison(True, LE, D(6), D("4.94"))),
+    ("<6万元", "6万元", False, Comparison(False, LT, D(6), D(6))),
+    ("=12月", "12个月", False, Comparison(True, "=", D(12), D(12))),
+    ("19万元", "20万元", True, Comparison(False, LE, D(19), D(20))),
+    ("150", "123", False, Comparison(False, GE, D(150), D(123))),
+    ("≥1亿元", "9000万元", False, Comparison(False, GE, D(10000), D(9000))),
+    ("≥32%", "37.4", False, Comparison(True, GE, D(32), D("37.4"), read_as_percent=True)),
+])
+def test_number_comparisons_in_full(target, actual, ceiling, expected):
+    """A number against a number, whole: what a rule reads of it (comparator, bounds, units)."""
+    assert compare(read_value(target), read_value(actual), ceiling) == expected

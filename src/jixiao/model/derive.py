@@ -96,18 +96,24 @@ def _execution_and_total(slots: Slots, form: Overall | Project, initial: object,
     slots["adjustment.rate"] = Slot(None, adjustment_rate(initial, full_year), is_rate=True)
     slots["execution.rate"] = Slot(form.execution.rate, ratio(executed, full_year), is_rate=True)
     slots["execution.score"] = Slot(form.execution.score, execution_score(form.execution.weight, slots.shown("execution.rate")))
-    slots["weight_total"] = Slot(None, xsum(*(ind.weight for ind in form.indicators), form.execution.weight))
-    scores = [ind.score for ind in form.indicators]
-    slots["total_score"] = Slot(form.total_score, xsum(*scores, slots.shown("execution.score")))
+    indicators = form.indicators
+    slots["weight_total"] = Slot(None, xsum(*[ind.weight for ind in indicators], form.execution.weight))
+    slots["total_score"] = Slot(form.total_score, xsum(*[ind.score for ind in indicators], slots.shown("execution.score")))
+
+
+_FUND_TOTALS = tuple((col, f"funds.total.{col}") for col in FUND_COLUMNS)
 
 
 def derive_project(project: Project) -> Slots:
     slots = Slots()
     funds = project.funds
-    for col in FUND_COLUMNS:
-        parts = (getattr(funds.current, col), getattr(funds.carryover, col), getattr(funds.other, col))
-        slots[f"funds.total.{col}"] = Slot(getattr(funds.total, col), xsum(*parts))
-    _execution_and_total(slots, project, *(slots.shown(f"funds.total.{c}") for c in FUND_COLUMNS))
+    current, carryover, other, total = funds.current, funds.carryover, funds.other, funds.total
+    shown = []
+    for col, key in _FUND_TOTALS:
+        slot = slots[key] = Slot(getattr(total, col), xsum(getattr(current, col), getattr(carryover, col),
+                                                           getattr(other, col)))
+        shown.append(slot.shown)
+    _execution_and_total(slots, project, *shown)
     return slots
 
 

@@ -194,10 +194,10 @@ def is_placeholder(ind: Indicator) -> bool:
     if name is not None and (not isinstance(name, str) or name.strip() not in PLACEHOLDER_MARKS):
         return False  # the common case, decided at once: a named indicator
 
-    def mark(v) -> bool:
-        return v is None or (isinstance(v, str) and v.strip() in PLACEHOLDER_MARKS)
-
-    return all(mark(getattr(ind, k)) for k in ("target", "actual", "weight", "score", "deviation"))
+    for v in (ind.target, ind.actual, ind.weight, ind.score, ind.deviation):
+        if v is not None and not (isinstance(v, str) and v.strip() in PLACEHOLDER_MARKS):
+            return False  # something other than a mark
+    return True
 
 
 # --- 附件2 整体支出绩效自评表 ----------------------------------------------------------------

@@ -226,6 +226,12 @@ def _units(target: Reading, actual: Reading) -> tuple[bool, bool]:
 
 def compare(target: Reading, actual: Reading, ceiling: bool = False) -> Comparison:
     """Is the target met? ``ceiling``: a bare target number is a ceiling (the 成本 categories)."""
+    if target.kind == "number" and actual.kind == "number" and target.unit == actual.unit:
+        # the commonest row, decided at once: the general path below gives the same
+        op = target.op or (LE if ceiling else GE)
+        t, a = target.value, actual.value
+        met = a >= t if op == GE else a > t if op == GT else a <= t if op == LE else a < t if op == LT else a == t
+        return Comparison(met, op, t, a, None, False)
     if target.kind == "date" and actual.kind == "date":
         return Comparison(met=actual.date <= target.date)
     if target.kind == "direction":

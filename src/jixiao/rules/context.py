@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
-from typing import Iterator
 
 from ..forms.formulas import FormulaState
 from ..model.derive import Slots, derive_basic, derive_overall, derive_project, shown_row
@@ -89,10 +88,14 @@ class Context:
                 out.append((rows_at, j, ind, compare(read_value(ind.target), read_value(ind.actual), ceiling)))
         return out
 
-    def projects(self) -> Iterator[tuple[int, Project, ScoredForm]]:
-        for form in self.scored_forms:
-            if form.prefix.startswith("projects["):
-                yield int(form.prefix[9:-1]), form.form, form
+    def projects(self) -> list[tuple[int, Project, ScoredForm]]:
+        """(index, project, its scored form) of every project."""
+        return self._projects
+
+    @cached_property
+    def _projects(self) -> list[tuple[int, Project, ScoredForm]]:
+        return [(int(form.prefix[9:-1]), form.form, form) for form in self.scored_forms
+                if form.prefix.startswith("projects[")]
 
     def basic_rate(self, path: str) -> Decimal | None:
         """A 附件1 rate as its formula computes it (控制率, a building's rates), or None."""

@@ -142,6 +142,8 @@ def f02(ctx: Context) -> Iterator[Hit]:
 
 
 def _f02_in(ctx: Context, block, prefix: str) -> Iterator[Hit]:
+    if not _may_hold_text(block):
+        return  # the common case, told in a few C-level passes over the whole form
     for path, name, value in text_in_numbers(block, prefix):
         if name in RATE_FIELDS and parse_rate(value) is not None:
             continue
