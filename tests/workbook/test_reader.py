@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from jixiao.workbook.reader import Cell, GridSheet, Workbook, parse_sheet_xml
+from jixiao.workbook.reader import Cell, GridSheet, Workbook, grid_value, parse_sheet_xml
 
 NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 CONTENT_TYPES = (
@@ -160,3 +160,33 @@ def test_a_file_calamine_refuses_is_read_by_the_sparse_scan(example_book, monkey
     fallback = read_book(example_book)
     assert canonical(fallback.doc) == canonical(normal.doc)
     assert fallback.formula_states == normal.formula_states
+
+
+def test_columns_read_as_the_general_scan_reads_them(example_book):
+    """Tables read a column at a time (values, and formulas where any): the grid's columns,
+    several at once, equal the sparse reading's, row range for row range."""
+    with Workbook(example_book) as book:
+        for entry in book.sheets:
+            fast = book.sheet(entry.name)
+            full = parse_sheet_xml(entry.name, book._zip.read(entry.part), book.strings)
+            last_row = max(r for r, _ in full.cells) + 2  # a little below the grid too
+            cols = list(range(max(c for _, c in full.cells) + 2))
+            for r1, r2 in ((0, last_row), (3, 9), (last_row - 1, last_row + 3)):
+                assert [fast.column(r1, r2, c) for c in cols] == [full.column(r1, r2, c) for c in cols]
+                converted = [([grid_value(v) for v in values], formulas)
+                             for values, formulas in fast.raw_columns(r1, r2, cols)]
+                assert converted == [full.column(r1, r2, c) for c in cols], entry.name
+
+
+def test_error_values_and_formulas_in_a_column(tmp_path):
+    data = ('<row r="1"><c r="A1"><v>1</v></c></row>'
+            '<row r="2"><c r="A2" t="e"><f>1/0</f><v>#DIV/0!</v></c></row>'
+            '<row r="3"><c r="A3"><f>A1*2</f><v>2</v></c></row>'
+            '<row r="4"><c r="A4" t="e"><v>#N/A</v></c></row>')
+    with book_with(tmp_path, data) as book:
+        sheet = book.sheet("表")
+        assert isinstance(sheet, GridSheet)
+        assert sheet.column(0, 4, 0) == ([Decimal(1), "#DIV/0!", Decimal(2), "#N/A", None],
+                                         [None, "1/0", "A1*2", None, None])
+        assert sheet.column(3, 3, 0) == (["#N/A"], None)
+        assert sheet.raw_columns(0, 1, [0, 5]) == [([1.0, "#DIV/0!"], [None, "1/0"]), ([None, None], None)]

@@ -253,11 +253,13 @@ class _FormReader:
         paths = [col.path for col in table.columns]
         # Read a column at a time (each is one kind); from calamine's raw values when the sheet
         # has them, converted and cleaned in one pass.
-        raw_column = getattr(self.sheet, "raw_column", None)
-        read, clean = (raw_column, _clean_raw_column) if raw_column else (self.sheet.column, _clean_column)
+        raw_columns = getattr(self.sheet, "raw_columns", None)
+        if raw_columns is not None:
+            read, clean = raw_columns(r1, r2, [c1 + col.offset for col in table.columns]), _clean_raw_column
+        else:
+            read, clean = [self.sheet.column(r1, r2, c1 + col.offset) for col in table.columns], _clean_column
         columns = []
-        for col in table.columns:
-            values, formulas = read(r1, r2, c1 + col.offset)
+        for col, (values, formulas) in zip(table.columns, read):
             if col.derived and formulas is not None:  # a live formula states nothing
                 values = [None if f is not None else v for v, f in zip(values, formulas)]
             columns.append(clean(values, col.kind))

@@ -151,9 +151,6 @@ class GridSheet(Sheet):
         self._rows = rows
         self._formulas = formulas
         self._errors = errors
-        self._special_rows: dict[int, list[int]] = {}  # column → rows with a formula or error value
-        for r, c in formulas.keys() | errors.keys():
-            self._special_rows.setdefault(c, []).append(r)
 
     def value(self, row: int, col: int) -> object:
         if self._errors and (row, col) in self._errors:
@@ -172,11 +169,6 @@ class GridSheet(Sheet):
         formula = self._formulas.get((row, col))
         return EMPTY if value is None and formula is None else Cell(value, formula)
 
-    @cached_property
-    def _columns(self) -> list[tuple[object, ...]]:
-        """The grid by column (one C-level transpose: tables are read a column at a time)."""
-        return list(zip(*self._rows))
-
     def column(self, r1: int, r2: int, col: int) -> tuple[list[object], list[str | None] | None]:
         values, formulas = self.raw_column(r1, r2, col)
         numbers = _NUMBERS  # grid_value, with its two commonest cases inline (text, a known number)
@@ -187,10 +179,32 @@ class GridSheet(Sheet):
         """``column`` before conversion: as python-calamine gives them ("" for a blank, floats,
         datetimes), error codes as text, None below the grid. Tables convert and clean these in
         one pass (``grid_value`` tells how)."""
-        columns = self._columns
-        values = list(columns[col][r1:r2 + 1]) if col < len(columns) else []
-        if len(values) <= r2 - r1:
-            values += [None] * (r2 + 1 - r1 - len(values))
+        return self.raw_columns(r1, r2, [col])[0]
+
+    def raw_columns(self, r1: int, r2: int, cols: list[int]) -> list[tuple[list[object], list[str | None] | None]]:
+        """``raw_column`` of each of ``cols``, from one C-level transpose of rows ``r1``..``r2``."""
+        block = self._rows[r1:r2 + 1]
+        columns = list(zip(*block))  # calamine's grid is rectangular
+        n = r2 + 1 - r1
+        out = []
+        for col in cols:
+            values = list(columns[col]) if col < len(columns) else []
+            if len(values) < n:
+                values += [None] * (n - len(values))
+            out.append(self._with_formulas(values, r1, r2, col))
+        return out
+
+    @cached_property
+    def _special_rows(self) -> dict[int, list[int]]:
+        """Column → the rows where it has a formula or an error value."""
+        found: dict[int, list[int]] = {}
+        for r, c in self._formulas.keys() | self._errors.keys() if self._errors else self._formulas:
+            found.setdefault(c, []).append(r)
+        return found
+
+    def _with_formulas(self, values: list[object], r1: int, r2: int, col: int):
+        """``values`` of rows ``r1``..``r2`` of ``col`` with their error codes, and their formulas
+        (None: there are none)."""
         special = self._special_rows.get(col)
         if special is None:
             return values, None
