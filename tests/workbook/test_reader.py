@@ -34,7 +34,8 @@ STYLES = (f'<?xml version="1.0"?><styleSheet {NS}><cellXfs count="2"><xf numFmtI
           '<xf numFmtId="14" applyNumberFormat="1"/></cellXfs></styleSheet>')
 
 
-def book_with(tmp_path, sheet_data: str, root: str = "worksheet", extra: str = "", bom: bool = False) -> Workbook:
+def book_with(tmp_path, sheet_data: str, root: str = "worksheet", extra: str = "", bom: bool = False,
+              workbook: str = WORKBOOK) -> Workbook:
     """A one-sheet workbook whose sheet holds ``sheet_data`` (its XML after a byte-order mark)."""
     path = tmp_path / "book.xlsx"
     prefix = root.partition(":")[0] + ":" if ":" in root else ""
@@ -43,7 +44,7 @@ def book_with(tmp_path, sheet_data: str, root: str = "worksheet", extra: str = "
     sheet = ("\ufeff" if bom else "") + sheet
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         for name, text in [("[Content_Types].xml", CONTENT_TYPES), ("_rels/.rels", ROOT_RELS),
-                           ("xl/workbook.xml", WORKBOOK), ("xl/_rels/workbook.xml.rels", WORKBOOK_RELS),
+                           ("xl/workbook.xml", workbook), ("xl/_rels/workbook.xml.rels", WORKBOOK_RELS),
                            ("xl/styles.xml", STYLES), ("xl/worksheets/sheet1.xml", sheet)]:
             z.writestr(name, text)
     return Workbook(path)
@@ -132,6 +133,34 @@ def test_defined_names_in_any_attribute_order(tmp_path):
     with book_with(tmp_path, "") as book:
         assert book.name("jx_a", "表").range == (1, 1, 1, 1)
         assert book.name("jx_odd").range == (2, 2, 3, 3) and book.name("jx_odd").sheet == "表"
+
+
+LOCAL_NAMES = [
+    # (the name's text, its bounds among the sheet's local ranges or None)
+    ("'表'!$B$2", (1, 1, 1, 1)),
+    ("'表'!$B$4:$I$20", (3, 1, 19, 8)),
+    ("表!$C$3", (2, 2, 2, 2)),  # unquoted
+    ("='表'!$D$4", (3, 3, 3, 3)),
+    ("'表'!B2", (1, 1, 1, 1)),  # without $: taken as written
+    ('"项目"', None),  # a constant
+    ("'其他'!$A$1", None),  # another sheet's cell
+    ("'表'!$A$1,'表'!$B$1", None),  # a union
+    ("'表'!B2:C", None),  # not a ref
+]
+
+
+@pytest.mark.parametrize("general", [False, True], ids=["usual attribute order", "any attribute order"])
+def test_a_sheets_local_ranges(tmp_path, general):
+    """Names scoped to a sheet resolve to their bounds whatever their spelling, however the
+    names are written (the general reading is used when one name's attributes are in another order)."""
+    names = "".join(f'<definedName name="jx_{k}" localSheetId="0">{text}</definedName>'
+                    for k, (text, _) in enumerate(LOCAL_NAMES))
+    odd = '<definedName hidden="1" name="jx_odd">表!$C$3</definedName>' if general else ""
+    workbook = WORKBOOK.split("<definedNames>")[0] + f"<definedNames>{names}{odd}</definedNames></workbook>"
+    with book_with(tmp_path, "", workbook=workbook) as book:
+        expected = {f"jx_{k}": bounds for k, (_, bounds) in enumerate(LOCAL_NAMES) if bounds is not None}
+        assert book.local_ranges("表") == expected
+        assert book.name("jx_5", "表").constant == "项目"
 
 
 def test_merged_ranges_after_the_cells(tmp_path):

@@ -256,10 +256,17 @@ class NameTarget(NamedTuple):
 NOTHING = NameTarget()
 
 
-@lru_cache(maxsize=4096)
+_RANGES: dict[str, tuple[int, int, int, int]] = {}  # absolute ref → bounds, as resolved so far
+
+
 def _absolute_range(ref: str) -> tuple[int, int, int, int] | None:
     """ "$E$10" or "$B$4:$I$20" → zero-based bounds; the same few refs recur on every sheet."""
-    return parse_range(ref) if _ABS_RANGE.match(ref) else None
+    found = _RANGES.get(ref)
+    if found is None and _ABS_RANGE.match(ref):
+        if len(_RANGES) > 65536:
+            _RANGES.clear()
+        found = _RANGES[ref] = parse_range(ref)
+    return found
 
 
 @lru_cache(maxsize=4096)
@@ -408,8 +415,30 @@ class Workbook:
         unknown: dict[str, str] = {}  # scoped to a sheet the workbook does not have: ignored
         if "&" in text:
             names = [(_text(name), local, _text(value)) for name, local, value in names]
-        for name, local, value in names:  # tens of thousands in a big department: kept lean
+        # A sheet's own names are resolved here, in the one pass (tens of thousands in a big
+        # department): those spelt '<this sheet>'!<absolute ref>, as writers spell them, to their
+        # bounds; the rest are left to ``local_ranges`` by name.
+        self._local_bounds: dict[str, dict[str, tuple[int, int, int, int]]] = {}
+        self._local_others: dict[str, list[str]] = {}
+        places = {}  # localSheetId → (its bounds, its other names, the prefix its names start with)
+        for i, s in enumerate(self.sheets):
+            places[str(i)] = (self._local_bounds.setdefault(s.name, {}), self._local_others.setdefault(s.name, []),
+                              "'" + s.name.replace("'", "''") + "'!")
+        known = _RANGES
+        for name, local, value in names:
             scopes.get(local, unknown)[name] = value
+            if local:
+                place = places.get(local)
+                if place is None:
+                    continue
+                bounds, others, prefix = place
+                if value.startswith(prefix):
+                    ref = value[len(prefix):]
+                    found = known.get(ref) or _absolute_range(ref)
+                    if found is not None:
+                        bounds[name] = found
+                        continue
+                others.append(name)
 
     def sheet_names(self) -> list[str]:
         return [s.name for s in self.sheets]
@@ -417,18 +446,12 @@ class Workbook:
     def local_ranges(self, sheet: str) -> dict[str, tuple[int, int, int, int]]:
         """The ranges of the names scoped to ``sheet`` that point into it, all at once (a form
         sheet has dozens; ``name()`` answers the rest)."""
-        out = {}
-        prefix = "'" + sheet.replace("'", "''") + "'!"  # how writers spell the sheet: tried first
-        cut = len(prefix)
-        for name, text in self.local_names.get(sheet, {}).items():
-            bounds = _absolute_range(text[cut:]) if text.startswith(prefix) else None
-            if bounds is None:  # spelt otherwise (unquoted, spaced, "="), or not a range here
-                target = resolve_name(text)
-                if target.sheet != sheet:
-                    continue
-                bounds = target.range
-            if bounds is not None:
-                out[name] = bounds
+        out = dict(self._local_bounds.get(sheet, ()))
+        local = self.local_names.get(sheet, {})
+        for name in self._local_others.get(sheet, ()):  # spelt otherwise (unquoted, "=") or not a range
+            target = resolve_name(local[name])
+            if target.sheet == sheet and target.range is not None:
+                out[name] = target.range
         return out
 
     def name(self, name: str, sheet: str | None = None) -> NameTarget | None:
