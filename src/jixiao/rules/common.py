@@ -12,7 +12,7 @@ _PERCENT_TEXT = re.compile(r"^\s*([+-]?\d+(?:\.\d+)?)\s*[%％]\s*$")
 
 def num(value: object) -> Decimal | None:
     """A readable number, or None (blank, text, or the — of an undefined rate)."""
-    return value if isinstance(value, Decimal) else None
+    return value if value.__class__ is Decimal else None  # the model holds plain Decimals only
 
 
 def rate(value: object) -> Decimal | None:
@@ -21,7 +21,7 @@ def rate(value: object) -> Decimal | None:
 
 
 def blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
+    return value is None or (value.__class__ is str and not value.strip())
 
 
 def close(a: Decimal, b: Decimal, tolerance: Decimal) -> bool:
@@ -32,8 +32,12 @@ def _decimals(d: Decimal) -> int:
     return max(0, -d.normalize().as_tuple().exponent) if d == d else 0
 
 
+_QUANTA = {places: Decimal(1).scaleb(-places) for places in range(7)}
+
+
 def half_up(d: Decimal, places: int) -> Decimal:
-    return d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    quantum = _QUANTA.get(places) or Decimal(1).scaleb(-places)
+    return d.quantize(quantum, rounding=ROUND_HALF_UP)
 
 
 def holds(stated: object, computed: Decimal, is_rate: bool) -> bool | None:
