@@ -289,10 +289,10 @@ class _FormReader:
         """The derived cells that do not hold the formula they should."""
         states = []
         formula_at = self.sheet.formula
-        for path, (r, c), expected, wanted in _expected_formulas(self.form, self.ranges):
+        for path, (r, c), expected, written, wanted in _expected_formulas(self.form, self.ranges):
             formula = formula_at(r, c)
-            if formula == "":
-                continue  # a shared-formula follower: its text lives in another cell
+            if formula == written or formula == "":
+                continue  # as written (the common case), or a shared-formula follower
             if formula is not None and normalise(formula) == wanted:
                 continue
             m = re.match(r"^(\w+)\[(\d+)\]\.(\w+)$", path)
@@ -309,13 +309,14 @@ _EXPECTED: dict[tuple, list] = {}
 
 
 def _expected_formulas(form: str, ranges: dict[str, tuple[int, int, int, int]]) -> list:
-    """(path, cell, formula, its normal form) of every derived cell of a form laid out as
-    ``ranges``. A department's project sheets mostly share a layout, so each is built once."""
+    """(path, cell, formula, the formula as a file stores it, its normal form) of every derived
+    cell of a form laid out as ``ranges``. A department's project sheets mostly share a layout,
+    so each is built once."""
     key = (form, tuple(ranges.items()))
     found = _EXPECTED.get(key)
     if found is None:
         pos = Positions(dict(ranges))
-        found = [(path, cell_of(pos, path), expected, normalise(expected))
+        found = [(path, cell_of(pos, path), expected, expected.removeprefix("="), normalise(expected))
                  for path, expected in FORMULAS[form](pos).items()]
         if len(_EXPECTED) > 4096:
             _EXPECTED.clear()
