@@ -14,7 +14,7 @@ import openpyxl
 from openpyxl.styles import PatternFill
 from openpyxl.worksheet.hyperlink import Hyperlink
 
-from jixiao.workbook.reader import Workbook, resolve_name
+from jixiao.workbook.reader import Workbook
 
 
 
@@ -48,10 +48,7 @@ def payload(path) -> dict:
             for (r, c), cell in cells.items():
                 grid[r][c] = _json_value(cell.value)
             sheets.append({"name": name, "values": grid, "pictures": [], "tables": []})
-        scoped = [(None, n, t) for n, t in book.global_names.items()]
-        scoped += [(s, n, t) for s, d in book.local_names.items() for n, t in d.items()]
-        for scope, name, text in scoped:
-            target = resolve_name(text)
+        for scope, name, target in book.defined_names():
             if target.range is None or target.sheet not in order:
                 continue  # constants and broken names are not sent
             r1, c1, r2, c2 = target.range

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from jixiao.workbook.reader import Cell, GridSheet, Workbook, grid_value, parse_sheet_xml
+from jixiao.workbook.reader import Cell, GridSheet, Workbook, grid_value, parse_sheet_xml, resolve_name
 
 NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 CONTENT_TYPES = (
@@ -161,6 +161,13 @@ def test_a_sheets_local_ranges(tmp_path, general):
         expected = {f"jx_{k}": bounds for k, (_, bounds) in enumerate(LOCAL_NAMES) if bounds is not None}
         assert book.local_ranges("表") == expected
         assert book.name("jx_5", "表").constant == "项目"
+        # Every name, however it was resolved, is listed once with what its text says.
+        listed = {(scope, name): target for scope, name, target in book.defined_names()}
+        texts = {("表", f"jx_{k}"): text for k, (text, _) in enumerate(LOCAL_NAMES)}
+        if general:
+            texts[(None, "jx_odd")] = "表!$C$3"
+        assert listed == {key: resolve_name(text) for key, text in texts.items()}
+        assert all(book.name(name, scope) == listed[(scope, name)] for scope, name in texts)
 
 
 def test_merged_ranges_after_the_cells(tmp_path):

@@ -408,37 +408,35 @@ class Workbook:
             for m in _NAME_EL.finditer(text):
                 attrs = _attrs(m.group(1))
                 names.append((attrs.get("name", ""), attrs.get("localSheetId", ""), m.group(2)))
-        self.global_names: dict[str, str] = {}
-        self.local_names: dict[str, dict[str, str]] = {}
-        scopes = {str(i): self.local_names.setdefault(s.name, {}) for i, s in enumerate(self.sheets)}
-        scopes[""] = self.global_names
-        unknown: dict[str, str] = {}  # scoped to a sheet the workbook does not have: ignored
         if "&" in text:
             names = [(_text(name), local, _text(value)) for name, local, value in names]
-        # A sheet's own names are resolved here, in the one pass (tens of thousands in a big
-        # department): those spelt '<this sheet>'!<absolute ref>, as writers spell them, to their
-        # bounds; the rest are left to ``local_ranges`` by name.
+        # Names are resolved here, in one pass (tens of thousands in a big department). A sheet's
+        # own name spelt '<this sheet>'!<absolute ref>, as writers spell them, goes straight to
+        # its bounds; any other keeps its text, resolved when asked for.
+        self.global_names: dict[str, str] = {}
+        self.local_names: dict[str, dict[str, str]] = {}  # sheet → name → text (the other spellings)
         self._local_bounds: dict[str, dict[str, tuple[int, int, int, int]]] = {}
-        self._local_others: dict[str, list[str]] = {}
-        places = {}  # localSheetId → (its bounds, its other names, the prefix its names start with)
+        places = {}  # localSheetId → (its bounds, its texts, the prefix its names start with)
         for i, s in enumerate(self.sheets):
-            places[str(i)] = (self._local_bounds.setdefault(s.name, {}), self._local_others.setdefault(s.name, []),
+            places[str(i)] = (self._local_bounds.setdefault(s.name, {}), self.local_names.setdefault(s.name, {}),
                               "'" + s.name.replace("'", "''") + "'!")
         known = _RANGES
         for name, local, value in names:
-            scopes.get(local, unknown)[name] = value
-            if local:
-                place = places.get(local)
-                if place is None:
+            if not local:
+                self.global_names[name] = value
+                continue
+            place = places.get(local)
+            if place is None:
+                continue  # scoped to a sheet the workbook does not have: ignored
+            bounds, texts, prefix = place
+            if value.startswith(prefix):
+                ref = value[len(prefix):]
+                found = known.get(ref) or _absolute_range(ref)
+                if found is not None:
+                    bounds[name] = found
                     continue
-                bounds, others, prefix = place
-                if value.startswith(prefix):
-                    ref = value[len(prefix):]
-                    found = known.get(ref) or _absolute_range(ref)
-                    if found is not None:
-                        bounds[name] = found
-                        continue
-                others.append(name)
+            texts[name] = value
+            bounds.pop(name, None)  # a name written twice: the last one counts
 
     def sheet_names(self) -> list[str]:
         return [s.name for s in self.sheets]
@@ -447,16 +445,28 @@ class Workbook:
         """The ranges of the names scoped to ``sheet`` that point into it, all at once (a form
         sheet has dozens; ``name()`` answers the rest)."""
         out = dict(self._local_bounds.get(sheet, ()))
-        local = self.local_names.get(sheet, {})
-        for name in self._local_others.get(sheet, ()):  # spelt otherwise (unquoted, "=") or not a range
-            target = resolve_name(local[name])
+        for name, text in self.local_names.get(sheet, {}).items():  # spelt otherwise, or not a range
+            target = resolve_name(text)
             if target.sheet == sheet and target.range is not None:
                 out[name] = target.range
+        return out
+
+    def defined_names(self) -> list[tuple[str | None, str, NameTarget]]:
+        """Every defined name: (the sheet it is scoped to, or None for the workbook; its name;
+        what it refers to)."""
+        out = [(None, name, resolve_name(text)) for name, text in self.global_names.items()]
+        out += [(sheet, name, NameTarget(sheet, bounds))
+                for sheet, scoped in self._local_bounds.items() for name, bounds in scoped.items()]
+        out += [(sheet, name, resolve_name(text))
+                for sheet, scoped in self.local_names.items() for name, text in scoped.items()]
         return out
 
     def name(self, name: str, sheet: str | None = None) -> NameTarget | None:
         """A defined name, looked up on ``sheet`` first, then at workbook level."""
         if sheet is not None:
+            bounds = self._local_bounds.get(sheet, {}).get(name)
+            if bounds is not None:
+                return NameTarget(sheet, bounds)
             local = self.local_names.get(sheet)
             if local is not None and name in local:
                 return resolve_name(local[name])
