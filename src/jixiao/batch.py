@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import os
 import sys
+from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
 from .checking import DATA_SUFFIXES, WORKBOOK_SUFFIXES, check_path, collector_paused
+from .rules.catalog import Severity
 
 SUFFIXES = WORKBOOK_SUFFIXES + DATA_SUFFIXES
 
@@ -56,8 +58,12 @@ def _metrics(initial: object, full: object, executed: object) -> dict:
             "调整率": ratio(adjustment, initial)}
 
 
+_SEVERITIES = {s: s.value for s in Severity}  # an Enum's .value is a slow property: looked up once
+
+
 def _counts(findings) -> dict:
-    return {s: sum(f.severity.value == s for f in findings) for s in ("错误", "警告", "提示")}
+    found = Counter(f.severity for f in findings)
+    return {text: found.get(s, 0) for s, text in _SEVERITIES.items()}
 
 
 def check_file(path: str) -> FileRecord:
@@ -110,7 +116,7 @@ def _check_file(path: str) -> FileRecord:
                          **_metrics(form.total.initial, form.total.full_year, form.total.executed),
                          "总分": _number(summary.total_score) if summary else None,
                          "等级": summary.grade if summary else None, **_counts(mine), "文件": path})
-    rows = [{"部门": dept_name, "表单": f.form, "严重程度": f.severity.value, "规则": f.rule, "单元格": f.cell,
+    rows = [{"部门": dept_name, "表单": f.form, "严重程度": _SEVERITIES[f.severity], "规则": f.rule, "单元格": f.cell,
              "说明": f.message, "应为": f.expected, "文件": path} for f in findings]
     return FileRecord(path, department, projects, rows)
 
