@@ -88,12 +88,9 @@ class Context:
                 out.append((rows_at, j, ind, compare(read_value(ind.target), read_value(ind.actual), ceiling)))
         return out
 
+    @cached_property
     def projects(self) -> list[tuple[int, Project, ScoredForm]]:
         """(index, project, its scored form) of every project."""
-        return self._projects
-
-    @cached_property
-    def _projects(self) -> list[tuple[int, Project, ScoredForm]]:
         return [(int(form.prefix[9:-1]), form.form, form) for form in self.scored_forms
                 if form.prefix.startswith("projects[")]
 

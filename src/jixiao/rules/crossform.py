@@ -65,7 +65,7 @@ def x02(ctx: Context) -> Iterator[Hit]:
         return
     rows = doc.basic_data.project_spending.special_funds
     project_rows, _ = match_special_funds(ctx)
-    for i, p, form in ctx.projects():
+    for i, p, form in ctx.projects:
         mine = project_rows.get(i) or []
         if not mine:
             continue
@@ -109,7 +109,7 @@ def x04(ctx: Context) -> Iterator[Hit]:
     _, row_to_project = match_special_funds(ctx)
     if not rows or len(row_to_project) != len(rows):
         return
-    total = xsum(*(form.total.executed for _, _, form in ctx.projects()))
+    total = xsum(*(form.total.executed for _, _, form in ctx.projects))
     if not close(total, a1, ctx.tolerance):
         yield ctx.hit("basic_data.project_spending.total.final",
                       f"各项目全年执行数合计 {money(total)} 与附件1项目支出本年决算数 {money(a1)} 不符", money(total))
@@ -123,7 +123,7 @@ def x05(ctx: Context) -> Iterator[Hit]:
     """X05 A project's 主管部门 differs from the department's name; or two forms name different years."""
     doc = ctx.doc
     name = doc.department.name
-    for i, p, _ in ctx.projects():
+    for i, p, _ in ctx.projects:
         if not blank(name) and not blank(p.authority) and p.authority.strip() != name.strip():
             yield ctx.hit(f"projects[{i}].authority", f"主管部门{quote(p.authority)}与部门名称{quote(name)}不一致", name)
         m = _YEAR.match(p.report.budget or "") if p.report else None

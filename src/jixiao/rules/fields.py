@@ -154,10 +154,6 @@ def _f02_in(ctx: Context, block, prefix: str) -> Iterator[Hit]:
         yield ctx.hit(path, f"数值栏填写了文字{quote(value)}{hint}", suggestion)
 
 
-def _indicators(ctx: Context) -> list[tuple[str, int, Indicator]]:
-    return ctx.indicator_rows
-
-
 def _is_mark(value: object) -> bool:
     return isinstance(value, str) and value.strip() in PLACEHOLDER_MARKS
 
@@ -166,7 +162,7 @@ def _is_mark(value: object) -> bool:
 def f03(ctx: Context) -> Iterator[Hit]:
     """F03 An indicator with 分值 > 0 has a blank 三级指标, 年度指标值 or 实际完成值."""
     labels = {"name": "三级指标", "target": "年度指标值", "actual": "实际完成值"}
-    for prefix, j, ind in _indicators(ctx):
+    for prefix, j, ind in ctx.indicator_rows:
         if isinstance(ind.weight, Decimal) and ind.weight > 0 and not _is_mark(ind.name):
             if not (blank(ind.name) or blank(ind.target) or blank(ind.actual)):
                 continue  # all three there: the common case, no list built
@@ -181,7 +177,7 @@ def f03(ctx: Context) -> Iterator[Hit]:
 def f04(ctx: Context) -> Iterator[Hit]:
     """F04 一级指标 is not in the scheme, or 二级指标 is not under that 一级 in the scheme."""
     scheme = ctx.scheme
-    for prefix, j, ind in _indicators(ctx):
+    for prefix, j, ind in ctx.indicator_rows:
         l1 = scheme.level1_named(ind.level1)
         if l1 is None:
             known = "、".join(x.name for x in scheme.level1)
@@ -195,7 +191,7 @@ def f04(ctx: Context) -> Iterator[Hit]:
 @rule("F05", WARNING, "空行带有分值或得分")
 def f05(ctx: Context) -> Iterator[Hit]:
     """F05 A placeholder row (三级 "/", "无", "……" or blank) carries a 分值 or 得分."""
-    for prefix, j, ind in _indicators(ctx):
+    for prefix, j, ind in ctx.indicator_rows:
         if not (blank(ind.name) or _is_mark(ind.name)):
             continue
         if blank(ind.name) and isinstance(ind.weight, Decimal) and ind.weight > 0:

@@ -22,7 +22,7 @@ A1_LABELS = {spec.path: re.sub(r"^(\d、|其中：)|：$|（一个专项一行�
 @rule("M01", ERROR, "年度资金总额与分项之和不符")
 def m01(ctx: Context) -> Iterator[Hit]:
     """M01 年度资金总额 ≠ 当年财政拨款 + 上年结转资金 + 其他资金, per column, where the total is stated."""
-    for i, p, form in ctx.projects():
+    for i, p, form in ctx.projects:
         for col in FUND_COLUMNS:
             stated = num(getattr(p.funds.total, col))
             if stated is None:

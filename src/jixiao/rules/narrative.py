@@ -32,7 +32,7 @@ def n01(ctx: Context) -> Iterator[Hit]:
     """N01 The 一、预算收支出情况 paragraph states amounts (预算/预算收入, 年初预算, 实际支出/支出) that differ
     from the project's 全年预算数, 年初预算数 and 全年执行数."""
     labels = {"full_year": "预算（全年预算数）", "initial": "年初预算", "executed": "实际支出"}
-    for i, p, form in ctx.projects():
+    for i, p, form in ctx.projects:
         if not p.report or not p.report.budget:
             continue
         stated = budget_paragraph_amounts(p.report.budget)
@@ -51,7 +51,7 @@ _SPENT_BEFORE = re.compile(r"支出\s*" + _AMOUNT + r"[，,。；;]?\s*(?:主要
 @rule("N02", WARNING, "资金用途明细超过支出")
 def n02(ctx: Context) -> Iterator[Hit]:
     """N02 The amounts listed in "主要用于…" add up to more than the spending stated."""
-    for i, p, form in ctx.projects():
+    for i, p, form in ctx.projects:
         text = (p.report.spending or "") if p.report else ""
         at = text.find("用于")
         if at < 0:

@@ -35,8 +35,6 @@ _WEIGHT_SUFFIX = re.compile(r"[（(]\s*\d+(\.\d+)?\s*分\s*[）)]\s*$")
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
-
-
 class CellLocations:
     """Where each field sits: ``"projects[3].indicators[2].score" in locations``, and
     ``locations[path]`` gives its A1 cell. A form's fields are kept as its named ranges (one dict
@@ -266,17 +264,17 @@ class _FormReader:
         indicators = table.item is Indicator
         if indicators:
             _carry_down(columns[paths.index("level1")], columns[paths.index("level2")])
-        positional = tuple(paths) == _field_order(table.item)  # columns in the item's field order
-        if indicators and positional:  # every row made, placeholders left out
-            built = list(map(Indicator, *columns))
-            wanted = [not is_placeholder(item) for item in built]
-        elif indicators:
-            built = [Indicator(**dict(zip(paths, cleaned))) for cleaned in zip(*columns)]
+        if tuple(paths) == _field_order(table.item):  # the columns in the item's field order
+            make = table.item
+        else:
+            def make(*cleaned):
+                return table.item(**dict(zip(paths, cleaned)))
+        if indicators:  # every row made, placeholders left out
+            built = list(map(make, *columns))
             wanted = [not is_placeholder(item) for item in built]
         else:  # rows with anything in them
             wanted = [any(v is not None for v in cleaned) for cleaned in zip(*columns)]
-            built = [(table.item(*cleaned) if positional else table.item(**dict(zip(paths, cleaned)))) if want else None
-                     for cleaned, want in zip(zip(*columns), wanted)]
+            built = [make(*cleaned) if want else None for cleaned, want in zip(zip(*columns), wanted)]
         kept = list(compress(range(r1, r2 + 1), wanted))
         items = list(compress(built, wanted))
         rows = dict(zip(kept, range(len(kept))))
