@@ -151,7 +151,7 @@ def _clean_column(values: list, kind: str) -> list:
 
 def _clean_raw_column(values: list, kind: str) -> list:
     """``_clean_column`` of ``grid_value`` of each of python-calamine's raw values (see
-    ``GridSheet.raw_column``), text and numbers decided inline."""
+    ``GridSheet.raw_columns``), text and numbers decided inline."""
     if kind == "text":
         return [v if v.__class__ is str and v.strip() else None if v is None or v.__class__ is str
                 else _clean(grid_value(v), kind) for v in values]
@@ -217,17 +217,10 @@ class _FormReader:
     def read(self, block) -> None:
         _, tables = FORMS[self.form]
         missing: list[str] = []
-        ranges, local = self.ranges, self.local
         value_at, formula_at = self.sheet.value, self.sheet.formula
         for name, path, in_data, derived, kind, parent, attr in _field_plan(self.form):
-            found = local.get(name)
-            if found is None:
-                found = self._range(name)
-                if found is None:
-                    missing.append(path)
-                    continue
-            ranges[path] = found
-            if not in_data:
+            found = self._place(name, path, missing)
+            if found is None or not in_data:
                 continue
             r, c = found[0], found[1]
             if derived and formula_at(r, c) is not None:

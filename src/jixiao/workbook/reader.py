@@ -170,19 +170,16 @@ class GridSheet(Sheet):
         return EMPTY if value is None and formula is None else Cell(value, formula)
 
     def column(self, r1: int, r2: int, col: int) -> tuple[list[object], list[str | None] | None]:
-        values, formulas = self.raw_column(r1, r2, col)
+        values, formulas = self.raw_columns(r1, r2, [col])[0]
         numbers = _NUMBERS  # grid_value, with its two commonest cases inline (text, a known number)
         return [(v or None) if v.__class__ is str else numbers[v] if v.__class__ is float and v in numbers
                 else grid_value(v) for v in values], formulas
 
-    def raw_column(self, r1: int, r2: int, col: int) -> tuple[list[object], list[str | None] | None]:
-        """``column`` before conversion: as python-calamine gives them ("" for a blank, floats,
-        datetimes), error codes as text, None below the grid. Tables convert and clean these in
-        one pass (``grid_value`` tells how)."""
-        return self.raw_columns(r1, r2, [col])[0]
-
     def raw_columns(self, r1: int, r2: int, cols: list[int]) -> list[tuple[list[object], list[str | None] | None]]:
-        """``raw_column`` of each of ``cols``, from one C-level transpose of rows ``r1``..``r2``."""
+        """``column`` of each of ``cols`` before conversion, from one C-level transpose of rows
+        ``r1``..``r2``: values as python-calamine gives them ("" for a blank, floats, datetimes),
+        error codes as text, None below the grid. Tables convert and clean these in one pass
+        (``grid_value`` tells how)."""
         block = self._rows[r1:r2 + 1]
         columns = list(zip(*block))  # calamine's grid is rectangular
         n = r2 + 1 - r1
@@ -420,7 +417,6 @@ class Workbook:
         for i, s in enumerate(self.sheets):
             places[str(i)] = (self._local_bounds.setdefault(s.name, {}), self.local_names.setdefault(s.name, {}),
                               "'" + s.name.replace("'", "''") + "'!")
-        known = _RANGES
         for name, local, value in names:
             if not local:
                 self.global_names[name] = value
@@ -430,8 +426,7 @@ class Workbook:
                 continue  # scoped to a sheet the workbook does not have: ignored
             bounds, texts, prefix = place
             if value.startswith(prefix):
-                ref = value[len(prefix):]
-                found = known.get(ref) or _absolute_range(ref)
+                found = _absolute_range(value[len(prefix):])
                 if found is not None:
                     bounds[name] = found
                     continue

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import struct
+from contextlib import contextmanager
 import zipfile
 import zlib
 from pathlib import Path
@@ -107,29 +108,31 @@ def _inflate(raw: memoryview, info: zipfile.ZipInfo) -> bytes:
     return data
 
 
+@contextmanager
+def _member_errors(archive: zipfile.ZipFile, name: str):
+    """A missing or damaged member, reported as an incomplete or damaged workbook."""
+    try:
+        yield
+    except KeyError:
+        raise JixiaoError(f"工作簿缺少部件 {name}，文件不完整：{archive.filename}") from None
+    except (zipfile.BadZipFile, *_INFLATE_ERRORS, OSError, ValueError, EOFError) as e:
+        raise JixiaoError(f"工作簿已损坏（{name}：{e}）：{archive.filename}") from None
+
+
 def read_member_head(archive: zipfile.ZipFile, name: str, size: int) -> bytes:
     """The first ``size`` bytes of a member (all of it if shorter), inflating no more than that."""
-    try:
+    with _member_errors(archive, name):
         info = archive.getinfo(name)
         raw = archive.deflated(info) if isinstance(archive, WorkbookArchive) else None
         if raw is None:
             with archive.open(info) as member:
                 return member.read(size)
         return _deflate.decompressobj(-15).decompress(raw, size)
-    except KeyError:
-        raise JixiaoError(f"工作簿缺少部件 {name}，文件不完整：{archive.filename}") from None
-    except (zipfile.BadZipFile, *_INFLATE_ERRORS, OSError, ValueError, EOFError) as e:
-        raise JixiaoError(f"工作簿已损坏（{name}：{e}）：{archive.filename}") from None
 
 
 def read_member(archive: zipfile.ZipFile, name: str) -> bytes:
     """One member's bytes; a damaged member is reported as a damaged workbook."""
-    try:
+    with _member_errors(archive, name):
         info = archive.getinfo(name)
-    except KeyError:
-        raise JixiaoError(f"工作簿缺少部件 {name}，文件不完整：{archive.filename}") from None
-    try:
         raw = archive.deflated(info) if isinstance(archive, WorkbookArchive) else None
         return archive.read(info) if raw is None else _inflate(raw, info)
-    except (zipfile.BadZipFile, *_INFLATE_ERRORS, OSError, ValueError, EOFError) as e:
-        raise JixiaoError(f"工作簿已损坏（{name}：{e}）：{archive.filename}") from None
