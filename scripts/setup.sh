@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(libreoffice-calc-nogui fonts-wqy-microhei poppler-utils)
+packages=(libreoffice-calc-nogui fonts-wqy-microhei poppler-utils python3-venv)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
@@ -21,7 +21,23 @@ if ((${#missing[@]})); then
   fi
 fi
 
-python3 -m venv .venv
+# The interpreter: the distribution's own Python 3 when it is 3.10 or newer (Debian builds it with
+# profile-guided and link-time optimisation; a check runs 10-15% faster on it than on a plain
+# source build such as pyenv's), else python3 on PATH; JIXIAO_PYTHON names another.
+python="${JIXIAO_PYTHON:-}"
+if [ -z "$python" ]; then
+  python=python3
+  if [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import sys, venv; sys.exit(sys.version_info < (3, 10))' 2>/dev/null; then
+    python=/usr/bin/python3
+  fi
+fi
+# A .venv made from another interpreter is made anew (its packages are reinstalled below anyway).
+base() { "$1" -c 'import os, sys; print(os.path.realpath(getattr(sys, "_base_executable", sys.executable)))'; }
+if [ -x .venv/bin/python ] && [ "$(base .venv/bin/python)" != "$(base "$python")" ]; then
+  "$python" -m venv --clear .venv
+else
+  "$python" -m venv .venv
+fi
 install() {
   if ! .venv/bin/python -m pip install -q "$@" > .venv/pip.log 2>&1; then
     cat .venv/pip.log >&2
