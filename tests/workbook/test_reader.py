@@ -102,6 +102,9 @@ SPARSE = [
      '<row><c s="1"><v>7</v></c><c r="C4"><v>1</v></c></row>',
      "worksheet", {(2, 0): Cell(Decimal(5), None), (2, 1): Cell("五", None), (2, 2): Cell(Decimal(10), "A3*2"),
                    (3, 0): Cell(Decimal(7), None), (3, 2): Cell(Decimal(1), None)}),
+    # a cell that names its place after another attribute (no writer we know does): read as written
+    ('<row r="2"><c s="1" r="B2"><v>4</v></c><c r="C2" s="1"><v>5</v></c></row>', "worksheet",
+     {(1, 1): Cell(Decimal(4), None), (1, 2): Cell(Decimal(5), None)}),
     # elements with a namespace prefix
     ('<x:row r="2"><x:c r="B2"><x:f>1+2</x:f><x:v>3</x:v></x:c></x:row>', "x:worksheet",
      {(1, 1): Cell(Decimal(3), "1+2")}),
@@ -116,11 +119,14 @@ def test_unusual_sheets_are_read_sparsely(tmp_path, data, root, expected):
         assert sheet.cells == expected
 
 
-def test_a_sheet_within_reach_beyond_z_is_still_read_by_calamine(tmp_path):
-    """Column AB is far only by the quick test; its real extent is small, so the grid is used."""
-    with book_with(tmp_path, '<row r="2"><c r="AB2"><f>1+1</f><v>2</v></c></row>') as book:
+@pytest.mark.parametrize("ref, at", [("AB2", (1, 27)), ("A10000", (9999, 0)), ("XFD3", (2, 16383)),
+                                     ("C123456", (123455, 2))])
+def test_a_sheet_within_reach_beyond_z9999_is_still_read_by_calamine(tmp_path, ref, at):
+    """Beyond Z9999 a cell is far only by the quick test; the sheet's real extent is small enough,
+    so the grid is used."""
+    with book_with(tmp_path, f'<row r="{at[0] + 1}"><c r="{ref}"><f>1+1</f><v>2</v></c></row>') as book:
         sheet = book.sheet("表")
-        assert isinstance(sheet, GridSheet) and sheet.cell(1, 27) == Cell(Decimal(2), "1+1")
+        assert isinstance(sheet, GridSheet) and sheet.cell(*at) == Cell(Decimal(2), "1+1")
 
 
 def test_a_byte_order_mark_does_not_change_the_reading(tmp_path):

@@ -306,7 +306,7 @@ _ERROR_CELL = re.compile(rb'<c r="([A-Z]+[0-9]+)"[^>]*?\st="e"[^>]*>(?:<f[^>]*?(
 # order, and a long row of them could make its grid as wide as the row is long), or cells spread
 # over a rectangle too large for a dense grid (measured only when a cell lies in column AA or
 # beyond, or in row 10000 or below).
-_CELL_TO_LOOK_AT = re.compile(rb'<c(?:>| (?!r=")| r="[A-Z](?:[A-Z]|[0-9]{5}))')
+_CELL_TO_LOOK_AT = re.compile(rb'<c(?:>| (?!r="[A-Z][0-9]{1,4}"))')  # one lookahead per cell
 _UNPLACED = re.compile(rb'<c(?:>| (?!r="))')
 _PLAIN_ROOT = re.compile(rb'(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*>\s*)?<worksheet\b')  # a BOM is allowed
 _ALL_REFS = re.compile(rb'<c r="([A-Z]+)([0-9]+)"')
