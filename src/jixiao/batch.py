@@ -134,7 +134,9 @@ def run_batch(paths: list[Path], jobs: int | None = None, progress=None) -> list
         return records
     records: list[FileRecord] = []
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        for i, record in enumerate(pool.map(check_file, files, chunksize=max(1, len(files) // (jobs * 8))), start=1):
+        # One file per task: a check takes tens of milliseconds, sending a task a fraction of one, and
+        # with larger chunks a worker could sit idle at the end while another works through its last.
+        for i, record in enumerate(pool.map(check_file, files), start=1):
             records.append(record)
             if progress:
                 progress(i, len(files))
