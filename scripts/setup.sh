@@ -31,6 +31,10 @@ if [ -z "$python" ]; then
     python=/usr/bin/python3
   fi
 fi
+if ! command -v "$python" >/dev/null 2>&1; then
+  echo "找不到 Python 解释器：$python（JIXIAO_PYTHON 应指向 Python 3.10 或更新版本）" >&2
+  exit 1
+fi
 # A .venv made from another interpreter is made anew (its packages are reinstalled below anyway).
 base() { "$1" -c 'import os, sys; print(os.path.realpath(getattr(sys, "_base_executable", sys.executable)))'; }
 if [ -x .venv/bin/python ] && [ "$(base .venv/bin/python)" != "$(base "$python")" ]; then
