@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import operator
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -224,14 +225,16 @@ def _units(target: Reading, actual: Reading) -> tuple[bool, bool]:
     return False, False
 
 
+_HOLDS = {GE: operator.ge, GT: operator.gt, LE: operator.le, LT: operator.lt, EQ: operator.eq}  # result op target
+
+
 def compare(target: Reading, actual: Reading, ceiling: bool = False) -> Comparison:
     """Is the target met? ``ceiling``: a bare target number is a ceiling (the 成本 categories)."""
     if target.kind == "number" and actual.kind == "number" and target.unit == actual.unit:
         # the commonest row, decided at once: the general path below gives the same
         op = target.op or (LE if ceiling else GE)
         t, a = target.value, actual.value
-        met = a >= t if op == GE else a > t if op == GT else a <= t if op == LE else a < t if op == LT else a == t
-        return Comparison(met, op, t, a, None, False)
+        return Comparison(_HOLDS[op](a, t), op, t, a, None, False)
     if target.kind == "date" and actual.kind == "date":
         return Comparison(met=actual.date <= target.date)
     if target.kind == "direction":
@@ -251,5 +254,4 @@ def compare(target: Reading, actual: Reading, ceiling: bool = False) -> Comparis
         return Comparison(met=met, op=op, target=bound, actual=a, read_as_percent=as_percent)
     op = target.op or (LE if ceiling else GE)
     t = target.value
-    met = a >= t if op == GE else a > t if op == GT else a <= t if op == LE else a < t if op == LT else a == t
-    return Comparison(met, op, t, a, None, as_percent)  # positionally: the commonest end, every row
+    return Comparison(_HOLDS[op](a, t), op, t, a, None, as_percent)  # positionally: the commonest end, every row

@@ -12,11 +12,6 @@ from .common import half_up, num, quote, score
 from .context import Context
 
 
-def _compared(ctx: Context) -> list[tuple[str, int, object, Comparison]]:
-    """(path of the table, row index, indicator, target against result), computed once per check."""
-    return ctx.comparisons
-
-
 def _full(ind) -> bool:
     score = ind.score  # numbers are Decimal or not numbers at all: tested by class, inline (every row)
     return score.__class__ is Decimal and ind.weight.__class__ is Decimal and score == ind.weight
@@ -25,7 +20,7 @@ def _full(ind) -> bool:
 @rule("I01", WARNING, "未完成目标却得满分")
 def i01(ctx: Context) -> Iterator[Hit]:
     """I01 The target is not met, yet 得分 = 分值."""
-    for at, j, ind, c in _compared(ctx):
+    for at, j, ind, c in ctx.comparisons:
         if c.met is False and _full(ind):
             yield ctx.hit(f"{at}[{j}].score",
                           f"指标{quote(ind.name)}实际完成值{quote(ind.actual)}未达到年度指标值{quote(ind.target)}，却得满分 {plain(ind.score)}")
@@ -34,7 +29,7 @@ def i01(ctx: Context) -> Iterator[Hit]:
 @rule("I02", INFO, "完成目标却被扣分")
 def i02(ctx: Context) -> Iterator[Hit]:
     """I02 The target is met, yet 得分 < 分值."""
-    for at, j, ind, c in _compared(ctx):
+    for at, j, ind, c in ctx.comparisons:
         s, w = num(ind.score), num(ind.weight)
         if c.met is True and s is not None and w is not None and s < w:
             yield ctx.hit(f"{at}[{j}].score",
@@ -65,7 +60,7 @@ def suggested_score(c: Comparison, weight: Decimal, method: str) -> Decimal | No
 def i03(ctx: Context) -> Iterator[Hit]:
     """I03 A quantitative target is not met: suggest 分值 × 实际 ÷ 目标 (≥ targets) or 分值 × 目标 ÷ 实际
     (≤ targets), to two decimals, when it differs from 得分."""
-    for at, j, ind, c in _compared(ctx):
+    for at, j, ind, c in ctx.comparisons:
         w, s = num(ind.weight), num(ind.score)
         if c.met is not False or w is None or w == 0:
             continue
@@ -80,7 +75,7 @@ def i03(ctx: Context) -> Iterator[Hit]:
 def i04(ctx: Context) -> Iterator[Hit]:
     """I04 Target and result are both numbers but in units that cannot be compared (个 vs 万元);
     a % target against a bare number is read as % and noted."""
-    for at, j, ind, c in _compared(ctx):
+    for at, j, ind, c in ctx.comparisons:
         if c.units_clash:
             t, a = c.units_clash
             yield ctx.hit(f"{at}[{j}].actual",
@@ -112,7 +107,7 @@ def i06(ctx: Context) -> Iterator[Hit]:
     """I06 A ≥ target is exceeded by 20% or more (实际 ≥ 1.2 × 目标) with full score."""
     factor = ctx.settings.exceed_factor
     beyond = plain((factor - 1) * 100)
-    for at, j, ind, c in _compared(ctx):
+    for at, j, ind, c in ctx.comparisons:
         if (c.met and c.op in (GE, GT) and c.target is not None and c.target > 0
                 and c.actual >= factor * c.target and _full(ind)):
             yield ctx.hit(f"{at}[{j}].target",
