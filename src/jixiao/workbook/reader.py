@@ -171,9 +171,7 @@ class GridSheet(Sheet):
 
     def column(self, r1: int, r2: int, col: int) -> tuple[list[object], list[str | None] | None]:
         values, formulas = self.raw_columns(r1, r2, [col])[0]
-        numbers = _NUMBERS  # grid_value, with its two commonest cases inline (text, a known number)
-        return [(v or None) if v.__class__ is str else numbers[v] if v.__class__ is float and v in numbers
-                else grid_value(v) for v in values], formulas
+        return [grid_value(v) for v in values], formulas
 
     def raw_columns(self, r1: int, r2: int, cols: list[int]) -> list[tuple[list[object], list[str | None] | None]]:
         """``column`` of each of ``cols`` before conversion, from one C-level transpose of rows
@@ -309,7 +307,6 @@ _ERROR_CELL = re.compile(rb'<c r="([A-Z]+[0-9]+)"[^>]*?\st="e"[^>]*>(?:<f[^>]*?(
 _CELL_TO_LOOK_AT = re.compile(rb'<c(?:>| (?!r="[A-Z][0-9]{1,4}"))')  # one lookahead per cell
 _UNPLACED = re.compile(rb'<c(?:>| (?!r="))')
 _PLAIN_ROOT = re.compile(rb'(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*>\s*)?<worksheet\b')  # a BOM is allowed
-_ALL_REFS = re.compile(rb'<c r="([A-Z]+)([0-9]+)"')
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([^"]+)"')
 
 # The general scan, for the unusual dialects.
@@ -545,7 +542,7 @@ class Workbook:
         return self._strings
 
 
-# --- the general scan ---------------------------------------------------------------------------
+# --- what the calamine path needs besides calamine --------------------------------------------
 
 
 def _fits(data: bytes, start: int, end: int) -> bool:
@@ -555,12 +552,9 @@ def _fits(data: bytes, start: int, end: int) -> bool:
     if _UNPLACED.search(data, start, end):
         return False
     rows = cols = 0
-    for letters, digits in _ALL_REFS.findall(data, start, end):
-        rows = max(rows, int(digits))
-        col = 0
-        for ch in letters:
-            col = col * 26 + ch - 64
-        cols = max(cols, col)
+    for ref in _CELL_REF.findall(data, start, end):
+        r, c = _ref_at(ref)
+        rows, cols = max(rows, r + 1), max(cols, c + 1)
     return rows * cols <= MAX_GRID_CELLS
 
 
@@ -570,6 +564,13 @@ _FORMULA_TEXTS: dict[bytes | None, str] = {}  # a formula's XML → its text: pr
 @lru_cache(maxsize=65536)
 def _ref_at(ref: bytes) -> tuple[int, int]:
     return parse_ref(ref.decode("ascii"))
+
+
+def merged_refs_in(data: bytes) -> list[str]:
+    return [_text(m.decode("utf-8")) for m in _MERGE.findall(data)]
+
+
+# --- the general scan ---------------------------------------------------------------------------
 
 
 def parse_shared_strings(data: bytes) -> list[str]:
@@ -594,10 +595,6 @@ def _value(kind: str, body: str, strings: list[str]) -> object:
     if kind == "b":
         return raw == "1"
     return from_cell_text(raw) if raw else None
-
-
-def merged_refs_in(data: bytes) -> list[str]:
-    return [_text(m.decode("utf-8")) for m in _MERGE.findall(data)]
 
 
 def parse_sheet_xml(name: str, data: bytes, strings: list[str]) -> Sheet:
