@@ -280,7 +280,7 @@ class _FormReader:
         """The derived cells that do not hold the formula they should."""
         states = []
         formula_at = self.sheet.formula
-        for path, (r, c), expected, written, wanted in _expected_formulas(self.form, self.ranges):
+        for path, (r, c), expected, written, wanted in _expected_formulas(self.form, tuple(self.ranges.items())):
             formula = formula_at(r, c)
             if formula == written or formula == "":
                 continue  # as written (the common case), or a shared-formula follower
@@ -296,23 +296,14 @@ class _FormReader:
         return states
 
 
-_EXPECTED: dict[tuple, list] = {}
-
-
-def _expected_formulas(form: str, ranges: dict[str, tuple[int, int, int, int]]) -> list:
+@lru_cache(maxsize=4096)
+def _expected_formulas(form: str, layout: tuple[tuple[str, tuple[int, int, int, int]], ...]) -> list:
     """(path, cell, formula, the formula as a file stores it, its normal form) of every derived
-    cell of a form laid out as ``ranges``. A department's project sheets mostly share a layout,
-    so each is built once."""
-    key = (form, tuple(ranges.items()))
-    found = _EXPECTED.get(key)
-    if found is None:
-        pos = Positions(dict(ranges))
-        found = [(path, cell_of(pos, path), expected, expected.removeprefix("="), normalise(expected))
-                 for path, expected in FORMULAS[form](pos).items()]
-        if len(_EXPECTED) > 4096:
-            _EXPECTED.clear()
-        _EXPECTED[key] = found
-    return found
+    cell of a form laid out as ``layout`` (its ranges' items). A department's project sheets
+    mostly share a layout, so each is built once."""
+    pos = Positions(dict(layout))
+    return [(path, cell_of(pos, path), expected, expected.removeprefix("="), normalise(expected))
+            for path, expected in FORMULAS[form](pos).items()]
 
 
 def _info_value(book: Workbook, name: str) -> tuple[object, tuple[int, int] | None]:

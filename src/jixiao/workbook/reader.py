@@ -251,17 +251,10 @@ class NameTarget(NamedTuple):
 NOTHING = NameTarget()
 
 
-_RANGES: dict[str, tuple[int, int, int, int]] = {}  # absolute ref → bounds, as resolved so far
-
-
+@lru_cache(maxsize=65536)
 def _absolute_range(ref: str) -> tuple[int, int, int, int] | None:
     """ "$E$10" or "$B$4:$I$20" → zero-based bounds; the same few refs recur on every sheet."""
-    found = _RANGES.get(ref)
-    if found is None and _ABS_RANGE.match(ref):
-        if len(_RANGES) > 65536:
-            _RANGES.clear()
-        found = _RANGES[ref] = parse_range(ref)
-    return found
+    return parse_range(ref) if _ABS_RANGE.match(ref) else None
 
 
 @lru_cache(maxsize=4096)
