@@ -1,14 +1,14 @@
 """A bureau's batch: 200 department workbooks of 20 projects, --jobs 1 vs --jobs 2 vs a bare load.
 
 Usage: .venv/bin/python benchmarks/batch_bench.py [WORKBOOKS] [ROUNDS]
-Fills 10 distinct departments and copies them to WORKBOOKS files, then times in one run, ROUNDS
-rounds of, in turn: python-calamine merely loading every sheet of every file in one process, the
-same split over two processes, and the batch check with 1 and with 2 worker processes. A shared
-machine's speed drifts by the minute, so each ratio is taken within a round (the batch against
-the bare load just before it) and the median over the rounds is the figure; the median and the
-best time of each are printed too. Goals: the batch within 3× the bare load per core; --jobs 2
-at least 1.6× faster than --jobs 1. The bare load in two processes shows how far two processes
-speed up on the machine at all.
+Fills 10 distinct departments and copies them to WORKBOOKS files, then times in one run, after a
+warm-up round, ROUNDS rounds of, in turn: python-calamine merely loading every sheet of every
+file in one process, the same split over two processes, and the batch check with 1 and with 2
+worker processes. A shared machine's speed drifts by the minute, so each ratio is taken within a
+round (the batch against the bare load just before it) and the median over the rounds is the
+figure; the median and the best time of each are printed too. Goals: the batch within 3× the
+bare load per core; --jobs 2 at least 1.6× faster than --jobs 1. The bare load in two processes
+shows how far two processes speed up on the machine at all.
 """
 
 from __future__ import annotations
@@ -18,13 +18,12 @@ import shutil
 import statistics
 import sys
 import tempfile
-import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.check_bench import calamine_load, department  # noqa: E402
+from benchmarks.check_bench import alternating_times, calamine_load, department  # noqa: E402
 from jixiao.batch import run_batch  # noqa: E402
 from jixiao.workbook.fill import fill  # noqa: E402
 
@@ -43,23 +42,18 @@ def main() -> None:
             path = Path(tmp) / f"d{i:03d}.xlsx"
             shutil.copy(seeds[i % 10], path)
             files.append(path)
-        times: dict[str, list[float]] = {"bare": [], "bare2": [], "jobs1": [], "jobs2": []}
-        for _ in range(rounds):
-            t0 = time.perf_counter()
-            for path in files:
-                calamine_load(path)
-            times["bare"].append(time.perf_counter() - t0)
-            with ProcessPoolExecutor(2) as pool:  # the same load split over two processes, for scale
-                list(pool.map(_load_all, [files[:1], files[1:2]]))  # started and warm
-                t0 = time.perf_counter()
-                list(pool.map(_load_all, [files[::2], files[1::2]]))
-                times["bare2"].append(time.perf_counter() - t0)
-            for jobs in (1, 2):
-                t0 = time.perf_counter()
-                records = run_batch(files, jobs)
-                times[f"jobs{jobs}"].append(time.perf_counter() - t0)
-                assert len(records) == count and all(r.department["状态"] == "已检查" for r in records)
-    bare, bare2, jobs1, jobs2 = (times[k] for k in ("bare", "bare2", "jobs1", "jobs2"))
+        def batch(jobs: int) -> None:
+            records = run_batch(files, jobs)
+            assert len(records) == count and all(r.department["状态"] == "已检查" for r in records)
+
+        # The bare load split over two processes, for scale: one pool, started before the timing.
+        with ProcessPoolExecutor(2) as pool:
+            bare, bare2, jobs1, jobs2 = alternating_times([
+                lambda: _load_all(files),
+                lambda: list(pool.map(_load_all, [files[::2], files[1::2]])),
+                lambda: batch(1),
+                lambda: batch(2),
+            ], rounds)
 
     def median_ratio(a: list[float], b: list[float], scale: float = 1) -> str:
         ratios = [x * scale / y for x, y in zip(a, b)]
