@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import lru_cache
 from operator import attrgetter
-from decimal import Decimal
 from typing import Any, Union
 
 Num = Union[Decimal, str, None]

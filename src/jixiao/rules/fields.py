@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import fields as dc_fields
+from decimal import Decimal
 from functools import lru_cache
 from itertools import chain
 from operator import attrgetter
-from decimal import Decimal
 from typing import Iterator
 
 from ..model.document import PLACEHOLDER_MARKS, Indicator, get_path, is_placeholder, kind_of

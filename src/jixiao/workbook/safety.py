@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import io
 import struct
-from contextlib import contextmanager
 import zipfile
 import zlib
+from contextlib import contextmanager
 from pathlib import Path
 
 from ..errors import JixiaoError
