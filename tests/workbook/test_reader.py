@@ -1,6 +1,6 @@
-"""The reader: python-calamine's values plus our formula scan agree with a full XML reading, and
-the dialects and traps calamine must not see (far-apart cells, prefixes, unplaced cells) are read
-sparsely instead."""
+"""The reader: the quick scan, and python-calamine's values plus our formula scan, agree with a full
+XML reading; what the quick scan does not take goes to calamine; and the dialects and traps calamine
+must not see (far-apart cells, prefixes, unplaced cells) are read sparsely instead."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 
+from jixiao.workbook import reader
 from jixiao.workbook.reader import Cell, GridSheet, Workbook, grid_value, parse_sheet_xml, resolve_name
 
 NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
@@ -35,31 +36,76 @@ STYLES = (f'<?xml version="1.0"?><styleSheet {NS}><cellXfs count="2"><xf numFmtI
 
 
 def book_with(tmp_path, sheet_data: str, root: str = "worksheet", extra: str = "", bom: bool = False,
-              workbook: str = WORKBOOK) -> Workbook:
-    """A one-sheet workbook whose sheet holds ``sheet_data`` (its XML after a byte-order mark)."""
+              workbook: str = WORKBOOK, strings: list[str] | None = None) -> Workbook:
+    """A one-sheet workbook whose sheet holds ``sheet_data`` (its XML after a byte-order mark),
+    with ``strings`` as its shared strings (each a <si>'s inner XML) if given."""
     path = tmp_path / "book.xlsx"
     prefix = root.partition(":")[0] + ":" if ":" in root else ""
     ns = NS.replace("xmlns=", f"xmlns:{prefix[:-1]}=") if prefix else NS
     sheet = f'<?xml version="1.0"?><{root} {ns}><{prefix}sheetData>{sheet_data}</{prefix}sheetData>{extra}</{root}>'
     sheet = ("\ufeff" if bom else "") + sheet
+    parts = [("[Content_Types].xml", CONTENT_TYPES), ("_rels/.rels", ROOT_RELS), ("xl/workbook.xml", workbook),
+             ("xl/_rels/workbook.xml.rels", WORKBOOK_RELS), ("xl/styles.xml", STYLES), ("xl/worksheets/sheet1.xml", sheet)]
+    if strings is not None:
+        sst = "".join(f"<si>{si}</si>" for si in strings)
+        parts.append(("xl/sharedStrings.xml", f'<?xml version="1.0"?><sst {NS} count="{len(strings)}">{sst}</sst>'))
+        parts[3] = (parts[3][0], WORKBOOK_RELS.replace("</Relationships>", (
+            '<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+            'sharedStrings" Target="sharedStrings.xml"/></Relationships>')))
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, text in [("[Content_Types].xml", CONTENT_TYPES), ("_rels/.rels", ROOT_RELS),
-                           ("xl/workbook.xml", workbook), ("xl/_rels/workbook.xml.rels", WORKBOOK_RELS),
-                           ("xl/styles.xml", STYLES), ("xl/worksheets/sheet1.xml", sheet)]:
+        for name, text in parts:
             z.writestr(name, text)
     return Workbook(path)
 
 
-def test_every_sheet_of_the_example_reads_as_a_full_xml_reading_does(example_book):
-    """calamine's values + the formula scan == the general scan's values and formulas, cell for cell."""
+READINGS = ["quick scan", "calamine", "general scan"]
+
+
+def read_as(book: Workbook, reading: str, monkeypatch, name: str = "表") -> reader.Sheet:
+    """Sheet ``name`` as ``reading`` reads it, checking that this reading (and no other) read it."""
+    if reading == "general scan":
+        entry = next(e for e in book.sheets if e.name == name)
+        return parse_sheet_xml(name, book._zip.read(entry.part), book.strings)
+    if reading == "calamine":
+        monkeypatch.setattr(reader, "quick_scan", lambda *args: None)
+    monkeypatch.setattr(reader, "parse_sheet_xml", _not_the_general_scan)
+    sheet = book.sheet(name)
+    assert isinstance(sheet, GridSheet) == (reading == "calamine")
+    monkeypatch.undo()
+    return sheet
+
+
+def _not_the_general_scan(name, *args):
+    raise AssertionError(f"工作表“{name}”was read by the general scan")
+
+
+@pytest.mark.parametrize("reading", ["quick scan", "calamine"])
+def test_every_sheet_of_the_example_reads_as_a_full_xml_reading_does(example_book, reading, monkeypatch):
+    """The quick scan, and calamine's values + the formula scan, == the general scan's values and
+    formulas, cell for cell."""
     with Workbook(example_book) as book:
         for entry in book.sheets:
-            fast = book.sheet(entry.name)
-            assert isinstance(fast, GridSheet), entry.name
+            fast = read_as(book, reading, monkeypatch, entry.name)
             full = parse_sheet_xml(entry.name, book._zip.read(entry.part), book.strings)
             assert fast.cells == full.cells, entry.name
             assert fast.merged_refs == full.merged_refs and fast.merged_refs
             assert all(fast.cell(r, c) == cell for (r, c), cell in full.cells.items())
+
+
+def test_the_example_reads_to_the_same_document_without_calamine(example_book, monkeypatch):
+    """The quick scan reads every sheet of a workbook jixiao wrote, so calamine is never opened, and
+    the document and formula states are the ones calamine's reading gives."""
+    from jixiao.model.derive import canonical
+    from jixiao.workbook.extract import read_book
+
+    monkeypatch.setattr(Workbook, "_open_calamine", lambda self: pytest.fail("calamine was opened"))
+    quick = read_book(example_book)
+    monkeypatch.undo()
+    monkeypatch.setattr(reader, "quick_scan", lambda *args: None)
+    grid = read_book(example_book)
+    assert canonical(quick.doc) == canonical(grid.doc)
+    assert quick.formula_states == grid.formula_states
+    assert [f.content.cells for f in quick.forms] == [f.content.cells for f in grid.forms]
 
 
 CASES = [
@@ -78,16 +124,75 @@ CASES = [
     ('<row r="2"><c r="B2"><f t="shared" ref="B2:B3" si="0">A2*2</f><v>4</v></c></row>'
      '<row r="3"><c r="B3"><f t="shared" si="0"/><v>6</v></c></row>', (2, 1), Cell(Decimal(6), "")),
     ('<row r="2"><c r="B2" t="str"><f>""</f><v></v></c></row>', (1, 1), Cell(None, '""')),
+    ('<row r="2"><c r="B2" s="3" t="inlineStr"><is><t xml:space="preserve"> 前后有空格 </t></is></c></row>', (1, 1),
+     Cell(" 前后有空格 ", None)),
+    # Excel's escapes for what XML cannot carry: a pasted carriage return, and "_" itself
+    ('<row r="2"><c r="B2" t="inlineStr"><is><t>甲_x000D_\n乙</t></is></c></row>', (1, 1), Cell("甲\r\n乙", None)),
+    ('<row r="2"><c r="B2" t="inlineStr"><is><t>_x005F_x000D_ &amp; _x0041_</t></is></c></row>', (1, 1),
+     Cell("_x000D_ & A", None)),
+    ('<row r="2"><c r="B2" t="b"><f>1&gt;0</f><v>1</v></c></row>', (1, 1), Cell(True, "1>0")),
+    ('<row r="2"><c r="B2" s="2"><f>1+1</f></c></row>', (1, 1), Cell(None, "1+1")),  # not yet calculated
+    # far from A1: the quick scan keeps only the cell, calamine's grid is still small enough
+    ('<row r="9000"><c r="Y9000"><v>1</v></c></row>', (8999, 24), Cell(Decimal(1), None)),
 ]
 
 
+@pytest.mark.parametrize("reading", READINGS)
 @pytest.mark.parametrize("data, at, expected", CASES)
-def test_values_and_formulas(tmp_path, data, at, expected):
+def test_values_and_formulas(tmp_path, data, at, expected, reading, monkeypatch):
     with book_with(tmp_path, data) as book:
-        sheet = book.sheet("表")
-        assert isinstance(sheet, GridSheet)
+        sheet = read_as(book, reading, monkeypatch)
         assert sheet.cell(*at) == expected
         assert sheet.value(*at) == expected.value
+
+
+SHARED = ["<t>甲</t>", '<t xml:space="preserve"> 乙 </t>', "<t>A&amp;B_x000D_</t>", "<t/>",
+          "<r><t>富</t></r><r><rPr><b/></rPr><t>文本</t></r>", "<t>汉字</t><rPh sb=\"0\" eb=\"2\"><t>かんじ</t></rPh>"]
+SHARED_TEXTS = ["甲", " 乙 ", "A&B\r", None, "富文本", "汉字"]
+
+
+@pytest.mark.parametrize("reading", READINGS)
+@pytest.mark.parametrize("plain", [True, False], ids=["plain shared strings", "rich shared strings too"])
+def test_shared_strings(tmp_path, reading, plain, monkeypatch):
+    """Shared text reads alike in every reading, whether every string is plain (the quick pattern
+    reads them) or some are rich text or carry phonetic guides (the general pattern reads them all)."""
+    strings = SHARED[:4] if plain else SHARED
+    cells = "".join(f'<c r="{chr(65 + i)}1" t="s"><v>{i}</v></c>' for i in range(len(strings)))
+    with book_with(tmp_path, f'<row r="1">{cells}</row>', strings=strings) as book:
+        sheet = read_as(book, reading, monkeypatch)
+        assert [sheet.value(0, i) for i in range(len(strings))] == SHARED_TEXTS[:len(strings)]
+
+
+DECLINED = [
+    # (why the quick scan leaves the sheet to calamine, sheet data, cell, expected Cell)
+    ("rich inline text", '<row r="2"><c r="B2" t="inlineStr"><is><r><t>富</t></r><r><t>文本</t></r></is></c></row>',
+     (1, 1), Cell("富文本", None)),
+    ("a comment among the cells (what it holds is not a cell)",
+     '<row r="2"><!-- <c r="B2"><v>9</v></c> --><c r="C2"><v>1</v></c></row>', (1, 1), Cell(None, None)),
+    ("an empty value element", '<row r="2"><c r="B2"><f>A1</f><v/></c></row>', (1, 1), Cell(None, "A1")),
+    ("an ISO date", '<row r="2"><c r="B2" t="d"><v>2024-05-01T00:00:00</v></c></row>', (1, 1),
+     Cell(Decimal(45413), None)),
+]
+
+
+@pytest.mark.parametrize("why, data, at, expected", DECLINED, ids=[case[0] for case in DECLINED])
+def test_what_the_quick_scan_declines_calamine_reads(tmp_path, why, data, at, expected, monkeypatch):
+    with book_with(tmp_path, data) as book:
+        entry = book.sheets[0]
+        raw = book._zip.read(entry.part)
+        assert reader.quick_scan("表", raw, raw.find(b"<sheetData"), raw.rfind(b"</sheetData>"), []) is None
+        sheet = book.sheet("表")
+        assert isinstance(sheet, GridSheet) and sheet.cell(*at) == expected
+
+
+def test_prefixed_cells_in_a_plain_sheet_are_not_passed_over(tmp_path):
+    """Cells written with a prefix inside a plain <sheetData> end in </x:c>, which the quick scan's
+    count would not see and calamine passes over: such a sheet goes to the general scan."""
+    data = '<x:row r="2"><x:c r="B2"><x:v>3</x:v></x:c></x:row>'
+    extra_ns = ' xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    with book_with(tmp_path, data, root="worksheet" + extra_ns) as book:
+        sheet = book.sheet("表")
+        assert not isinstance(sheet, GridSheet) and sheet.cells == {(1, 1): Cell(Decimal(3), None)}
 
 
 SPARSE = [
@@ -121,18 +226,17 @@ def test_unusual_sheets_are_read_sparsely(tmp_path, data, root, expected):
 
 @pytest.mark.parametrize("ref, at", [("AB2", (1, 27)), ("A10000", (9999, 0)), ("XFD3", (2, 16383)),
                                      ("C123456", (123455, 2))])
-def test_a_sheet_within_reach_beyond_z9999_is_still_read_by_calamine(tmp_path, ref, at):
+def test_a_sheet_within_reach_beyond_z9999_is_still_read_by_calamine(tmp_path, ref, at, monkeypatch):
     """Beyond Z9999 a cell is far only by the quick test; the sheet's real extent is small enough,
     so the grid is used."""
     with book_with(tmp_path, f'<row r="{at[0] + 1}"><c r="{ref}"><f>1+1</f><v>2</v></c></row>') as book:
-        sheet = book.sheet("表")
-        assert isinstance(sheet, GridSheet) and sheet.cell(*at) == Cell(Decimal(2), "1+1")
+        assert read_as(book, "calamine", monkeypatch).cell(*at) == Cell(Decimal(2), "1+1")
 
 
-def test_a_byte_order_mark_does_not_change_the_reading(tmp_path):
+@pytest.mark.parametrize("reading", ["quick scan", "calamine"])
+def test_a_byte_order_mark_does_not_change_the_reading(tmp_path, reading, monkeypatch):
     with book_with(tmp_path, '<row r="2"><c r="B2"><f>1+1</f><v>2</v></c></row>', bom=True) as book:
-        sheet = book.sheet("表")
-        assert isinstance(sheet, GridSheet) and sheet.cell(1, 1) == Cell(Decimal(2), "1+1")
+        assert read_as(book, reading, monkeypatch).cell(1, 1) == Cell(Decimal(2), "1+1")
 
 
 def test_defined_names_in_any_attribute_order(tmp_path):
@@ -184,8 +288,9 @@ def test_merged_ranges_after_the_cells(tmp_path):
 
 
 def test_a_file_calamine_refuses_is_read_by_the_sparse_scan(example_book, monkeypatch):
-    """If python-calamine cannot open a workbook our checks accepted, nothing is lost: every
-    sheet is read by our own scan, to the same document and the same formula states."""
+    """If python-calamine cannot open a workbook our checks accepted (and the quick scan has left
+    its sheets to it), nothing is lost: every sheet is read by our own general scan, to the same
+    document and the same formula states."""
     import python_calamine
 
     from jixiao.model.derive import canonical
@@ -196,6 +301,7 @@ def test_a_file_calamine_refuses_is_read_by_the_sparse_scan(example_book, monkey
     def refuse(path):
         raise python_calamine.CalamineError("unsupported")
 
+    monkeypatch.setattr(reader, "quick_scan", lambda *args: None)
     monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_path", staticmethod(refuse))
     with Workbook(example_book) as book:
         assert not any(isinstance(book.sheet(name), GridSheet) for name in book.sheet_names())
@@ -204,31 +310,35 @@ def test_a_file_calamine_refuses_is_read_by_the_sparse_scan(example_book, monkey
     assert fallback.formula_states == normal.formula_states
 
 
-def test_columns_read_as_the_general_scan_reads_them(example_book):
-    """Tables read a column at a time (values, and formulas where any): the grid's columns,
-    several at once, equal the sparse reading's, row range for row range."""
+@pytest.mark.parametrize("reading", ["quick scan", "calamine"])
+def test_columns_read_as_the_general_scan_reads_them(example_book, reading, monkeypatch):
+    """Tables read a column at a time (values, and formulas where any): the quick scan's columns,
+    and the grid's, several at once, equal the general reading's, row range for row range."""
     with Workbook(example_book) as book:
         for entry in book.sheets:
-            fast = book.sheet(entry.name)
+            fast = read_as(book, reading, monkeypatch, entry.name)
             full = parse_sheet_xml(entry.name, book._zip.read(entry.part), book.strings)
             last_row = max(r for r, _ in full.cells) + 2  # a little below the grid too
             cols = list(range(max(c for _, c in full.cells) + 2))
             for r1, r2 in ((0, last_row), (3, 9), (last_row - 1, last_row + 3)):
                 assert [fast.column(r1, r2, c) for c in cols] == [full.column(r1, r2, c) for c in cols]
+                if reading == "quick scan":
+                    continue
                 converted = [([grid_value(v) for v in values], formulas)
                              for values, formulas in fast.raw_columns(r1, r2, cols)]
                 assert converted == [full.column(r1, r2, c) for c in cols], entry.name
 
 
-def test_error_values_and_formulas_in_a_column(tmp_path):
+@pytest.mark.parametrize("reading", READINGS)
+def test_error_values_and_formulas_in_a_column(tmp_path, reading, monkeypatch):
     data = ('<row r="1"><c r="A1"><v>1</v></c></row>'
             '<row r="2"><c r="A2" t="e"><f>1/0</f><v>#DIV/0!</v></c></row>'
             '<row r="3"><c r="A3"><f>A1*2</f><v>2</v></c></row>'
             '<row r="4"><c r="A4" t="e"><v>#N/A</v></c></row>')
     with book_with(tmp_path, data) as book:
-        sheet = book.sheet("表")
-        assert isinstance(sheet, GridSheet)
+        sheet = read_as(book, reading, monkeypatch)
         assert sheet.column(0, 4, 0) == ([Decimal(1), "#DIV/0!", Decimal(2), "#N/A", None],
                                          [None, "1/0", "A1*2", None, None])
         assert sheet.column(3, 3, 0) == (["#N/A"], None)
-        assert sheet.raw_columns(0, 1, [0, 5]) == [([1.0, "#DIV/0!"], [None, "1/0"]), ([None, None], None)]
+        if reading == "calamine":
+            assert sheet.raw_columns(0, 1, [0, 5]) == [([1.0, "#DIV/0!"], [None, "1/0"]), ([None, None], None)]

@@ -4,16 +4,20 @@ openpyxl gives either formulas or cached values per load, and is slow; the check
 fast. So reading is split by cost:
 
 * the index (workbook.xml: sheets and the many defined names; the relationships) is read here;
-* the values of a sheet come from python-calamine, which parses the XML in Rust and is by far
-  the fastest reader there is, but reports neither formulas nor error values;
-* the formulas (and the rare error values) are picked out of the same sheet's XML by a scan
-  that looks only at ``<f>`` elements, so its cost does not grow with the labels and numbers.
+* a sheet written the way Excel, WPS, LibreOffice and openpyxl write one (every cell naming its
+  place first, values in ``<v>`` or a plain inline string, no namespace prefixes) is read by the
+  *quick scan*: one pass of one pattern over the sheet's XML picks out every cell with content,
+  value and formula alike, and a count proves that no cell was missed;
+* any other sheet's values come from python-calamine, which parses the XML in Rust but reports
+  neither formulas nor error values: those are picked out of the same XML by a scan that looks
+  only at ``<f>`` elements;
+* what neither may read (far-apart cells, prefixes, unplaced cells) goes to the general scan.
 
 Untrusted files stay safe: ``safety`` has refused encrypted, corrupt and bomb-like archives
 before this module runs; any part that declares a DTD or entities is refused before a parser
 sees it, so nothing can expand; and a sheet whose cells lie far apart (calamine would allocate
 the whole rectangle between them) or that is written in an unusual dialect (namespace prefixes,
-cells that do not name their place) is read by this module's own sparse scan instead.
+cells that do not name their place) is read by this module's own sparse scans instead.
 Numbers come out as exact ``Decimal``; text as ``str``; booleans as ``bool``; errors as their code.
 """
 
@@ -347,6 +351,12 @@ class Workbook:
         self._zip = open_workbook_zip(self.path)
         try:
             self._load_index()
+            # The parts read whole by one reader or another (the shared strings by ours, both by
+            # calamine) are refused now if they declare entities, whichever reader comes to them.
+            names = set(self._zip.namelist())
+            for part in ("xl/sharedStrings.xml", "xl/styles.xml"):
+                if part in names:  # the prolog is enough: these can be large
+                    refuse_declarations(read_member_head(self._zip, part, PROLOG_LIMIT), part)
         except JixiaoError:
             self._zip.close()
             raise
@@ -475,32 +485,34 @@ class Workbook:
         return self._sheets[name]
 
     def _read_sheet(self, entry: SheetEntry) -> Sheet:
-        """The sheet's values from calamine, its formulas and error values from the scan; the
-        sparse scan instead for a sheet calamine must not or cannot read."""
+        """The sheet by the quick scan; else its values from calamine, its formulas and error
+        values from the formula scan; the general scan for a sheet neither may read."""
         data = read_member(self._zip, entry.part)
         start = max(data.find(b"<sheetData"), 0)
         end = data.rfind(b"</sheetData>")
         end = len(data) if end < start else end
         # A plain root right after the declaration also means no DTD can precede it.
-        if not _PLAIN_ROOT.match(data) or not _fits(data, start, end) or not self._values_reader():
+        if not _PLAIN_ROOT.match(data):
             return parse_sheet_xml(entry.name, data, self.strings)
+        return (quick_scan(entry.name, data, start, end, self.strings) or self._grid_sheet(entry, data, start, end)
+                or parse_sheet_xml(entry.name, data, self.strings))
+
+    def _grid_sheet(self, entry: SheetEntry, data: bytes, start: int, end: int) -> GridSheet | None:
+        """The sheet's values from calamine and its formulas from the formula scan, or None if
+        calamine must not (cells too far apart), would misread (prefixed cells among plain
+        elements, which it passes over) or cannot read it."""
+        if data.find(b":c>", start, end) >= 0 or not _fits(data, start, end) or not self._values_reader():
+            return None
         try:
             rows = self._calamine.get_sheet_by_name(entry.name).to_python(skip_empty_area=False)
         except Exception:  # a sheet calamine does not read
-            return parse_sheet_xml(entry.name, data, self.strings)
+            return None
         formulas: dict[tuple[int, int], str] = {}
-        texts = _FORMULA_TEXTS
         for m in _FORMULA.finditer(data, start, end):
             ref = _CELL_REF.match(data, data.rfind(b"<c", start, m.start()))
             if ref is None:  # a formula in a cell that does not name its place
-                return parse_sheet_xml(entry.name, data, self.strings)
-            raw = m.group(1)
-            text = texts.get(raw)
-            if text is None:
-                text = texts[raw] = "" if raw is None else _text(raw.decode("utf-8"))
-                if len(texts) > 65536:
-                    texts.clear()
-            formulas[_ref_at(ref.group(1))] = text
+                return None
+            formulas[_ref_at(ref.group(1))] = _formula_text(m.group(1))
         errors = {}
         if data.find(b't="e"', start, end) >= 0:
             errors = {_ref_at(r): _text(v.decode("utf-8")) for r, v in _ERROR_CELL.findall(data, start, end)}
@@ -515,11 +527,6 @@ class Workbook:
     def _open_calamine(self):
         import python_calamine
 
-        # calamine reads the shared strings and styles too: they get the same refusal as the rest.
-        names = set(self._zip.namelist())
-        for part in ("xl/sharedStrings.xml", "xl/styles.xml"):
-            if part in names:  # the prolog is enough: these can be large
-                refuse_declarations(read_member_head(self._zip, part, PROLOG_LIMIT), part)
         try:
             return python_calamine.CalamineWorkbook.from_path(str(self.path))
         except Exception:
@@ -527,7 +534,7 @@ class Workbook:
 
     @property
     def strings(self) -> list[str]:
-        """The shared strings (only the general scan needs them; calamine has its own)."""
+        """The shared strings (our scans need them; calamine has its own)."""
         if self._strings is None:
             self._strings = []
             if "xl/sharedStrings.xml" in self._zip.namelist():
@@ -535,7 +542,82 @@ class Workbook:
         return self._strings
 
 
-# --- what the calamine path needs besides calamine --------------------------------------------
+# --- the quick scan -----------------------------------------------------------------------------
+
+
+def quick_scan(name: str, data: bytes, start: int, end: int, strings: list[str]) -> Sheet | None:
+    """The cells of ``data[start:end]`` (a sheet's <sheetData>) read in one pass, or None when the
+    sheet is written otherwise than ``_QUICK_CELL`` expects (another reading then takes it).
+
+    Every cell with content ends in ``</c>``, so as many matches as there are ``</c>`` means that no
+    such cell was passed over; comments, CDATA and processing instructions (where a match would
+    read what no spreadsheet shows) and prefixed cells (which end otherwise) are looked for first.
+    Blank cells (``<c …/>``) are skipped by the pattern itself. Nothing is allocated per row or
+    column, so cells however far apart cost no more than near ones."""
+    if data.find(b"<!", start, end) >= 0 or data.find(b"<?", start, end) >= 0 or data.find(b":c>", start, end) >= 0:
+        return None
+    found = _QUICK_CELL.findall(data, start, end)
+    if len(found) != data.count(b"</c>", start, end):
+        return None
+    cells = {}
+    kinds, numbers = _QUICK_KINDS, _QUICK_NUMBERS
+    for ref, attrs, f, f_text, v, inline in found:
+        kind = kinds.get(attrs) or _kind_of(attrs)
+        if kind == "s":  # shared text, the commonest
+            value = strings[int(v)] if v and int(v) < len(strings) else None
+        elif kind == "n":
+            value = numbers.get(v)
+            if value is None and v:
+                value = numbers[v] = from_cell_text(v.decode("ascii"))
+                if len(numbers) > 65536:
+                    numbers.clear()
+        elif kind == "str" or kind == "e":
+            value = _text(v.decode("utf-8"))
+        elif kind == "inlineStr":
+            value = _string_text(inline.decode("utf-8"))
+        elif kind == "b":
+            value = v == b"1"
+        else:  # a kind the general reading has no rule for either ("d", or unknown)
+            return None
+        if value == "":
+            value = None  # an empty result ("" from a formula) shows nothing, as a blank
+        formula = _formula_text(f_text) if f else None
+        if value is not None or formula is not None:
+            cells[_ref_at(ref)] = Cell(value, formula)
+    return Sheet(name, cells, merged_refs_in(data[end:]))
+
+
+# A cell with content, as the common writers write it: its place first, then any attributes; a
+# formula (with text, or a shared formula's follower <f …/>); then a value or a plain inline string.
+_QUICK_CELL = re.compile(
+    rb'<c r="([A-Z]+[0-9]+)"([^>]*+)>'
+    rb'(<f[^>]*+(?<!/)>([^<]*+)</f>|<f[^>]*+(?<=/)>)?+'
+    rb'(?:<v>([^<]*+)</v>|<is><t(?: xml:space="preserve")?>([^<]*+)</t></is>)?+'
+    rb'</c>')
+_QUICK_KINDS: dict[bytes, str] = {}  # a cell's attributes after r="…" → its t="…" (a handful recur)
+_QUICK_NUMBERS: dict[bytes, Decimal] = {}  # a number's text → its Decimal (amounts and scores recur)
+
+
+def _kind_of(attrs: bytes) -> str:
+    found = _TYPE.search(attrs.decode("utf-8"))
+    kind = _QUICK_KINDS[attrs] = found.group(1) if found else "n"
+    return kind
+
+
+# Shared strings as the common writers write them: plain text in one <t> each (rich text and
+# phonetic guides are read by the general pattern).
+_QUICK_STRING = re.compile(rb'<si><t(?: xml:space="preserve")?>([^<]*+)</t></si>')
+_ESCAPED_CHAR = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def _string_text(raw: str) -> str:
+    """A cell's text as Excel shows it: XML escapes undone, and Excel's own ``_xHHHH_`` (a character
+    XML cannot carry, such as the carriage return of a pasted line break; ``_x005F_`` is ``_``)."""
+    text = _text(raw)
+    return _ESCAPED_CHAR.sub(lambda m: chr(int(m.group(1), 16)), text) if "_x" in text else text
+
+
+# --- what the calamine path needs besides calamine (the last three serve the quick scan too) ---
 
 
 def _fits(data: bytes, start: int, end: int) -> bool:
@@ -554,6 +636,17 @@ def _fits(data: bytes, start: int, end: int) -> bool:
 _FORMULA_TEXTS: dict[bytes | None, str] = {}  # a formula's XML → its text: project sheets repeat them
 
 
+def _formula_text(raw: bytes | None) -> str:
+    """A formula's text from its element's content (None or empty: a shared formula's follower)."""
+    text = _FORMULA_TEXTS.get(raw)
+    if text is None:
+        text = "" if raw is None else _text(raw.decode("utf-8"))
+        if len(_FORMULA_TEXTS) > 65536:
+            _FORMULA_TEXTS.clear()
+        _FORMULA_TEXTS[raw] = text
+    return text
+
+
 @lru_cache(maxsize=65536)
 def _ref_at(ref: bytes) -> tuple[int, int]:
     return parse_ref(ref.decode("ascii"))
@@ -568,16 +661,20 @@ def merged_refs_in(data: bytes) -> list[str]:
 
 def parse_shared_strings(data: bytes) -> list[str]:
     refuse_declarations(data, "sharedStrings.xml")
+    plain = _QUICK_STRING.findall(data)
+    # Every <si> plain, and every closing tag one of theirs or the root's: no other was missed.
+    if len(plain) == data.count(b"<si") and data.count(b"</") == 2 * len(plain) + 1:
+        return [_string_text(t.decode("utf-8")) for t in plain]
     out = []
     for m in _SI.finditer(data.decode("utf-8")):
         body = _RPH.sub("", m.group(1) or "")  # phonetic guides are not part of the text
-        out.append("".join(_text(t.group(1)) for t in _T.finditer(body)))
+        out.append(_string_text("".join(t.group(1) or "" for t in _T.finditer(body))))
     return out
 
 
 def _value(kind: str, body: str, strings: list[str]) -> object:
     if kind == "inlineStr":
-        return "".join(_text(t.group(1)) for t in _T.finditer(_RPH.sub("", body)))
+        return _string_text("".join(t.group(1) or "" for t in _T.finditer(_RPH.sub("", body))))
     v = _V.search(body)
     raw = v.group(1) if v else None
     if kind == "s" and raw:
