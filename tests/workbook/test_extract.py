@@ -93,6 +93,57 @@ def test_extract_after_excel_like_edits(tmp_path, example_doc, example_book):
     assert canonical(back) == canonical(example_doc)
 
 
+@pytest.mark.parametrize("reading", ["quick scan", "calamine"])
+def test_a_table_name_stretched_to_the_last_row_reads_only_the_rows_with_content(tmp_path, example_book, reading,
+                                                                                   monkeypatch):
+    """A hostile or careless file stretches every table's name to row 1048576: it reads exactly as
+    with the names stretched one row past the sheet's last row with content (the rows between are
+    blank), and no column is read past that last row."""
+    import re
+    import zipfile
+
+    from jixiao.forms.layout import FORMS
+    from jixiao.workbook import reader
+    from jixiao.workbook.extract import read_book
+
+    tables = "|".join(sorted({table.name for _, form_tables in FORMS.values() for table in form_tables}))
+    with reader.Workbook(example_book) as book:
+        last_rows = [book.sheet(name).last_row() for name in book.sheet_names()]
+
+    def stretched(to_row) -> str:
+        path = tmp_path / f"stretched-{to_row.__name__}.xlsx"
+        with zipfile.ZipFile(example_book) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+            for item in src.infolist():
+                data = src.read(item)
+                if item.filename == "xl/workbook.xml":
+                    data, count = re.subn(
+                        rf'(<definedName name="(?:{tables})" localSheetId="(\d+)">[^<]*:\$[A-Z]+\$)\d+'.encode(),
+                        lambda m: m.group(1) + str(to_row(int(m.group(2)))).encode(), data)
+                    assert count >= 4  # a project's, 附件2's and 附件1's two tables at least
+                dst.writestr(item, data)
+        return path
+
+    def to_the_last_row(sheet: int) -> int:
+        return 1048576
+
+    def just_past_the_content(sheet: int) -> int:
+        return last_rows[sheet] + 2  # 1-based: the first blank row below the content
+
+    if reading == "calamine":
+        monkeypatch.setattr(reader, "quick_scan", lambda *args: None)
+    reads = []
+    for cls in (reader.Sheet, reader.GridSheet):
+        for method in ("column", "raw_columns"):
+            if method in vars(cls):
+                original = vars(cls)[method]
+                monkeypatch.setattr(cls, method, lambda self, r1, r2, *rest, _f=original: (
+                    reads.append((r2, self.last_row())) or _f(self, r1, r2, *rest)))
+    far, near = read_book(stretched(to_the_last_row)), read_book(stretched(just_past_the_content))
+    assert canonical(far.doc) == canonical(near.doc)
+    assert far.formula_states == near.formula_states
+    assert reads and all(r2 <= last for r2, last in reads)
+
+
 def test_extract_reads_json_output_too(tmp_path, example_book):
     from jixiao.model.dataformat import load, save
 

@@ -342,3 +342,16 @@ def test_error_values_and_formulas_in_a_column(tmp_path, reading, monkeypatch):
         assert sheet.column(3, 3, 0) == (["#N/A"], None)
         if reading == "calamine":
             assert sheet.raw_columns(0, 1, [0, 5]) == [([1.0, "#DIV/0!"], [None, "1/0"]), ([None, None], None)]
+
+
+@pytest.mark.parametrize("reading", READINGS)
+@pytest.mark.parametrize("data, last", [
+    ("", -1),
+    ('<row r="3"><c r="B3"><v>1</v></c><c r="C3" s="1"/></row><row r="9"><c r="A9" s="1"/></row>', 2),
+    ('<row r="3"><c r="B3"><v>1</v></c></row><row r="5"><c r="B5"><f>B3*2</f></c></row>', 4),  # a formula not yet calculated
+    ('<row r="3"><c r="B3"><v>1</v></c></row><row r="6"><c r="A6" t="e"><v>#N/A</v></c></row>', 5),
+], ids=["empty", "styled blanks below", "formula without a value", "error value"])
+def test_the_last_row_with_content(tmp_path, reading, data, last, monkeypatch):
+    """Every row below a sheet's last row is blank, in every reading (styled blank cells are no content)."""
+    with book_with(tmp_path, data) as book:
+        assert read_as(book, reading, monkeypatch).last_row() == last

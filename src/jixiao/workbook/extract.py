@@ -240,7 +240,14 @@ class _FormReader:
                 + "、".join(missing[:8]) + ("……" if len(missing) > 8 else ""))
 
     def _read_table(self, table: Table, found: tuple[int, int, int, int]) -> list:
-        r1, c1, r2, _ = found
+        r1, c1, r2, c2 = found
+        last = max(self.sheet.last_row(), r1)
+        if r2 > last:
+            # Rows below the sheet's last with content are blank: they make no items and hold no
+            # formulas, so the table is taken to end there (a name stretched to row 1048576 would
+            # otherwise cost a million rows here and in the formulas expected of them).
+            r2 = last
+            self.ranges[table.path] = (r1, c1, r2, c2)
         paths = [col.path for col in table.columns]
         # Read a column at a time (each is one kind); from calamine's raw values when the sheet
         # has them, converted and cleaned in one pass.

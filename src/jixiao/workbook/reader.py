@@ -97,6 +97,10 @@ class Sheet:
     def formula(self, row: int, col: int) -> str | None:
         return self.cell(row, col).formula
 
+    def last_row(self) -> int:
+        """The last row with a value or formula (-1 for an empty sheet): every row below is blank."""
+        return max((r for r, _ in self.cells), default=-1)
+
     def column(self, r1: int, r2: int, col: int) -> tuple[list[object], list[str | None] | None]:
         """The values of rows ``r1``..``r2`` of ``col``, and their formulas (None: there are none)."""
         found = [self.cells.get((r, col)) or EMPTY for r in range(r1, r2 + 1)]
@@ -172,6 +176,9 @@ class GridSheet(Sheet):
         value = self.value(row, col)
         formula = self._formulas.get((row, col))
         return EMPTY if value is None and formula is None else Cell(value, formula)
+
+    def last_row(self) -> int:
+        return max([len(self._rows) - 1, *(r for r, _ in self._formulas), *(r for r, _ in self._errors)])
 
     def column(self, r1: int, r2: int, col: int) -> tuple[list[object], list[str | None] | None]:
         values, formulas = self.raw_columns(r1, r2, [col])[0]
