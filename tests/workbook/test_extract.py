@@ -132,7 +132,7 @@ def test_a_table_name_stretched_to_the_last_row_reads_only_the_rows_with_content
     if reading == "calamine":
         monkeypatch.setattr(reader, "quick_scan", lambda *args: None)
     reads = []
-    for cls in (reader.Sheet, reader.GridSheet):
+    for cls in (reader.Sheet, reader.ScannedSheet, reader.GridSheet):
         for method in ("column", "raw_columns"):
             if method in vars(cls):
                 original = vars(cls)[method]

@@ -146,6 +146,17 @@ def test_values_and_formulas(tmp_path, data, at, expected, reading, monkeypatch)
         assert sheet.value(*at) == expected.value
 
 
+@pytest.mark.parametrize("reading", ["quick scan", "general scan"])
+def test_shared_text_that_is_not_there_is_a_blank(tmp_path, reading, monkeypatch):
+    """A shared-string index past the end, or below nought, is a blank, not another string
+    (calamine refuses such a sheet: the general scan reads it)."""
+    data = '<row r="2"><c r="A2"><v>1</v></c><c r="B2" t="s"><v>1</v></c><c r="C2" t="s"><v>-1</v></c></row>'
+    with book_with(tmp_path, data, strings=["<t>唯一</t>"]) as book:
+        sheet = read_as(book, reading, monkeypatch)
+        assert [sheet.value(1, c) for c in range(3)] == [Decimal(1), None, None]
+        assert book.sheet("表").cells == sheet.cells
+
+
 SHARED = ["<t>甲</t>", '<t xml:space="preserve"> 乙 </t>', "<t>A&amp;B_x000D_</t>", "<t/>",
           "<r><t>富</t></r><r><rPr><b/></rPr><t>文本</t></r>", "<t>汉字</t><rPh sb=\"0\" eb=\"2\"><t>かんじ</t></rPh>"]
 SHARED_TEXTS = ["甲", " 乙 ", "A&B\r", None, "富文本", "汉字"]

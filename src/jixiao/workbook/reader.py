@@ -566,12 +566,14 @@ def quick_scan(name: str, data: bytes, start: int, end: int, strings: list[str])
     found = _QUICK_CELL.findall(data, start, end)
     if len(found) != data.count(b"</c>", start, end):
         return None
-    cells = {}
-    kinds, numbers = _QUICK_KINDS, _QUICK_NUMBERS
+    values: dict[tuple[int, int], object] = {}
+    formulas: dict[tuple[int, int], str] = {}
+    kinds, numbers, count = _QUICK_KINDS, _QUICK_NUMBERS, len(strings)
     for ref, attrs, f, f_text, v, inline in found:
         kind = kinds.get(attrs) or _kind_of(attrs)
         if kind == "s":  # shared text, the commonest
-            value = strings[int(v)] if v and int(v) < len(strings) else None
+            i = int(v) if v else -1
+            value = strings[i] or None if 0 <= i < count else None  # "" shows nothing, as a blank
         elif kind == "n":
             value = numbers.get(v)
             if value is None and v:
@@ -579,19 +581,66 @@ def quick_scan(name: str, data: bytes, start: int, end: int, strings: list[str])
                 if len(numbers) > 65536:
                     numbers.clear()
         elif kind == "str" or kind == "e":
-            value = _text(v.decode("utf-8"))
+            value = _text(v.decode("utf-8")) or None
         elif kind == "inlineStr":
-            value = _string_text(inline.decode("utf-8"))
+            value = _string_text(inline.decode("utf-8")) or None
         elif kind == "b":
             value = v == b"1"
         else:  # a kind the general reading has no rule for either ("d", or unknown)
             return None
-        if value == "":
-            value = None  # an empty result ("" from a formula) shows nothing, as a blank
-        formula = _formula_text(f_text) if f else None
-        if value is not None or formula is not None:
-            cells[_ref_at(ref)] = Cell(value, formula)
-    return Sheet(name, cells, merged_refs_in(data[end:]))
+        at = _ref_at(ref)
+        if value is not None:
+            values[at] = value
+        if f:
+            formulas[at] = _formula_text(f_text)
+    return ScannedSheet(name, values, formulas, data[end:])
+
+
+class ScannedSheet(Sheet):
+    """A sheet read by the quick scan: its values and its (few) formulas, each kept by cell; the
+    merged ranges are read from the part after the cells only when asked for."""
+
+    def __init__(self, name: str, values: dict[tuple[int, int], object], formulas: dict[tuple[int, int], str],
+                 merge_part: bytes):
+        self.name = name
+        self._values = values
+        self._formulas = formulas
+        self._merge_part = merge_part
+
+    def value(self, row: int, col: int) -> object:
+        return self._values.get((row, col))
+
+    def formula(self, row: int, col: int) -> str | None:
+        return self._formulas.get((row, col))
+
+    def cell(self, row: int, col: int) -> Cell:
+        value, formula = self._values.get((row, col)), self._formulas.get((row, col))
+        return EMPTY if value is None and formula is None else Cell(value, formula)
+
+    def column(self, r1: int, r2: int, col: int) -> tuple[list[object], list[str | None] | None]:
+        get = self._values.get
+        values = [get((r, col)) for r in range(r1, r2 + 1)]
+        if col not in self._formula_columns:
+            return values, None
+        get = self._formulas.get
+        formulas = [get((r, col)) for r in range(r1, r2 + 1)]
+        return values, None if formulas.count(None) == len(formulas) else formulas
+
+    def last_row(self) -> int:
+        return max([-1, *(r for r, _ in self._values), *(r for r, _ in self._formulas)])
+
+    @cached_property
+    def _formula_columns(self) -> set[int]:
+        return {c for _, c in self._formulas}
+
+    @cached_property
+    def merged_refs(self) -> list[str]:
+        return merged_refs_in(self._merge_part)
+
+    @cached_property
+    def cells(self) -> dict[tuple[int, int], Cell]:
+        """Every cell with a value or formula (built on first use; the checks do not need it)."""
+        return {at: self.cell(*at) for at in self._values.keys() | self._formulas.keys()}
 
 
 # A cell with content, as the common writers write it: its place first, then any attributes; a
@@ -686,7 +735,7 @@ def _value(kind: str, body: str, strings: list[str]) -> object:
     raw = v.group(1) if v else None
     if kind == "s" and raw:
         i = int(raw)
-        return strings[i] if i < len(strings) else ""
+        return strings[i] if 0 <= i < len(strings) else ""
     if kind in ("str", "e"):
         return _text(raw)
     if kind == "b":
