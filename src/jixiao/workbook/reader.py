@@ -568,7 +568,7 @@ def quick_scan(name: str, data: bytes, start: int, end: int, strings: list[str])
         return None
     values: dict[tuple[int, int], object] = {}
     formulas: dict[tuple[int, int], str] = {}
-    kinds, numbers, count = _QUICK_KINDS, _QUICK_NUMBERS, len(strings)
+    kinds, numbers, places, count = _QUICK_KINDS, _QUICK_NUMBERS, _PLACES, len(strings)
     for ref, attrs, f, f_text, v, inline in found:
         kind = kinds.get(attrs) or _kind_of(attrs)
         if kind == "s":  # shared text, the commonest
@@ -588,7 +588,7 @@ def quick_scan(name: str, data: bytes, start: int, end: int, strings: list[str])
             value = v == b"1"
         else:  # a kind the general reading has no rule for either ("d", or unknown)
             return None
-        at = _ref_at(ref)
+        at = places.get(ref) or _ref_at(ref)
         if value is not None:
             values[at] = value
         if f:
@@ -627,7 +627,8 @@ class ScannedSheet(Sheet):
         return values, None if formulas.count(None) == len(formulas) else formulas
 
     def last_row(self) -> int:
-        return max([-1, *(r for r, _ in self._values), *(r for r, _ in self._formulas)])
+        # Places compare row first, so the largest place is in the last row.
+        return max(max(self._values, default=(-1, 0)), max(self._formulas, default=(-1, 0)))[0]
 
     @cached_property
     def _formula_columns(self) -> set[int]:
@@ -703,9 +704,17 @@ def _formula_text(raw: bytes | None) -> str:
     return text
 
 
-@lru_cache(maxsize=65536)
 def _ref_at(ref: bytes) -> tuple[int, int]:
-    return parse_ref(ref.decode("ascii"))
+    """A cell's place from its r="…" (the same few hundred places recur on every sheet)."""
+    at = _PLACES.get(ref)
+    if at is None:
+        at = _PLACES[ref] = parse_ref(ref.decode("ascii"))
+        if len(_PLACES) > 65536:
+            _PLACES.clear()
+    return at
+
+
+_PLACES: dict[bytes, tuple[int, int]] = {}
 
 
 def merged_refs_in(data: bytes) -> list[str]:
@@ -720,7 +729,10 @@ def parse_shared_strings(data: bytes) -> list[str]:
     plain = _QUICK_STRING.findall(data)
     # Every <si> plain, and every closing tag one of theirs or the root's: no other was missed.
     if len(plain) == data.count(b"<si") and data.count(b"</") == 2 * len(plain) + 1:
-        return [_string_text(t.decode("utf-8")) for t in plain]
+        texts = [t.decode("utf-8") for t in plain]
+        if b"&" in data or b"_x" in data:  # escapes somewhere: undone where they are
+            texts = [_string_text(t) if "&" in t or "_x" in t else t for t in texts]
+        return texts
     out = []
     for m in _SI.finditer(data.decode("utf-8")):
         body = _RPH.sub("", m.group(1) or "")  # phonetic guides are not part of the text
