@@ -66,17 +66,17 @@ def read_as(book: Workbook, reading: str, monkeypatch, name: str = "表") -> rea
     if reading == "general scan":
         entry = next(e for e in book.sheets if e.name == name)
         return parse_sheet_xml(name, book._zip.read(entry.part), book.strings)
-    if reading == "calamine":
-        monkeypatch.setattr(reader, "quick_scan", lambda *args: None)
-    monkeypatch.setattr(reader, "parse_sheet_xml", _not_the_general_scan)
-    sheet = book.sheet(name)
-    assert isinstance(sheet, GridSheet) == (reading == "calamine")
-    monkeypatch.undo()
+    with monkeypatch.context() as patched:
+        if reading == "calamine":
+            patched.setattr(reader, "quick_scan", lambda *args: None)
+        patched.setattr(reader, "parse_sheet_xml", _not_the_general_scan)
+        sheet = book.sheet(name)
+    assert isinstance(sheet, GridSheet if reading == "calamine" else reader.ScannedSheet)
     return sheet
 
 
 def _not_the_general_scan(name, *args):
-    raise AssertionError(f"工作表“{name}”was read by the general scan")
+    raise AssertionError(f"sheet {name!r} was read by the general scan")
 
 
 @pytest.mark.parametrize("reading", ["quick scan", "calamine"])
