@@ -147,17 +147,37 @@ def grid_value(value: object) -> object:
     return None if value is None else str(value)
 
 
-class GridSheet(Sheet):
+class BulkSheet(Sheet):
+    """A sheet read in bulk (by the quick scan or by calamine): its values and its formulas kept
+    apart as the reading found them, a ``Cell`` made only when one is asked for, and the merged
+    ranges read from the XML after the cells only when they are."""
+
+    def __init__(self, name: str, formulas: dict[tuple[int, int], str], merge_part: bytes):
+        self.name = name
+        self._formulas = formulas
+        self._merge_part = merge_part
+
+    def formula(self, row: int, col: int) -> str | None:
+        return self._formulas.get((row, col))
+
+    def cell(self, row: int, col: int) -> Cell:
+        value, formula = self.value(row, col), self._formulas.get((row, col))
+        return EMPTY if value is None and formula is None else Cell(value, formula)
+
+    @cached_property
+    def merged_refs(self) -> list[str]:
+        return merged_refs_in(self._merge_part)
+
+
+class GridSheet(BulkSheet):
     """A sheet read by python-calamine: a dense grid of values from A1, plus the formulas and
     error values the scan found. Values are converted when asked for, so the labels and numbers a
     check never looks at cost nothing."""
 
     def __init__(self, name: str, rows: list[list[object]], formulas: dict[tuple[int, int], str],
                  errors: dict[tuple[int, int], str], merge_part: bytes):
-        self.name = name
-        self._merge_part = merge_part
+        super().__init__(name, formulas, merge_part)
         self._rows = rows
-        self._formulas = formulas
         self._errors = errors
 
     def value(self, row: int, col: int) -> object:
@@ -168,14 +188,6 @@ class GridSheet(Sheet):
         except IndexError:
             return None
         return grid_value(raw)
-
-    def formula(self, row: int, col: int) -> str | None:
-        return self._formulas.get((row, col))
-
-    def cell(self, row: int, col: int) -> Cell:
-        value = self.value(row, col)
-        formula = self._formulas.get((row, col))
-        return EMPTY if value is None and formula is None else Cell(value, formula)
 
     def last_row(self) -> int:
         return max([len(self._rows) - 1, *(r for r, _ in self._formulas), *(r for r, _ in self._errors)])
@@ -224,11 +236,6 @@ class GridSheet(Sheet):
             if code is not None:
                 values[r - r1] = code
         return values, formulas if any(f is not None for f in formulas) else None
-
-    @cached_property
-    def merged_refs(self) -> list[str]:
-        """The merged ranges, read from the part after the cells when first asked for."""
-        return merged_refs_in(self._merge_part)
 
     @cached_property
     def cells(self) -> dict[tuple[int, int], Cell]:
@@ -596,26 +603,16 @@ def quick_scan(name: str, data: bytes, start: int, end: int, strings: list[str])
     return ScannedSheet(name, values, formulas, data[end:])
 
 
-class ScannedSheet(Sheet):
-    """A sheet read by the quick scan: its values and its (few) formulas, each kept by cell; the
-    merged ranges are read from the part after the cells only when asked for."""
+class ScannedSheet(BulkSheet):
+    """A sheet read by the quick scan: its values and its (few) formulas, each kept by place."""
 
     def __init__(self, name: str, values: dict[tuple[int, int], object], formulas: dict[tuple[int, int], str],
                  merge_part: bytes):
-        self.name = name
+        super().__init__(name, formulas, merge_part)
         self._values = values
-        self._formulas = formulas
-        self._merge_part = merge_part
 
     def value(self, row: int, col: int) -> object:
         return self._values.get((row, col))
-
-    def formula(self, row: int, col: int) -> str | None:
-        return self._formulas.get((row, col))
-
-    def cell(self, row: int, col: int) -> Cell:
-        value, formula = self._values.get((row, col)), self._formulas.get((row, col))
-        return EMPTY if value is None and formula is None else Cell(value, formula)
 
     def column(self, r1: int, r2: int, col: int) -> tuple[list[object], list[str | None] | None]:
         get = self._values.get
@@ -633,10 +630,6 @@ class ScannedSheet(Sheet):
     @cached_property
     def _formula_columns(self) -> set[int]:
         return {c for _, c in self._formulas}
-
-    @cached_property
-    def merged_refs(self) -> list[str]:
-        return merged_refs_in(self._merge_part)
 
     @cached_property
     def cells(self) -> dict[tuple[int, int], Cell]:
