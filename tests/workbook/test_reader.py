@@ -196,6 +196,19 @@ def test_what_the_quick_scan_declines_calamine_reads(tmp_path, why, data, at, ex
         assert isinstance(sheet, GridSheet) and sheet.cell(*at) == expected
 
 
+@pytest.mark.parametrize("reading", ["calamine", "general scan"])
+def test_what_a_comment_holds_is_not_read(tmp_path, reading, monkeypatch):
+    """A cell inside a comment among the cells, and a shared string inside one among the strings,
+    are no part of the workbook: no reading sees them (the quick scan leaves such a sheet to calamine)."""
+    data = ('<row r="2"><!-- <c r="B2"><v>9</v></c> --><c r="C2" t="s"><v>0</v></c>'
+            '<!----><c r="D2" t="s"><v>1</v></c></row>')
+    with book_with(tmp_path, data, strings=["<t>甲</t><!-- </si><si><t>藏</t> -->", "<t>乙</t>"]) as book:
+        raw = book._zip.read(book.sheets[0].part)
+        assert reader.quick_scan("表", raw, raw.find(b"<sheetData"), raw.rfind(b"</sheetData>"), book.strings) is None
+        sheet = read_as(book, reading, monkeypatch)
+        assert [sheet.value(1, c) for c in (1, 2, 3)] == [None, "甲", "乙"]
+
+
 def test_prefixed_cells_in_a_plain_sheet_are_not_passed_over(tmp_path):
     """Cells written with a prefix inside a plain <sheetData> end in </x:c>, which the quick scan's
     count would not see and calamine passes over: such a sheet goes to the general scan."""

@@ -717,8 +717,17 @@ def merged_refs_in(data: bytes) -> list[str]:
 # --- the general scan ---------------------------------------------------------------------------
 
 
+def _without_comments(data: bytes) -> bytes:
+    """XML comments dropped: what one holds (a cell, a string) is no part of the workbook."""
+    return _COMMENT.sub(b"", data) if b"<!--" in data else data
+
+
+_COMMENT = re.compile(rb"<!--.*?-->", re.S)
+
+
 def parse_shared_strings(data: bytes) -> list[str]:
     refuse_declarations(data, "sharedStrings.xml")
+    data = _without_comments(data)
     plain = _QUICK_STRING.findall(data)
     # Every <si> plain, and every closing tag one of theirs or the root's: no other was missed.
     if len(plain) == data.count(b"<si") and data.count(b"</") == 2 * len(plain) + 1:
@@ -752,6 +761,7 @@ def parse_sheet_xml(name: str, data: bytes, strings: list[str]) -> Sheet:
     """One sheet's cells (value and formula), read by regular expressions alone: cells may leave
     out r="…" and take their place from their order, elements may carry namespace prefixes."""
     refuse_declarations(data, name)
+    data = _without_comments(data)
     text = data.decode("utf-8")
     sheet = Sheet(name, merged_refs=merged_refs_in(data))
     cells = sheet.cells
