@@ -75,6 +75,12 @@ def read_as(book: Workbook, reading: str, monkeypatch, name: str = "表") -> rea
     return sheet
 
 
+def quick_scan_of(book: Workbook) -> reader.Sheet | None:
+    """What the quick scan makes of the book's one sheet (None: it declines the sheet)."""
+    raw = book._zip.read(book.sheets[0].part)
+    return reader.quick_scan("表", raw, raw.find(b"<sheetData"), raw.rfind(b"</sheetData>"), book.strings)
+
+
 def _not_the_general_scan(name, *args):
     raise AssertionError(f"sheet {name!r} was read by the general scan")
 
@@ -189,9 +195,7 @@ DECLINED = [
 @pytest.mark.parametrize("why, data, at, expected", DECLINED, ids=[case[0] for case in DECLINED])
 def test_what_the_quick_scan_declines_calamine_reads(tmp_path, why, data, at, expected, monkeypatch):
     with book_with(tmp_path, data) as book:
-        entry = book.sheets[0]
-        raw = book._zip.read(entry.part)
-        assert reader.quick_scan("表", raw, raw.find(b"<sheetData"), raw.rfind(b"</sheetData>"), []) is None
+        assert quick_scan_of(book) is None
         sheet = book.sheet("表")
         assert isinstance(sheet, GridSheet) and sheet.cell(*at) == expected
 
@@ -203,8 +207,7 @@ def test_what_a_comment_holds_is_not_read(tmp_path, reading, monkeypatch):
     data = ('<row r="2"><!-- <c r="B2"><v>9</v></c> --><c r="C2" t="s"><v>0</v></c>'
             '<!----><c r="D2" t="s"><v>1</v></c></row>')
     with book_with(tmp_path, data, strings=["<t>甲</t><!-- </si><si><t>藏</t> -->", "<t>乙</t>"]) as book:
-        raw = book._zip.read(book.sheets[0].part)
-        assert reader.quick_scan("表", raw, raw.find(b"<sheetData"), raw.rfind(b"</sheetData>"), book.strings) is None
+        assert quick_scan_of(book) is None
         sheet = read_as(book, reading, monkeypatch)
         assert [sheet.value(1, c) for c in (1, 2, 3)] == [None, "甲", "乙"]
 

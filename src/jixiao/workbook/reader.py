@@ -108,11 +108,33 @@ class Sheet:
         return [c.value for c in found], formulas if any(f is not None for f in formulas) else None
 
 
+class _Memo(dict):
+    """``memo[key]``: what ``make(key)`` gives, made once. The readers' hot loops look up the same
+    few hundred places, formulas and numbers on every sheet; emptied when it grows past ``limit``
+    (a hostile file cannot make it grow without bound)."""
+
+    def __init__(self, make, limit: int = 65536):
+        super().__init__()
+        self.make, self.limit = make, limit
+
+    def __missing__(self, key):
+        if len(self) >= self.limit:
+            self.clear()
+        value = self[key] = self.make(key)
+        return value
+
+
 def _seconds_value(seconds: float) -> Decimal:
     return from_cell_text(repr(seconds / 86400))
 
 
-_NUMBERS: dict[float, Decimal] = {}  # the same amounts, weights and scores recur on every sheet
+def _float_value(value: float) -> Decimal:
+    if value.is_integer() and -1e15 < value < 1e15:
+        return Decimal(int(value))
+    return from_cell_text(repr(value))
+
+
+_NUMBERS = _Memo(_float_value)  # the same amounts, weights and scores recur on every sheet
 
 
 def grid_value(value: object) -> object:
@@ -122,16 +144,7 @@ def grid_value(value: object) -> object:
     if kind is str:
         return value or None
     if kind is float:
-        found = _NUMBERS.get(value)
-        if found is None:
-            if value.is_integer() and -1e15 < value < 1e15:
-                found = Decimal(int(value))
-            else:
-                found = from_cell_text(repr(value))
-            if len(_NUMBERS) > 65536:
-                _NUMBERS.clear()
-            _NUMBERS[value] = found
-        return found
+        return _NUMBERS[value]
     if kind is bool:
         return value
     if kind is int:
@@ -310,11 +323,11 @@ _NAME_EL = re.compile(r"<(?:\w+:)?definedName\b([^>]*)>([^<]*)</(?:\w+:)?defined
 _FORMULA = re.compile(rb"<f(?:\s[^>]*)?(?:/>|>([^<]*)</f>)")
 _CELL_REF = re.compile(rb'<c r="([A-Z]+[0-9]+)"')
 _ERROR_CELL = re.compile(rb'<c r="([A-Z]+[0-9]+)"[^>]*?\st="e"[^>]*>(?:<f[^>]*?(?:/>|>[^<]*</f>))?<v>([^<]*)</v>')
-# What sends a sheet to the sparse scan: elements with a namespace prefix (<x:worksheet>), cells
-# that do not name their place (every common writer names it; calamine would place them by their
-# order, and a long row of them could make its grid as wide as the row is long), or cells spread
-# over a rectangle too large for a dense grid (measured only when a cell lies in column AA or
-# beyond, or in row 10000 or below).
+# What keeps a sheet the quick scan declined from calamine's dense grid: cells that do not name
+# their place (every common writer names it; calamine would place them by their order, and a long
+# row of them could make its grid as wide as the row is long), or cells spread over a rectangle too
+# large for a dense grid (measured only when a cell lies in column AA or beyond, or in row 10000 or
+# below). Elements with a namespace prefix never reach either.
 _CELL_TO_LOOK_AT = re.compile(rb'<c(?:>| (?!r="[A-Z][0-9]{1,4}"))')  # one lookahead per cell
 _UNPLACED = re.compile(rb'<c(?:>| (?!r="))')
 _PLAIN_ROOT = re.compile(rb'(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*>\s*)?<worksheet\b')  # a BOM is allowed
@@ -505,17 +518,18 @@ class Workbook:
         start = max(data.find(b"<sheetData"), 0)
         end = data.rfind(b"</sheetData>")
         end = len(data) if end < start else end
-        # A plain root right after the declaration also means no DTD can precede it.
-        if not _PLAIN_ROOT.match(data):
+        # A plain root right after the declaration also means no DTD can precede it. Prefixed cells
+        # among plain elements end in </x:c>: the quick scan's count would not see them, and
+        # calamine passes them over.
+        if not _PLAIN_ROOT.match(data) or data.find(b":c>", start, end) >= 0:
             return parse_sheet_xml(entry.name, data, self.strings)
         return (quick_scan(entry.name, data, start, end, self.strings) or self._grid_sheet(entry, data, start, end)
                 or parse_sheet_xml(entry.name, data, self.strings))
 
     def _grid_sheet(self, entry: SheetEntry, data: bytes, start: int, end: int) -> GridSheet | None:
         """The sheet's values from calamine and its formulas from the formula scan, or None if
-        calamine must not (cells too far apart), would misread (prefixed cells among plain
-        elements, which it passes over) or cannot read it."""
-        if data.find(b":c>", start, end) >= 0 or not _fits(data, start, end) or not self._values_reader():
+        calamine must not (cells too far apart) or cannot read it."""
+        if not _fits(data, start, end) or not self._values_reader():
             return None
         try:
             rows = self._calamine.get_sheet_by_name(entry.name).to_python(skip_empty_area=False)
@@ -526,10 +540,10 @@ class Workbook:
             ref = _CELL_REF.match(data, data.rfind(b"<c", start, m.start()))
             if ref is None:  # a formula in a cell that does not name its place
                 return None
-            formulas[_ref_at(ref.group(1))] = _formula_text(m.group(1))
+            formulas[_PLACES[ref.group(1)]] = _FORMULA_TEXTS[m.group(1)]
         errors = {}
         if data.find(b't="e"', start, end) >= 0:
-            errors = {_ref_at(r): _text(v.decode("utf-8")) for r, v in _ERROR_CELL.findall(data, start, end)}
+            errors = {_PLACES[r]: _text(v.decode("utf-8")) for r, v in _ERROR_CELL.findall(data, start, end)}
         return GridSheet(entry.name, rows, formulas, errors, data[end:])
 
     def _values_reader(self):
@@ -563,30 +577,27 @@ def quick_scan(name: str, data: bytes, start: int, end: int, strings: list[str])
     """The cells of ``data[start:end]`` (a sheet's <sheetData>) read in one pass, or None when the
     sheet is written otherwise than ``_QUICK_CELL`` expects (another reading then takes it).
 
-    Every cell with content ends in ``</c>``, so as many matches as there are ``</c>`` means that no
-    such cell was passed over; comments, CDATA and processing instructions (where a match would
-    read what no spreadsheet shows) and prefixed cells (which end otherwise) are looked for first.
-    Blank cells (``<c …/>``) are skipped by the pattern itself. Nothing is allocated per row or
-    column, so cells however far apart cost no more than near ones."""
-    if data.find(b"<!", start, end) >= 0 or data.find(b"<?", start, end) >= 0 or data.find(b":c>", start, end) >= 0:
+    Every unprefixed cell with content ends in ``</c>``, so as many matches as there are ``</c>``
+    means that no such cell was passed over (``Workbook._read_sheet`` has sent sheets with prefixed
+    cells elsewhere already); comments, CDATA and processing instructions, where a match would read
+    what no spreadsheet shows, are looked for first. Blank cells (``<c …/>``) are skipped by the
+    pattern itself. Nothing is allocated per row or column, so cells however far apart cost no
+    more than near ones."""
+    if data.find(b"<!", start, end) >= 0 or data.find(b"<?", start, end) >= 0:
         return None
     found = _QUICK_CELL.findall(data, start, end)
     if len(found) != data.count(b"</c>", start, end):
         return None
     values: dict[tuple[int, int], object] = {}
     formulas: dict[tuple[int, int], str] = {}
-    kinds, numbers, places, count = _QUICK_KINDS, _QUICK_NUMBERS, _PLACES, len(strings)
+    kinds, numbers, places, formula_texts, count = _QUICK_KINDS, _QUICK_NUMBERS, _PLACES, _FORMULA_TEXTS, len(strings)
     for ref, attrs, f, f_text, v, inline in found:
-        kind = kinds.get(attrs) or _kind_of(attrs)
+        kind = kinds[attrs]
         if kind == "s":  # shared text, the commonest
             i = int(v) if v else -1
             value = strings[i] or None if 0 <= i < count else None  # "" shows nothing, as a blank
         elif kind == "n":
-            value = numbers.get(v)
-            if value is None and v:
-                value = numbers[v] = from_cell_text(v.decode("ascii"))
-                if len(numbers) > 65536:
-                    numbers.clear()
+            value = numbers[v] if v else None
         elif kind == "str" or kind == "e":
             value = _text(v.decode("utf-8")) or None
         elif kind == "inlineStr":
@@ -595,11 +606,11 @@ def quick_scan(name: str, data: bytes, start: int, end: int, strings: list[str])
             value = v == b"1"
         else:  # a kind the general reading has no rule for either ("d", or unknown)
             return None
-        at = places.get(ref) or _ref_at(ref)
+        at = places[ref]
         if value is not None:
             values[at] = value
         if f:
-            formulas[at] = _formula_text(f_text)
+            formulas[at] = formula_texts[f_text]
     return ScannedSheet(name, values, formulas, data[end:])
 
 
@@ -644,14 +655,15 @@ _QUICK_CELL = re.compile(
     rb'(<f[^>]*+(?<!/)>([^<]*+)</f>|<f[^>]*+(?<=/)>)?+'
     rb'(?:<v>([^<]*+)</v>|<is><t(?: xml:space="preserve")?>([^<]*+)</t></is>)?+'
     rb'</c>')
-_QUICK_KINDS: dict[bytes, str] = {}  # a cell's attributes after r="…" → its t="…" (a handful recur)
-_QUICK_NUMBERS: dict[bytes, Decimal] = {}  # a number's text → its Decimal (amounts and scores recur)
 
 
 def _kind_of(attrs: bytes) -> str:
     found = _TYPE.search(attrs.decode("utf-8"))
-    kind = _QUICK_KINDS[attrs] = found.group(1) if found else "n"
-    return kind
+    return found.group(1) if found else "n"
+
+
+_QUICK_KINDS = _Memo(_kind_of)  # a cell's attributes after r="…" → its t="…" (a handful recur)
+_QUICK_NUMBERS = _Memo(lambda text: from_cell_text(text.decode("ascii")))  # amounts and scores recur
 
 
 # Shared strings as the common writers write them: plain text in one <t> each (rich text and
@@ -667,7 +679,7 @@ def _string_text(raw: str) -> str:
     return _ESCAPED_CHAR.sub(lambda m: chr(int(m.group(1), 16)), text) if "_x" in text else text
 
 
-# --- what the calamine path needs besides calamine (the last three serve the quick scan too) ---
+# --- what the calamine path needs besides calamine (all but _fits serve the quick scan too) ----
 
 
 def _fits(data: bytes, start: int, end: int) -> bool:
@@ -678,36 +690,15 @@ def _fits(data: bytes, start: int, end: int) -> bool:
         return False
     rows = cols = 0
     for ref in _CELL_REF.findall(data, start, end):
-        r, c = _ref_at(ref)
+        r, c = _PLACES[ref]
         rows, cols = max(rows, r + 1), max(cols, c + 1)
     return rows * cols <= MAX_GRID_CELLS
 
 
-_FORMULA_TEXTS: dict[bytes | None, str] = {}  # a formula's XML → its text: project sheets repeat them
-
-
-def _formula_text(raw: bytes | None) -> str:
-    """A formula's text from its element's content (None or empty: a shared formula's follower)."""
-    text = _FORMULA_TEXTS.get(raw)
-    if text is None:
-        text = "" if raw is None else _text(raw.decode("utf-8"))
-        if len(_FORMULA_TEXTS) > 65536:
-            _FORMULA_TEXTS.clear()
-        _FORMULA_TEXTS[raw] = text
-    return text
-
-
-def _ref_at(ref: bytes) -> tuple[int, int]:
-    """A cell's place from its r="…" (the same few hundred places recur on every sheet)."""
-    at = _PLACES.get(ref)
-    if at is None:
-        at = _PLACES[ref] = parse_ref(ref.decode("ascii"))
-        if len(_PLACES) > 65536:
-            _PLACES.clear()
-    return at
-
-
-_PLACES: dict[bytes, tuple[int, int]] = {}
+# A formula's text from its element's content (None or empty: a shared formula's follower); a
+# cell's place from its r="…". Project sheets repeat both.
+_FORMULA_TEXTS = _Memo(lambda raw: "" if raw is None else _text(raw.decode("utf-8")))
+_PLACES = _Memo(lambda ref: parse_ref(ref.decode("ascii")))
 
 
 def merged_refs_in(data: bytes) -> list[str]:
