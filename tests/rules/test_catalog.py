@@ -12,6 +12,9 @@ from ..conftest import ROOT
 
 SPEC = ROOT.parent / "shared" / "spec" / "rules.md"
 OURS = {"F06": "警告"}  # 公式被改写 (workbooks only), added by this project in the F range
+# The second edition's new rules (rules.md "New rules") not yet in the catalog: issue 16.
+# Implementing one makes the test below fail until it is taken off this list.
+PENDING_SECOND_EDITION = {"I07", "I08", "I09", "I10", "I11", "S07", "N03", "N04", "N05", "X06", "X07", "B05"}
 
 
 def spec_rules() -> dict[str, str]:
@@ -22,9 +25,11 @@ def spec_rules() -> dict[str, str]:
 
 def test_every_catalog_id_is_implemented_once_with_its_severity():
     spec = spec_rules()
-    assert len(spec) == 43
+    assert len(spec) == 55  # first edition 43, second edition 12 more
     implemented = {rid: r.severity.value for rid, r in CATALOG.items()}
-    assert implemented == {**spec, **OURS}
+    expected = {rid: sev for rid, sev in spec.items() if rid not in PENDING_SECOND_EDITION}
+    assert implemented == {**expected, **OURS}
+    assert PENDING_SECOND_EDITION <= set(spec), "a pending rule is not in the spec"
 
 
 def test_each_rule_docstring_starts_with_its_id():
