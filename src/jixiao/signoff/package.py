@@ -27,6 +27,7 @@ from ..rules import Finding
 from ..workbook.annotate import mark
 from ..workbook.macros import CONF_SHEET, OPERATIONS_SHEET
 from ..workbook.patch import WorkbookPatch
+from ..workbook.values_copy import values_only
 from .mail import as_bytes, build_message, mail_context
 
 FORCED_MARK = "含未通过校验项"
@@ -92,17 +93,18 @@ def signoff(source: str | Path, folder: str | Path, *, force: bool = False, mail
     folder.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".signoff-", dir=folder.parent))
     try:
-        # 1. The values-only workbook: no formulas, no VBA, forms protected, results and 签批 added.
+        # 1. The values-only workbook: results and 签批 added to the forms, then rebuilt from the
+        # parts that hold values and formatting only (no formulas, VBA, links or connections).
         patch = WorkbookPatch(source)
         for sheet in (OPERATIONS_SHEET, CONF_SHEET):
             patch.remove_sheet(sheet)
-        patch.drop_macros()
-        patch.freeze_values()
         mark(patch, findings, checked.contents, protect=True)
         patch.add_sheet(SIGN_SHEET, _sign_rows(doc, counts, forced), [18, 50], {}, protect=True)
         if forced:
             patch.mark_pages(FORCED_MARK)
-        files = {"xlsx": patch.save(work / f"{stem}.xlsx")}
+        marked = patch.save(work / ".marked.xlsx")
+        files = {"xlsx": values_only(marked, work / f"{stem}.xlsx")}
+        marked.unlink()
         # 2. The PDF of all forms.
         if soffice() is None:
             result.pdf_note = "未安装 LibreOffice，未生成 PDF；其余材料已生成。"

@@ -26,6 +26,7 @@ from ..forms.styles import Styles
 from ..model.document import BasicData, Document, Overall, Project
 from ..model.schemes import load_scheme
 from . import macros
+from .celltext import CELL_TEXT_MAX, XLSXWRITER_OPTIONS, long_texts
 
 RESERVED_SHEETS = {INFO_SHEET, FORM_A1, FORM_A2, "校验结果", "操作", "xlwings.conf", "History"}
 # Templates carry a fixed timestamp so that rebuilding them gives identical bytes.
@@ -67,10 +68,10 @@ def write_workbook(doc: Document, path: str | Path, *, blank: bool = False, fixe
     xlsm = path.suffix.lower() == ".xlsm"
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         raise JixiaoError(f"输出文件应以 .xlsx（或带按钮的 .xlsm）结尾：{path}")
+    _refuse_long_texts(doc)
     scheme = load_scheme(doc.scheme)
     with atomic_output(path) as tmp:
-        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_numbers": False, "strings_to_formulas": False,
-                                            "strings_to_urls": False})
+        wb = xlsxwriter.Workbook(str(tmp), dict(XLSXWRITER_OPTIONS))
         wb.set_properties({
             "title": f"{doc.year}年度预算绩效自评",
             "subject": doc.department.name or "",
@@ -96,6 +97,16 @@ def write_workbook(doc: Document, path: str | Path, *, blank: bool = False, fixe
         wb.worksheets()[min(first_form, len(wb.worksheets()) - 1)].activate()
         wb.close()
     return path
+
+
+def _refuse_long_texts(doc: Document) -> None:
+    """A text longer than a cell holds would be cut by XlsxWriter without a word: refuse it first."""
+    from ..model.dataformat import to_plain
+
+    found = long_texts(to_plain(doc))
+    if found:
+        raise JixiaoError(f"以下文字超过 Excel 单元格上限 {CELL_TEXT_MAX} 字，填入表格会被截断，请缩短后再试：",
+                          [f"{path}：{length} 字" for path, length in found])
 
 
 def blank_document(year: int, scheme: str, projects: int = 1, department: str | None = None) -> Document:

@@ -18,6 +18,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from ..errors import JixiaoError
 from ..files import atomic_output
+from .celltext import sheet_text
 from .reader import Workbook
 from .safety import read_member
 
@@ -106,8 +107,6 @@ class WorkbookPatch:
         self._sheet_xml: dict[str, str] = {}
         self._new_sheets: list[tuple[str, str]] = []
         self._removed: list[str] = []
-        self._freeze = False
-        self._drop_vba = False
         self._header: str | None = None
         self._select: str | None = None
         self._formulas_changed = False
@@ -154,7 +153,7 @@ class WorkbookPatch:
 
     def set_text(self, sheet: str, ref: str, text: str) -> None:
         """Put ``text`` into cell ``ref`` (an existing cell), keeping its style."""
-        body = escape(text)
+        body = sheet_text(text)
         self._replace_cell(sheet, ref, lambda style: f'<c r="{ref}"{style} t="inlineStr"><is><t xml:space="preserve">{body}</t></is></c>')
 
     def _drop_calc_chain(self, parts: dict[str, bytes]) -> None:
@@ -182,7 +181,7 @@ class WorkbookPatch:
                 ref = f"{chr(65 + c)}{r}"
                 style = header if r == 1 else (link if ref in links else 0)
                 s = f' s="{style}"' if style else ""
-                cells.append(f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{escape(str(value))}</t></is></c>')
+                cells.append(f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{sheet_text(str(value))}</t></is></c>')
             out.append(f'<row r="{r}">{"".join(cells)}</row>')
         cols = "".join(f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>' for i, w in enumerate(widths, start=1))
         last = f"{chr(64 + len(widths))}{max(len(rows), 1)}"
@@ -209,14 +208,6 @@ class WorkbookPatch:
         """Take a sheet out (with its drawings); names scoped to later sheets are renumbered."""
         if name in self.sheet_parts:
             self._removed.append(name)
-
-    def freeze_values(self) -> None:
-        """Every formula replaced by the value it shows (a values-only copy)."""
-        self._freeze = True
-
-    def drop_macros(self) -> None:
-        """No VBA project: the package becomes a plain .xlsx."""
-        self._drop_vba = True
 
     def mark_pages(self, text: str) -> None:
         """Print ``text`` at the top of every page of every sheet."""
@@ -276,21 +267,7 @@ class WorkbookPatch:
         parts["[Content_Types].xml"] = re.sub(rf'<Override PartName="/{re.escape(part)}"[^>]*/>', "", types).encode("utf-8")
         self.sheet_order.remove(name)
 
-    def _strip_vba(self, parts: dict[str, bytes]) -> None:
-        parts.pop("xl/vbaProject.bin", None)
-        rels = parts["xl/_rels/workbook.xml.rels"].decode("utf-8")
-        parts["xl/_rels/workbook.xml.rels"] = re.sub(r'<Relationship\b[^>]*Target="vbaProject.bin"[^>]*/>', "", rels).encode("utf-8")
-        types = parts["[Content_Types].xml"].decode("utf-8")
-        types = re.sub(r'<(?:Override|Default)\b[^>]*vbaProject[^>]*/>', "", types)
-        types = types.replace("application/vnd.ms-excel.sheet.macroEnabled.main+xml",
-                              "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml")
-        parts["[Content_Types].xml"] = types.encode("utf-8")
-        wb = parts["xl/workbook.xml"].decode("utf-8")
-        parts["xl/workbook.xml"] = re.sub(r'\scodeName="[^"]*"', "", wb).encode("utf-8")
-
     def _finish_sheet(self, xml: str) -> str:
-        if self._freeze:
-            xml = re.sub(r"<f\b[^>]*/>|<f\b[^>]*>.*?</f>", "", xml, flags=re.S)
         if self._header is not None:
             header = f"<oddHeader>&amp;C{escape(self._header)}</oddHeader>"
             if "<headerFooter" in xml:
@@ -306,7 +283,7 @@ class WorkbookPatch:
     def save(self, output: str | Path) -> Path:
         output = Path(output)
         parts = dict(self.parts)
-        if self._freeze or self._header is not None:
+        if self._header is not None:
             for sheet in self.sheet_order:
                 if sheet not in self._removed:
                     self._sheet_xml[sheet] = self._finish_sheet(self.sheet_xml(sheet))
@@ -328,12 +305,10 @@ class WorkbookPatch:
         for sheet, xml in self._sheet_xml.items():
             parts[self.sheet_parts[sheet]] = xml.encode("utf-8")
         parts["xl/styles.xml"] = self.styles.render().encode("utf-8")
-        if self._formulas_changed or self._freeze:
+        if self._formulas_changed:
             self._drop_calc_chain(parts)
         for name in self._removed:
             self._remove_sheet_parts(parts, name)
-        if self._drop_vba:
-            self._strip_vba(parts)
         for name, xml in self._new_sheets:
             self._add_sheet_parts(parts, name, self._finish_sheet(xml) if self._header is not None else xml)
         with atomic_output(output) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as z:
