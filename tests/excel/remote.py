@@ -8,6 +8,7 @@ on the file with openpyxl, as the VBA client would in Excel.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import openpyxl
@@ -74,6 +75,19 @@ def run(function, path) -> list[dict]:
     return book.json()["actions"]
 
 
+def _enter(cell, value) -> None:
+    """Put ``value`` into ``cell`` as Excel's Range.Value does with what the client sends: a text
+    after a leading apostrophe stays text (without the apostrophe); otherwise "=…" is a formula
+    (openpyxl's reading too) and a text that reads as a number becomes that number."""
+    if isinstance(value, str) and value.startswith("'"):
+        cell.value = value[1:]
+        cell.data_type = "s"
+        return
+    if isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d+(?:\.\d*)?(?:[eE][+-]?\d+)?\s*", value):
+        value = float(value)
+    cell.value = value
+
+
 def apply(path, actions, out) -> dict:
     """Carry ``actions`` out on the workbook at ``path`` with openpyxl; returns what it saw."""
     wb = openpyxl.load_workbook(path)
@@ -85,7 +99,7 @@ def apply(path, actions, out) -> dict:
         if func == "setValues":
             for i, row in enumerate(action["values"]):
                 for j, value in enumerate(row):
-                    ws.cell(r0 + i + 1, c0 + j + 1).value = value
+                    _enter(ws.cell(r0 + i + 1, c0 + j + 1), value)
         elif func == "setRangeColor":
             rgb = args[0].lstrip("#")
             ws.cell(r0 + 1, c0 + 1).fill = PatternFill("solid", start_color=rgb, end_color=rgb)

@@ -4,7 +4,9 @@ present), text and tables filled from the values the forms show."""
 from __future__ import annotations
 
 import io
+import re
 from decimal import Decimal
+from xml.sax.saxutils import escape
 from pathlib import Path
 
 from ..files import atomic_output
@@ -16,6 +18,22 @@ from ..rules.common import half_up
 from .template import build_report_template
 
 FUND_LABELS = {"current": "其中：当年财政拨款", "carryover": "上年结转资金", "other": "其他资金", "total": "年度资金总额"}
+
+
+# What Word's XML cannot carry (C0 controls) and what docxtpl would turn into structure after
+# rendering (\a a new paragraph, \f a page break, "{_{" a Jinja tag) never reaches the template.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\ufffe\uffff]")
+_BRACES = {"{": "&#123;", "}": "&#125;"}
+
+
+def word_text(value: object) -> str:
+    """Every value a template prints, as WordprocessingML text: escaped, so that "<5%" prints as
+    "<5%" and no typed text becomes an element, a field or a tag; a line break stays a line break."""
+    if value is None:
+        return ""
+    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    text = escape(_CONTROLS.sub("", text))
+    return re.sub(r"[{}]", lambda m: _BRACES[m.group(0)], text)
 
 
 def amount(value: object) -> str:
@@ -110,8 +128,10 @@ def render_report(doc: Document, output: str | Path, forced: bool = False, templ
         from ..errors import JixiaoError
 
         raise JixiaoError(f"找不到报告模板：{template}")
+    from jinja2 import Environment
+
     template = DocxTemplate(str(template) if template else io.BytesIO(build_report_template()))
-    template.render(report_context(doc, forced))
+    template.render(report_context(doc, forced), jinja_env=Environment(autoescape=False, finalize=word_text))
     with atomic_output(output) as tmp:
         template.save(str(tmp))
     return Path(output)

@@ -44,7 +44,9 @@ def mail_context(doc, summaries, findings, forced: bool, attachments: list[str],
         basis = executed / initial if isinstance(initial, Decimal) and initial and isinstance(executed, Decimal) else None
         name = "附件2" if form.prefix == "overall" else (form.form.name or form.prefix)
         execution.append({"form": name, "rate": percent(form.execution_rate) or "—", "initial_rate": percent(basis) or "—"})
-    subject = f"{doc.department.name or ''}{doc.year}年度预算绩效自评材料（请签批）"
+    # A header is one line: a line break or control character typed in the name becomes a space.
+    name = " ".join(re.sub(r"[\x00-\x1f\x7f]", " ", doc.department.name or "").split())
+    subject = f"{name}{doc.year}年度预算绩效自评材料（请签批）"
     if forced:
         subject += "【含未通过校验项】"
     return {

@@ -49,7 +49,7 @@ class SignoffResult:
 
 
 def _stem(doc) -> str:
-    name = re.sub(r'[\\/:*?"<>|\s]+', "", doc.department.name or "部门")
+    name = re.sub(r'[\\/:*?"<>|\s\x00-\x1f\x7f]+', "", doc.department.name or "") or "部门"
     return f"{name}{doc.year}年度预算绩效自评"
 
 
