@@ -16,6 +16,11 @@ from pathlib import Path
 
 import pytest
 
+# xlwings' remote engine (xlwings PRO, for the buttons' tests) needs a licence key before xlwings is
+# first imported. Its code is under the PolyForm Noncommercial licence, which permits use by
+# government institutions; the noncommercial key enables it. Desktop RunPython is plain BSD xlwings.
+os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
+
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "zhuzhou-gxj-2024.yaml"
 SEED = ROOT.parent / "shared" / "seeds" / "004_8322ac4f40ca5a9f.txt"

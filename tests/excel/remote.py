@@ -75,10 +75,15 @@ def run(function, path) -> list[dict]:
     return book.json()["actions"]
 
 
+_FILE_ESCAPED = re.compile(r"[\x00-\x08\x0b-\x1f]|_(?=x[0-9A-Fa-f]{4}_)")
+
+
 def _enter(cell, value) -> None:
     """Put ``value`` into ``cell`` as Excel's Range.Value does with what the client sends: a text
     after a leading apostrophe stays text (without the apostrophe); otherwise "=…" is a formula
     (openpyxl's reading too) and a text that reads as a number becomes that number."""
+    if isinstance(value, str):  # Excel holds control characters; its file says _xHHHH_ (and _x005F_ for _)
+        value = _FILE_ESCAPED.sub(lambda m: f"_x{ord(m.group(0)):04X}_", value)
     if isinstance(value, str) and value.startswith("'"):
         cell.value = value[1:]
         cell.data_type = "s"

@@ -9,6 +9,7 @@ empty document, so a filled workbook and a template never drift apart.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,14 +43,18 @@ class Book:
 def sheet_names(project_names: list[str | None]) -> list[str]:
     """Excel-safe, unique sheet names for the projects, in order.
 
-    Excel allows 31 characters, none of []:*?/\\, no leading or trailing apostrophe, and
-    compares names without case.
+    Excel allows 31 characters, none of []:*?/\\ or control characters, no leading or trailing
+    apostrophe, and compares names without case.
     """
     taken = {n.lower() for n in RESERVED_SHEETS}
     out = []
     for i, raw in enumerate(project_names, start=1):
-        name = "".join("_" if ch in SHEET_NAME_FORBIDDEN else ch for ch in (raw or "").strip())
+        name = "".join("_" if ch in SHEET_NAME_FORBIDDEN else ch for ch in (raw or "").strip()
+                       if ch.isspace() or ch.isprintable())  # a control character cannot name a sheet
         name = " ".join(name.split()).strip("'") or f"项目{i}"
+        # XlsxWriter escapes "_x0041_" in the names' references but not in the sheet's own name,
+        # so the two would no longer match: such a run is no sheet name anyone means.
+        name = re.sub(r"_(?=x[0-9A-Fa-f]{4}_)", "-", name)
         base = name[:SHEET_NAME_MAX]
         candidate, n = base, 2
         while candidate.lower() in taken:
