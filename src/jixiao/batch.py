@@ -205,15 +205,14 @@ def write_summary(records: list[FileRecord], path: str | Path) -> Path:
     import pandas as pd
 
     from .files import atomic_output
-    from .workbook.celltext import XLSXWRITER_OPTIONS, cut_with_note, too_long
+    from .workbook.celltext import XLSXWRITER_OPTIONS, fit
 
     path = Path(path)
     with atomic_output(path) as tmp:
         # Names and messages are text whatever they start with; a text past a cell's limit says so.
         with pd.ExcelWriter(tmp, engine="xlsxwriter", engine_kwargs={"options": dict(XLSXWRITER_OPTIONS)}) as writer:
             for name, frame in tables(records).items():
-                frame = frame.apply(lambda col: col.map(lambda v: cut_with_note(v) if too_long(v) else v)
-                                    if not pd.api.types.is_numeric_dtype(col) else col)
+                frame = frame.apply(lambda col: col if pd.api.types.is_numeric_dtype(col) else col.map(fit))
                 frame.to_excel(writer, sheet_name=name, index=False)
                 ws, wb = writer.sheets[name], writer.book
                 rows, cols = frame.shape

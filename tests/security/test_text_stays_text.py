@@ -374,3 +374,25 @@ def test_validate_button_writes_every_message_as_text(tmp_path, work):
     with Workbook(out) as book:  # reads _xHHHH_ as Excel does
         results = book.sheet("校验结果")
         assert [results.value(r, 4) for r in range(1, results.last_row() + 1)] == messages
+
+
+def test_a_finding_quoting_a_text_past_the_cell_limit_is_listed_cut_with_a_note(tmp_path, example_book):
+    """Another program can write 40,000 characters into a cell; the results sheet lists it cut, saying so."""
+    from jixiao.forms.layout import field_name
+    from jixiao.workbook.celltext import CELL_TEXT_MAX
+    from jixiao.workbook.patch import WorkbookPatch
+    from jixiao.workbook.reader import Workbook
+
+    with Workbook(example_book) as book:
+        r1, c1, _, _ = book.local_ranges("附件2")[field_name("by_source.other")]
+    from jixiao.forms.sheet import a1
+
+    patch = WorkbookPatch(example_book)
+    patch.set_text("附件2", a1(r1, c1), "很长" * 20000)  # a number's cell: F02 quotes the text
+    long_book = patch.save(tmp_path / "long.xlsx")
+    run_cli("check", long_book, "--annotate", tmp_path / "long.校验结果.xlsx")
+    with Workbook(tmp_path / "long.校验结果.xlsx") as book:
+        results = book.sheet("校验结果")
+        messages = [results.value(r, 4) for r in range(1, results.last_row() + 1)]
+    cut = [m for m in messages if isinstance(m, str) and "很长很长" in m]
+    assert cut and all(len(m) <= CELL_TEXT_MAX and "原文" in m and "以下从略" in m for m in cut)

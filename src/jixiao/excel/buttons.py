@@ -25,7 +25,7 @@ from ..forms.layout import FORM_PROJECT, FORMS
 from ..forms.sheet import a1
 from ..recompute import describe, plan
 from ..rules import run_rules
-from ..workbook.celltext import typed_as_text
+from ..workbook.celltext import fit, typed_as_text
 from ..workbook.grid import GridBook
 from ..workbook.extract import BookContents, read_contents
 
@@ -139,7 +139,7 @@ def validate(book: xw.Book | None = None) -> None:
     else:
         results = book.sheets.add(name=RESULT_SHEET, after=book.sheets[len(book.sheets) - 1])
     # Excel parses what is put into a cell ("=…" a formula, "001" a number): texts go in as texts.
-    results.range("A1").value = [[typed_as_text(v) for v in row] for row in rows]
+    results.range("A1").value = [[typed_as_text(fit(v)) for v in row] for row in rows]
     for row, target, text in links:
         results.range(f"D{row}").add_hyperlink(target, text, "跳转到该单元格")
     colour: dict[tuple[str, str], str] = {}

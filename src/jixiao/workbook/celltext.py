@@ -47,6 +47,11 @@ def cut_with_note(text: str) -> str:
     return text[:CELL_TEXT_MAX - len(note)] + note
 
 
+def fit(value: object) -> object:
+    """A value for a listing cell (results, summary): a text past the limit cut with a note."""
+    return cut_with_note(value) if too_long(value) else value
+
+
 def long_texts(tree: object, path: str = "") -> list[tuple[str, int]]:
     """The (path, length) of every string in a plain tree (dicts, lists) beyond a cell's limit."""
     found: list[tuple[str, int]] = []

@@ -18,7 +18,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from ..errors import JixiaoError
 from ..files import atomic_output
-from .celltext import sheet_text
+from .celltext import fit, sheet_text
 from .reader import Workbook
 from .safety import read_member
 
@@ -181,7 +181,7 @@ class WorkbookPatch:
                 ref = f"{chr(65 + c)}{r}"
                 style = header if r == 1 else (link if ref in links else 0)
                 s = f' s="{style}"' if style else ""
-                cells.append(f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{sheet_text(str(value))}</t></is></c>')
+                cells.append(f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{sheet_text(fit(str(value)))}</t></is></c>')
             out.append(f'<row r="{r}">{"".join(cells)}</row>')
         cols = "".join(f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>' for i, w in enumerate(widths, start=1))
         last = f"{chr(64 + len(widths))}{max(len(rows), 1)}"
