@@ -91,6 +91,17 @@ def collector_paused():
             gc.enable()
 
 
+def check_contents(contents, settings: Settings = DEFAULT_SETTINGS, *,
+                   formulas_read: bool = True) -> tuple[list[Finding], Context]:
+    """The findings of a workbook's contents, checked on the values its cells show, and the rules'
+    context. ``formulas_read=False`` for a source that sends values only (the Excel buttons):
+    whether a formula was typed over (F06) is then not known and not judged."""
+    checked = _with_shown_values(contents) if formulas_read else contents.doc
+    states = list(contents.formula_states) if formulas_read else []
+    context = Context(checked, settings, states)
+    return run_rules(checked, settings, contents.locations, states, context=context), context
+
+
 def check_path(path: str | Path, settings: Settings = DEFAULT_SETTINGS) -> CheckResult:
     with collector_paused():
         return _check_path(Path(path), settings)
@@ -107,10 +118,7 @@ def _check_path(path: Path, settings: Settings) -> CheckResult:
             contents = read_book(path)
             result.contents = contents
             result.doc = contents.doc
-            checked = _with_shown_values(contents)
-            result.context = Context(checked, settings, list(contents.formula_states))
-            result.findings = run_rules(checked, settings, contents.locations, contents.formula_states,
-                                        context=result.context)
+            result.findings, result.context = check_contents(contents, settings)
         elif suffix in DATA_SUFFIXES:
             from .model.dataformat import load
 

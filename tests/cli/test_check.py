@@ -141,9 +141,9 @@ def test_libreoffice_opens_the_annotated_copy(annotated, tmp_path):
 
 def test_annotating_twice_replaces_the_results(annotated, tmp_path, example_book):
     from jixiao.checking import check_path
-    from jixiao.workbook.annotate import annotate
+    from jixiao.report.annotate import annotate
 
-    again = annotate(annotated, tmp_path / "again.xlsx", check_path(annotated).findings, check_path(annotated).contents)
+    again = annotate(annotated, tmp_path / "again.xlsx", check_path(annotated).findings)
     wb = openpyxl.load_workbook(again)
     assert wb.sheetnames.count("校验结果") == 1
     assert wb["校验结果"].max_row == len(check_path(example_book).findings) + 1

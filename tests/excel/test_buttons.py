@@ -15,6 +15,7 @@ import pytest
 
 from jixiao.checking import check_path
 from jixiao.excel import buttons
+from jixiao.report.findings import HEADERS
 from jixiao.workbook.extract import extract, read_book
 
 from ..conftest import SHEET
@@ -36,7 +37,7 @@ def test_validate_writes_results_colours_and_links(tmp_path, example_book):
     wb = openpyxl.load_workbook(out)
     ws = wb["校验结果"]
     rows = list(ws.iter_rows(values_only=True))
-    assert list(rows[0]) == buttons.HEADERS and len(rows) == len(findings) + 1
+    assert rows[0] == HEADERS and len(rows) == len(findings) + 1
     for row, f in zip(rows[1:], findings):
         assert (row[0], row[1], row[2], row[4]) == (f.severity.value, f.rule, f.form, f.message)
     for r in range(2, len(rows) + 1):

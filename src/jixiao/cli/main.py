@@ -330,9 +330,9 @@ def check_cmd(paths: tuple[Path, ...], fmt: str, annotate_to: Path | None, summa
         raise JixiaoError("--annotate 只能用于检查单个工作簿（.xlsx 或 .xlsm）")
     results = [check_path(p) for p in files]
     if annotate_to is not None and results[0].readable:
-        from ..workbook.annotate import annotate
+        from ..report.annotate import annotate
 
-        annotate(files[0], annotate_to, results[0].findings, results[0].contents)
+        annotate(files[0], annotate_to, results[0].findings)
     if fmt == "json":
         click.echo(json.dumps(to_json(results), ensure_ascii=False, indent=2))
     else:
@@ -418,7 +418,7 @@ def demo_cmd(out_dir: Path) -> None:
     from ..checking import check_path
     from ..model.dataformat import load, save
     from ..model.derive import canonical
-    from ..workbook.annotate import annotate
+    from ..report.annotate import annotate
     from ..workbook.extract import extract
     from ..workbook.fill import fill
 
@@ -433,7 +433,7 @@ def demo_cmd(out_dir: Path) -> None:
     save(back, out_dir / f"{stem}.extracted.yaml")
     t2 = time.perf_counter()
     result = check_path(book)
-    annotated = annotate(book, out_dir / f"{stem}.校验结果.xlsx", result.findings, result.contents)
+    annotated = annotate(book, out_dir / f"{stem}.校验结果.xlsx", result.findings)
     t3 = time.perf_counter()
     same = canonical(back) == canonical(doc)
     click.echo(f"示例：{example}")

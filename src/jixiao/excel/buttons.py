@@ -23,15 +23,14 @@ from ..errors import JixiaoError
 from ..forms.formulas import FORMULAS, cell_of
 from ..forms.layout import FORM_PROJECT, FORMS
 from ..forms.sheet import a1
+from ..checking import check_contents
 from ..recompute import describe, plan
-from ..rules import run_rules
+from ..report.findings import HEADERS, MARK_COLOURS, PLACE_COLUMN, RESULT_SHEET, cell_marks, reference, result_rows
+from ..rules import ERROR, INFO, WARNING
 from ..workbook.celltext import fit, typed_as_text
 from ..workbook.grid import GridBook
 from ..workbook.extract import BookContents, read_contents
 
-RESULT_SHEET = "校验结果"
-HEADERS = ["严重程度", "规则", "表单", "单元格", "说明", "应为"]
-MARK = {"错误": "#FFC7CE", "警告": "#FFEB9C"}
 FORM_COLOURS = {"derived": "#F2F2F2", "input": "#FFFFFF"}  # what a mark gives way to
 COPY_MACRO = "JixiaoCopyProjectSheet"  # in macros/JixiaoButtons.bas
 TITLE = "jixiao"
@@ -87,13 +86,17 @@ def _derived_cells(contents: BookContents) -> set[tuple[str, str]]:
     return cells
 
 
+MARKED = {s.value for s in MARK_COLOURS}
+
+
 def _old_marks(snap: Snapshot) -> list[tuple[str, str]]:
     """The cells a previous 校验 coloured, as its results sheet lists them ("附件2!I5")."""
     rows = snap.grids.get(RESULT_SHEET) or []
     marks = []
     for row in rows[1:]:
-        if row and len(row) > 3 and row[0] in MARK and isinstance(row[3], str) and "!" in row[3]:
-            sheet, cell = row[3].rsplit("!", 1)
+        place = row[PLACE_COLUMN] if row and len(row) > PLACE_COLUMN else None
+        if row[0] in MARKED and isinstance(place, str) and "!" in place:
+            sheet, cell = place.rsplit("!", 1)
             if sheet in snap.grids:
                 marks.append((sheet, cell))
     return marks
@@ -123,16 +126,10 @@ def validate(book: xw.Book | None = None) -> None:
     snap, contents = _read(book)
     if contents is None:
         return
-    findings = run_rules(contents.doc, locations=contents.locations)
+    findings, _ = check_contents(contents, formulas_read=False)  # the client sends values, not formulas
     _unmark(book, snap, contents)
-    rows = [HEADERS]
-    links = []
-    for f in findings:
-        sheet = contents.sheet_of(f.path)
-        place = f"{sheet}!{f.cell}" if sheet else f.cell
-        rows.append([f.severity.value, f.rule, f.form, place, f.message, f.expected or ""])
-        if sheet:
-            links.append((len(rows), "#'" + sheet.replace("'", "''") + f"'!{f.cell}", place))
+    view = result_rows(findings)
+    rows = [list(HEADERS)] + [list(row.values) for row in view]
     if RESULT_SHEET in snap.grids:
         results = book.sheets[RESULT_SHEET]
         results.clear()
@@ -140,19 +137,16 @@ def validate(book: xw.Book | None = None) -> None:
         results = book.sheets.add(name=RESULT_SHEET, after=book.sheets[len(book.sheets) - 1])
     # Excel parses what is put into a cell ("=…" a formula, "001" a number): texts go in as texts.
     results.range("A1").value = [[typed_as_text(fit(v)) for v in row] for row in rows]
-    for row, target, text in links:
-        results.range(f"D{row}").add_hyperlink(target, text, "跳转到该单元格")
-    colour: dict[tuple[str, str], str] = {}
-    for f in findings:
-        sheet = contents.sheet_of(f.path)
-        if sheet and f.severity.value in MARK and colour.get((sheet, f.cell)) != MARK["错误"]:
-            colour[(sheet, f.cell)] = MARK[f.severity.value]
-    for (sheet, cell), hex_colour in colour.items():
-        book.sheets[sheet].range(cell).color = hex_colour
+    for n, row in enumerate(view, start=2):
+        if row.target:
+            results.range((n, PLACE_COLUMN + 1)).add_hyperlink("#" + reference(*row.target),
+                                                               row.values[PLACE_COLUMN], "跳转到该单元格")
+    for (sheet, cell), rgb in cell_marks(findings).items():
+        book.sheets[sheet].range(cell).color = "#" + rgb
     results.activate()
-    counts = {s: sum(f.severity.value == s for f in findings) for s in ("错误", "警告", "提示")}
-    verdict = "有错误须改正后才能签批" if counts["错误"] else "没有错误"
-    _alert(book, f"校验完成：错误 {counts['错误']}，警告 {counts['警告']}，提示 {counts['提示']}；{verdict}。"
+    counts = {s: sum(f.severity is s for f in findings) for s in (ERROR, WARNING, INFO)}
+    verdict = "有错误须改正后才能签批" if counts[ERROR] else "没有错误"
+    _alert(book, f"校验完成：错误 {counts[ERROR]}，警告 {counts[WARNING]}，提示 {counts[INFO]}；{verdict}。"
                  f"明细见“{RESULT_SHEET}”表。")
 
 

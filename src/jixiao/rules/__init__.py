@@ -14,11 +14,11 @@ from decimal import Decimal
 from ..model.document import Document
 # Importing the rule modules registers their rules, in the catalog's order (F M R B S I X N).
 from . import fields, money, rates, budget, scores, indicators, crossform, narrative  # noqa: F401, I001
-from .catalog import CATALOG, ERROR, INFO, WARNING, Finding, Severity
+from .catalog import CATALOG, ERROR, INFO, WARNING, Finding, Location, Severity
 from .context import Context, FormulaState
 from .settings import DEFAULT_SETTINGS, Settings
 
-__all__ = ["CATALOG", "Finding", "FormSummary", "FormulaState", "Settings", "Severity", "run_rules", "summarize",
+__all__ = ["CATALOG", "Finding", "Location", "FormSummary", "FormulaState", "Settings", "Severity", "run_rules", "summarize",
            "form_of", "ERROR", "WARNING", "INFO"]
 
 _PROJECT = re.compile(r"^projects\[(\d+)\]")
@@ -51,11 +51,11 @@ def _form_rank(path: str) -> tuple:
 _LAST_STEP = re.compile(r"(\.[^.\[]+|\[\d+\])$")
 
 
-def locate(locations, path: str) -> str:
-    """The A1 cell of ``path`` in a workbook (the nearest located parent), or the path itself.
+def locate(locations, path: str) -> str | None:
+    """The A1 cell of ``path`` in a workbook (the nearest located parent), or None without one.
     ``locations`` maps paths to A1 cells (``extract.CellLocations`` or a plain dict)."""
     if locations is None:
-        return path
+        return None
     probe = path
     while probe:
         found = locations.get(probe)
@@ -72,15 +72,17 @@ def run_rules(doc: Document, settings: Settings = DEFAULT_SETTINGS, locations=No
     for ``doc`` (its derived values are then computed once for the rules and the summary)."""
     ctx = context or Context(doc, settings, list(formula_states or []))
     found = []
-    forms: dict[str, tuple[str, tuple]] = {}  # "projects[3]" → (its form's name, its rank)
+    forms: dict[str, tuple[str, tuple, str | None]] = {}  # "projects[3]" → (form's name, rank, sheet)
+    sheet_of = getattr(locations, "sheet_of", None)
     for order, r in enumerate(CATALOG.values()):
         rule_id, severity, severity_rank = r.id, r.severity, r.severity.rank
         for path, message, expected in r.check(ctx):
             head = path.partition(".")[0]
             place = forms.get(head)
             if place is None:
-                place = forms[head] = (form_of(doc, head), _form_rank(head))
-            finding = Finding(rule_id, severity, place[0], locate(locations, path), message, expected, path)
+                place = forms[head] = (form_of(doc, head), _form_rank(head), sheet_of(head) if sheet_of else None)
+            location = Location(place[0], path, place[2] or None, locate(locations, path))
+            finding = Finding(rule_id, severity, location, message, expected)
             found.append((place[1], severity_rank, order, len(found), finding))
     found.sort()  # the fourth element is unique: findings themselves are never compared
     return [t[-1] for t in found]

@@ -37,16 +37,50 @@ class Hit(NamedTuple):
 
 
 @dataclass(frozen=True, slots=True)
+class Location:
+    """Where a finding points, made once where it is placed: the form (附件1, 附件2, the project's
+    name, 基本信息), the data path, and when checked from a workbook its sheet and A1 cell."""
+
+    form: str
+    path: str
+    sheet: str | None = None
+    cell: str | None = None
+
+    @property
+    def place(self) -> str:
+        """As a person reads it: 附件2!I5 in a workbook, the data path in a data file."""
+        if self.sheet and self.cell:
+            return f"{self.sheet}!{self.cell}"
+        return self.cell or self.path
+
+
+@dataclass(frozen=True, slots=True)
 class Finding:
-    """One finding, as reported: the cell is A1 on the form's sheet, or the data path."""
+    """One finding, as reported."""
 
     rule: str
     severity: Severity
-    form: str
-    cell: str
+    location: Location
     message: str
     expected: str | None = None
-    path: str = ""  # the data path, whatever the source (for machines: JSON, annotation)
+
+    @property
+    def form(self) -> str:
+        return self.location.form
+
+    @property
+    def path(self) -> str:
+        """The data path, whatever the source (for machines: JSON, annotation)."""
+        return self.location.path
+
+    @property
+    def sheet(self) -> str | None:
+        return self.location.sheet
+
+    @property
+    def cell(self) -> str:
+        """A1 on the form's sheet, or the data path when there is no sheet."""
+        return self.location.cell or self.location.path
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from ..errors import JixiaoError
 from ..model.dataformat import save
 from ..report.render import render_report
 from ..rules import Finding
-from ..workbook.annotate import mark
+from ..report.annotate import mark
 from ..workbook.macros import CONF_SHEET, OPERATIONS_SHEET
 from ..workbook.patch import WorkbookPatch
 from ..workbook.values_copy import values_only
@@ -98,7 +98,7 @@ def signoff(source: str | Path, folder: str | Path, *, force: bool = False, mail
         patch = WorkbookPatch(source)
         for sheet in (OPERATIONS_SHEET, CONF_SHEET):
             patch.remove_sheet(sheet)
-        mark(patch, findings, checked.contents, protect=True)
+        mark(patch, findings, protect=True)
         patch.add_sheet(SIGN_SHEET, _sign_rows(doc, counts, forced), [18, 50], {}, protect=True)
         if forced:
             patch.mark_pages(FORCED_MARK)

@@ -35,12 +35,16 @@ _WEIGHT_SUFFIX = re.compile(r"[（(]\s*\d+(\.\d+)?\s*分\s*[）)]\s*$")
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
+_FORM_HEAD = re.compile(r"^(projects\[\d+\]|basic_data|overall|department)")
+
+
 class CellLocations:
     """Where each field sits: ``"projects[3].indicators[2].score" in locations``, and
     ``locations[path]`` gives its A1 cell. A form's fields are kept as its named ranges (one dict
     per sheet, shared with the reader); rows of tables per row, not per cell."""
 
     def __init__(self):
+        self.sheets: dict[str, str] = {}  # "basic_data" / "overall" / "projects[3]" / "department" → sheet
         self.fields: dict[str, tuple[int, int]] = {}  # full path → cell (基本信息)
         self.forms: dict[str, dict[str, tuple[int, int, int, int]]] = {}  # prefix → path → range
         self.tables: dict[str, tuple[list[int], dict[str, int], int]] = {}  # path → (rows, offsets, first col)
@@ -84,6 +88,11 @@ class CellLocations:
             raise KeyError(path)
         return a1(*found)
 
+    def sheet_of(self, path: str) -> str:
+        """The sheet of the form ``path`` belongs to ("" for none)."""
+        m = _FORM_HEAD.match(path)
+        return self.sheets.get(m.group(1) if m else "", "")
+
 
 @dataclass
 class BookContents:
@@ -91,13 +100,15 @@ class BookContents:
 
     doc: Document
     locations: CellLocations = field(default_factory=CellLocations)  # data path → its cell
-    sheets: dict[str, str] = field(default_factory=dict)  # "basic_data" / "overall" / "projects[3]" / "department" → sheet
     formula_states: list[FormulaState] = field(default_factory=list)
     forms: list["FormPlace"] = field(default_factory=list)  # where each form's fields are
 
+    @property
+    def sheets(self) -> dict[str, str]:
+        return self.locations.sheets
+
     def sheet_of(self, path: str) -> str:
-        m = re.match(r"^(projects\[\d+\]|basic_data|overall|department)", path)
-        return self.sheets.get(m.group(1) if m else "", "")
+        return self.locations.sheet_of(path)
 
 
 def _clean(value: object, kind: str) -> object:
