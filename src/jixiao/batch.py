@@ -17,6 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from .checking import DATA_SUFFIXES, WORKBOOK_SUFFIXES, check_path, collector_paused
+from .report.findings import SEVERITY_ORDER
 from .rules.catalog import Severity
 
 SUFFIXES = WORKBOOK_SUFFIXES + DATA_SUFFIXES
@@ -155,7 +156,6 @@ def terminal_progress(done: int, total: int) -> None:
     sys.stderr.flush()
 
 
-SEVERITY_ORDER = {"错误": 0, "警告": 1, "提示": 2}
 MONEY = ["年初预算数", "全年预算数", "全年执行数", "执行率", "年初口径执行率", "调整率"]
 COUNTS = ["错误", "警告", "提示"]
 COLUMNS = {

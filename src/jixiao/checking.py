@@ -147,7 +147,6 @@ def to_json(results: list[CheckResult]) -> dict:
     """The stable machine form of check results (schema ``jixiao-check/1``, see README)."""
     files = []
     for r in results:
-        sheet_of = r.contents.sheet_of if r.contents is not None else (lambda path: None)
         files.append({
             "path": str(r.path),
             "source": r.source,
@@ -158,7 +157,7 @@ def to_json(results: list[CheckResult]) -> dict:
             "scheme": r.doc.scheme if r.doc else None,
             "forms": [{"form": s.form, "total_score": _number(s.total_score), "grade": s.grade,
                        "errors": s.errors, "warnings": s.warnings, "infos": s.infos} for s in r.summaries],
-            "findings": [{"rule": f.rule, "severity": f.severity.value, "form": f.form, "sheet": sheet_of(f.path),
+            "findings": [{"rule": f.rule, "severity": f.severity.value, "form": f.form, "sheet": f.sheet,
                           "cell": f.cell, "path": f.path, "message": f.message, "expected": f.expected}
                          for f in r.findings],
         })

@@ -56,6 +56,10 @@ _SHEET = r"(?:'(?:[^']|'')+'|[^\s'!:,()=+\-*/&^<>\"{}\[\];]+)"
 _CELLS = r"(?:\$?[A-Z]{1,3}\$?\d+(?::\$?[A-Z]{1,3}\$?\d+)?|\$?\d+:\$?\d+|\$?[A-Z]{1,3}:\$?[A-Z]{1,3}|#REF!)"
 _REFERENCE = rf"{_SHEET}!{_CELLS}"
 SAFE_NAME = re.compile(rf'^\s*(?:{_REFERENCE}(?:,{_REFERENCE})*|"(?:[^"]|"")*"|-?\d+(?:\.\d+)?|#REF!)\s*$')
+# The sheet each reference of a safe name points into: a name kept must point into a sheet kept
+# (not into a macro sheet left behind, nor into "[1]Sheet1", an external workbook's sheet).
+_REFERENCED_SHEET = re.compile(rf"({_SHEET})!{_CELLS}")
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
                           remove_comments=True, remove_pis=True)
@@ -106,10 +110,17 @@ def _local(el: etree._Element) -> str | None:
 
 
 def _drop_foreign_attributes(el: etree._Element, keep_r: bool = False) -> None:
-    """Attributes outside no namespace (r:id, mc:Ignorable, x14ac:…) point at parts or extensions."""
+    """Attributes outside no namespace (r:id, mc:Ignorable, x14ac:…) point at parts or extensions;
+    xml:space stays (it says that a text's leading and trailing spaces are part of it)."""
     for attr in list(el.attrib):
-        if attr.startswith("{") and not (keep_r and attr.startswith(f"{{{R}}}")):
+        if attr.startswith("{") and attr != _XML_SPACE and not (keep_r and attr.startswith(f"{{{R}}}")):
             del el.attrib[attr]
+
+
+def _drop_extensions(root: etree._Element) -> None:
+    """Every extLst, at any depth (a sheet view's, a workbook view's, as well as the part's own)."""
+    for ext in list(root.iter(f"{{{MAIN}}}extLst")):
+        ext.getparent().remove(ext)
 
 
 def _keep_children(el: etree._Element, allowed: tuple[str, ...], order: tuple[str, ...] | None = None) -> None:
@@ -124,6 +135,7 @@ def _keep_children(el: etree._Element, allowed: tuple[str, ...], order: tuple[st
 def _clean_workbook(root: etree._Element, sheet_ids: set[str]) -> tuple[etree._Element, list[int]]:
     """The workbook with only kept sheets and safe names; returns the positions of the kept sheets."""
     _keep_children(root, WORKBOOK_CHILDREN)
+    _drop_extensions(root)
     _drop_foreign_attributes(root)
     for el in root.iter():
         if el is not root and _local(el) not in ("sheet",):
@@ -146,12 +158,14 @@ def _clean_workbook(root: etree._Element, sheet_ids: set[str]) -> tuple[etree._E
     if not kept_positions:
         raise JixiaoError("工作簿没有可保留的工作表，无法生成只含数值的副本")
     new_index = {old: new for new, old in enumerate(kept_positions)}
+    kept_names = {sheet.get("name", "").casefold() for sheet in sheets}
     names = root.find(f"{{{MAIN}}}definedNames")
     if names is not None:
         for name in list(names):
             local = name.get("localSheetId")
             if _local(name) != "definedName" or not SAFE_NAME.match(name.text or "") \
-                    or (local is not None and (not local.isdigit() or int(local) not in new_index)):
+                    or (local is not None and (not local.isdigit() or int(local) not in new_index)) \
+                    or not _into_kept_sheets(name.text or "", kept_names):
                 names.remove(name)
             elif local is not None:
                 name.set("localSheetId", str(new_index[int(local)]))
@@ -166,8 +180,17 @@ def _clean_workbook(root: etree._Element, sheet_ids: set[str]) -> tuple[etree._E
     return root, kept_positions
 
 
+def _into_kept_sheets(text: str, kept_names: set[str]) -> bool:
+    """Whether every reference of a safe name's ``text`` points into a sheet of the copy."""
+    if text.strip().startswith('"'):
+        return True  # a text constant
+    sheets = (s[1:-1].replace("''", "'") if s.startswith("'") else s for s in _REFERENCED_SHEET.findall(text))
+    return all(s.casefold() in kept_names for s in sheets)
+
+
 def _clean_sheet(root: etree._Element) -> etree._Element:
     _keep_children(root, SHEET_CHILDREN, SHEET_CHILDREN)
+    _drop_extensions(root)
     _drop_foreign_attributes(root)
     for el in root.iter():
         if el is not root and _local(el) != "hyperlink":
@@ -198,7 +221,7 @@ def _clean_sheet(root: etree._Element) -> etree._Element:
                 is_ = etree.SubElement(c, f"{{{MAIN}}}is")
                 t = etree.SubElement(is_, f"{{{MAIN}}}t")
                 t.text = value
-                t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+                t.set(_XML_SPACE, "preserve")
     hyperlinks = root.find(f"{{{MAIN}}}hyperlinks")
     if hyperlinks is not None:
         for link in list(hyperlinks):
@@ -248,8 +271,7 @@ def values_only(source: str | Path, output: str | Path) -> Path:
         elif kind == R + "/theme" and _rels_name(target) in parts:
             continue  # a theme that pulls in other parts (images): Excel's default theme serves
         elif kind in (R + "/styles", R + "/sharedStrings"):
-            for ext in root.iter(f"{{{MAIN}}}extLst"):
-                ext.getparent().remove(ext)
+            _drop_extensions(root)
         out[target] = _bytes(root)
         types[target] = _WORKBOOK_PARTS[kind]
         workbook_rels.append((rid, kind, posixpath.relpath(target, posixpath.dirname(workbook))))
