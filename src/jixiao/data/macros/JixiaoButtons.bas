@@ -2,6 +2,7 @@ Attribute VB_Name = "JixiaoButtons"
 ' jixiao: the buttons on the first sheet call these macros. Each runs Python through xlwings
 ' (RunPython, configured on the xlwings.conf sheet; `jixiao addin-config` fills it in).
 ' This module is ASCII only: the captions, in Chinese, live in the workbook.
+' Made by jixiao from its list of buttons (workbook/macros.py BUTTONS): edit that, not this.
 Option Explicit
 
 Sub JixiaoValidate()
