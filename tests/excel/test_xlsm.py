@@ -47,9 +47,31 @@ def test_every_button_is_bound_to_a_macro_that_exists(xlsm):
         vml = "".join(z.read(n).decode() for n in z.namelist() if n.endswith(".vml"))
     bound = [m.split("!")[-1] for m in re.findall(r"<x:FmlaMacro>(.*?)</x:FmlaMacro>", vml)]
     defined = set(re.findall(r"^Sub (\w+)\(\)", macro_source(), re.M))
-    assert bound == [b[0] for b in BUTTONS] and set(bound) <= defined
-    for _, caption, _ in BUTTONS:  # the captions are Chinese, in the workbook, not in the VBA
-        assert caption in vml
+    assert bound == [b.macro for b in BUTTONS] and set(bound) <= defined
+    for b in BUTTONS:  # the captions are Chinese, in the workbook, not in the VBA
+        assert b.caption in vml
+
+
+def test_the_committed_button_module_is_the_one_built_from_the_list_of_buttons():
+    committed = (ROOT / "macros" / "JixiaoButtons.bas").read_bytes()
+    assert committed.decode("ascii").replace("\r\n", "\n") == macro_source(), "run `jixiao templates` to rebuild it"
+    assert b"\r\n" in committed and b"\n" not in committed.replace(b"\r\n", b"")  # as the VBA editor exports
+
+
+def test_every_button_runs_a_function_of_the_button_face():
+    from jixiao.excel import buttons
+
+    for b in BUTTONS:
+        assert callable(getattr(buttons, b.function, None)), b.function
+        assert f"b.{b.function}()" in macro_source()
+    assert len({b.macro for b in BUTTONS}) == len({b.caption for b in BUTTONS}) == len(BUTTONS)
+
+
+def test_the_readme_lists_every_button_in_order():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Excel buttons"):]
+    table = re.findall(r"^\| (\S+) \| (?!what it does)", section.split("\n\n**")[0], re.M)
+    assert [c for c in table if c != "---"] == [b.caption for b in BUTTONS]
 
 
 def test_macro_sources_are_ascii():

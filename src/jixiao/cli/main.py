@@ -254,12 +254,15 @@ def signoff_cmd(book: Path, folder: Path, force: bool, mail_to: tuple[str, ...],
 @cli.command("templates", context_settings=CONTEXT)
 @click.option("--dir", "folder", type=click.Path(file_okay=False, path_type=Path), default=Path("workbook_templates"),
               show_default=True, help="模板所在文件夹。")
-def templates_cmd(folder: Path) -> None:
-    """重新生成各指标体系的空白模板（workbook_templates/）。"""
+@click.option("--macros-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("macros"),
+              show_default=True, help="按钮 VBA 模块（JixiaoButtons.bas）所在文件夹。")
+def templates_cmd(folder: Path, macros_dir: Path) -> None:
+    """重新生成各指标体系的空白模板（workbook_templates/）和按钮的 VBA 模块（macros/）。"""
     from ..report.template import write_report_template
+    from ..workbook.macros import write_macro_module
     from ..workbook.templates import build_templates
 
-    for path in [*build_templates(folder), write_report_template(folder)]:
+    for path in [*build_templates(folder), write_report_template(folder), write_macro_module(macros_dir)]:
         click.echo(f"已生成模板：{path}")
 
 

@@ -1,8 +1,10 @@
 """The macro-enabled workbook: the 操作 sheet with its buttons, the xlwings.conf sheet, the VBA.
 
 The VBA project is built here from sources (``workbook.vbaproject``): the jixiao button module
-(``data/macros/JixiaoButtons.bas``, ASCII), xlwings' standalone modules exactly as the installed
-xlwings ships them (xlwings.bas, Dictionary.cls), and one empty document module per sheet.
+(one macro per entry of ``BUTTONS``, then the helpers of ``data/macros/helpers.bas``; ASCII),
+xlwings' standalone modules exactly as the installed xlwings ships them (xlwings.bas,
+Dictionary.cls), and one empty document module per sheet. ``macros/JixiaoButtons.bas`` is the
+same module for people who import it by hand (``jixiao templates`` writes it).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import io
 import os
 import sys
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
@@ -18,19 +21,60 @@ from .vbaproject import document_module, from_export, module_name, vba_project
 OPERATIONS_SHEET = "操作"
 CONF_SHEET = "xlwings.conf"
 
-# (macro, caption, what it does) — captions and help are Chinese; macro names are ASCII.
+BUTTON_MODULE = "JixiaoButtons"
+BUTTON_FUNCTIONS = "jixiao.excel.buttons"  # a face: named here, imported only by the macro
+
+
+@dataclass(frozen=True)
+class Button:
+    """One button of the 操作 sheet: its VBA macro (ASCII), caption and help (Chinese), and the
+    function of ``BUTTON_FUNCTIONS`` the macro runs through xlwings."""
+
+    macro: str
+    caption: str
+    function: str
+    help: str
+
+    def vba(self) -> str:
+        return f'Sub {self.macro}()\n    RunPython "import {BUTTON_FUNCTIONS} as b; b.{self.function}()"\nEnd Sub\n'
+
+
+# Every button, in the order of the 操作 sheet; the module's macros and the sheet come from here.
 BUTTONS = (
-    ("JixiaoValidate", "校验", "运行全部审核规则，在“校验结果”表列出问题（可点击跳转），并把问题单元格标红（错误）或标黄（警告）。"),
-    ("JixiaoRecompute", "重算", "把合计、控制率、执行率、得分、总分等计算单元格恢复为正确的公式，并列出数值有变化的单元格。"),
-    ("JixiaoClearMarks", "清除标记", "去掉上次校验的颜色标记，删除“校验结果”表。"),
-    ("JixiaoAddProjectSheet", "新增项目表", "按本工作簿的指标体系新增一张空白的项目支出绩效自评表。"),
-    ("JixiaoSignoff", "生成签批包", "没有错误时，在工作簿旁生成签批包：只含数值的工作簿、PDF、自评报告和待发送的邮件。请先保存。"),
-    ("JixiaoSelfCheck", "环境自检", "显示按钮所用的 Python、jixiao 和 xlwings 的版本及解释器路径。"),
+    Button("JixiaoValidate", "校验", "validate",
+           "运行全部审核规则，在“校验结果”表列出问题（可点击跳转），并把问题单元格标红（错误）或标黄（警告）。"),
+    Button("JixiaoRecompute", "重算", "recompute",
+           "把合计、控制率、执行率、得分、总分等计算单元格恢复为正确的公式，并列出数值有变化的单元格。"),
+    Button("JixiaoClearMarks", "清除标记", "clear_marks", "去掉上次校验的颜色标记，删除“校验结果”表。"),
+    Button("JixiaoAddProjectSheet", "新增项目表", "add_project_sheet",
+           "按本工作簿的指标体系新增一张空白的项目支出绩效自评表。"),
+    Button("JixiaoSignoff", "生成签批包", "signoff",
+           "没有错误时，在工作簿旁生成签批包：只含数值的工作簿、PDF、自评报告和待发送的邮件。请先保存。"),
+    Button("JixiaoSelfCheck", "环境自检", "self_check", "显示按钮所用的 Python、jixiao 和 xlwings 的版本及解释器路径。"),
 )
+
+_MODULE_HEAD = f"""Attribute VB_Name = "{BUTTON_MODULE}"
+' jixiao: the buttons on the first sheet call these macros. Each runs Python through xlwings
+' (RunPython, configured on the xlwings.conf sheet; `jixiao addin-config` fills it in).
+' This module is ASCII only: the captions, in Chinese, live in the workbook.
+' Made by jixiao from its list of buttons (workbook/macros.py BUTTONS): edit that, not this.
+Option Explicit
+
+"""
 
 
 def macro_source() -> str:
-    return resources.files("jixiao").joinpath("data", "macros", "JixiaoButtons.bas").read_text(encoding="ascii")
+    """The button module: one macro per button, then the helpers the buttons call."""
+    helpers = resources.files("jixiao").joinpath("data", "macros", "helpers.bas").read_text(encoding="ascii")
+    return _MODULE_HEAD + "\n".join(b.vba() for b in BUTTONS) + "\n" + helpers
+
+
+def write_macro_module(folder: str | Path) -> Path:
+    """``folder``/JixiaoButtons.bas, for importing by hand (CRLF, as the VBA editor exports)."""
+    path = Path(folder) / f"{BUTTON_MODULE}.bas"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(macro_source().replace("\n", "\r\n").encode("ascii"))
+    return path
 
 
 def xlwings_sources() -> list[tuple[str, str, str]]:
@@ -62,11 +106,11 @@ def add_operations_sheet(book) -> None:
     ws.set_row(0, 30)
     ws.write(1, 0, "点击按钮运行。按钮需要 Python 和 jixiao（见说明书“Excel 按钮”一节）；WPS 不支持，请用命令行 jixiao check。",
              st.plain(size=9, color="#7F7F7F"))
-    for i, (macro, caption, help_text) in enumerate(BUTTONS):
+    for i, button in enumerate(BUTTONS):
         row = 3 + i * 3
         ws.set_row(row, 30)
-        ws.insert_button(row, 0, {"macro": macro, "caption": caption, "width": 120, "height": 36})
-        ws.write(row, 1, help_text, st.plain())
+        ws.insert_button(row, 0, {"macro": button.macro, "caption": button.caption, "width": 120, "height": 36})
+        ws.write(row, 1, button.help, st.plain())
 
 
 def add_conf_sheet(book) -> None:
