@@ -13,14 +13,13 @@ from decimal import Decimal
 from pathlib import Path
 
 from .errors import JixiaoError
-from .forms.formulas import FORMULAS, cell_of, normalise
-from .forms.layout import FORM_A1, FORM_A2, FORM_PROJECT
+from .forms.formulas import cell_of, normalise
+from .forms.spec import SPECS
 from .forms.sheet import a1
-from .model.derive import as_computed, derive_basic, derive_overall, derive_project
+from .model.derive import as_computed
 from .model.document import get_path
 from .model.numbers import DASH
 
-DERIVE = {FORM_A1: derive_basic, FORM_A2: derive_overall, FORM_PROJECT: derive_project}
 
 
 @dataclass(frozen=True)
@@ -62,8 +61,9 @@ def plan(contents) -> list[CellPlan]:
     computed = as_computed(contents.doc)
     cells = []
     for place in contents.forms:
-        slots = DERIVE[place.form](get_path(computed, place.prefix))
-        for path, formula in FORMULAS[place.form](place.positions).items():
+        spec = SPECS[place.form]
+        slots = spec.derive(get_path(computed, place.prefix))
+        for path, formula in spec.formulas(place.positions).items():
             r, c = cell_of(place.positions, path)
             value = _value(slots, place, path, r)
             old = place.content.cell(r, c)

@@ -102,11 +102,11 @@ def test_a_table_name_stretched_to_the_last_row_reads_only_the_rows_with_content
     import re
     import zipfile
 
-    from jixiao.forms.layout import FORMS
+    from jixiao.forms.spec import FORM_SPECS
     from jixiao.workbook import reader
     from jixiao.workbook.extract import read_book
 
-    tables = "|".join(sorted({table.name for _, form_tables in FORMS.values() for table in form_tables}))
+    tables = "|".join(sorted({table.name for spec in FORM_SPECS for table in spec.tables}))
     with reader.Workbook(example_book) as book:
         last_rows = [book.sheet(name).last_row() for name in book.sheet_names()]
 

@@ -8,7 +8,8 @@ import openpyxl
 import pytest
 import python_calamine
 
-from jixiao.forms.layout import FORMS, FORM_A1, FORM_A2, FORM_PROJECT, INFO_FIELDS
+from jixiao.forms.layout import FORM_A1, FORM_A2, FORM_PROJECT, INFO_FIELDS
+from jixiao.forms.spec import SPECS
 from jixiao.workbook.fill import sheet_names
 from jixiao.workbook.reader import Workbook
 
@@ -54,8 +55,7 @@ def test_every_field_has_a_name_on_its_sheet(example_book):
         forms = {"附件1": FORM_A1, "附件2": FORM_A2, "行政运行（其他）经费": FORM_PROJECT}
         for sheet, form in forms.items():
             assert book.name("jx_form", sheet).constant == form
-            fields, tables = FORMS[form]
-            for f in (*fields, *tables):
+            for f in (*SPECS[form].fields, *SPECS[form].tables):
                 target = book.name(f.name, sheet)
                 assert target is not None and target.sheet == sheet, (sheet, f.name)
 

@@ -32,7 +32,8 @@ import pytest
 from lxml import etree
 
 from jixiao.checking import check_path
-from jixiao.forms.layout import FORM_MARKERS, FORM_NAME
+from jixiao.forms.layout import FORM_NAME
+from jixiao.forms.spec import SPECS
 from jixiao.model.dataformat import dumps
 from jixiao.model.derive import canonical
 from jixiao.workbook.fill import fill
@@ -514,7 +515,7 @@ def test_names_survive_with_their_sheets_after_the_macro_sheets_are_removed(plai
     with Workbook(copy) as book:
         form = book.name(FORM_NAME, FORM_SHEET)
         assert form is not None and form.constant == FORM_SHEET
-        marker = next(m for m, f in FORM_MARKERS.items() if f == FORM_SHEET)
+        marker = SPECS[FORM_SHEET].marker
         assert book.name(marker, FORM_SHEET).sheet == FORM_SHEET
     views = etree.fromstring(parts_of(copy)["xl/workbook.xml"]).iter(f"{{{MAIN}}}workbookView")
     plain_views = etree.fromstring(parts_of(plain)["xl/workbook.xml"]).iter(f"{{{MAIN}}}workbookView")

@@ -20,8 +20,9 @@ import xlwings as xw
 
 from .. import __version__
 from ..errors import JixiaoError
-from ..forms.formulas import FORMULAS, cell_of
-from ..forms.layout import FORM_PROJECT, FORMS
+from ..forms.formulas import cell_of
+from ..forms.layout import FORM_PROJECT
+from ..forms.spec import SPECS
 from ..forms.sheet import a1
 from ..checking import check_contents
 from ..recompute import describe, plan
@@ -81,7 +82,7 @@ def _alert(book: xw.Book, text: str) -> None:
 def _derived_cells(contents: BookContents) -> set[tuple[str, str]]:
     cells = set()
     for place in contents.forms:
-        for path in FORMULAS[place.form](place.positions):
+        for path in SPECS[place.form].formulas(place.positions):
             cells.add((place.sheet, a1(*cell_of(place.positions, path))))
     return cells
 
@@ -216,7 +217,8 @@ def add_project_sheet(book: xw.Book | None = None) -> None:
 
 def input_ranges(place) -> list[str]:
     """The input cells of a project sheet as A1 ranges (what a blank copy clears)."""
-    fields, tables = FORMS[place.form]
+    spec = SPECS[place.form]
+    fields, tables = spec.fields, spec.tables
     out = []
     for f in fields:
         if f.in_data and not f.derived and f.path in place.positions:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..model.numbers import DASH
-from .layout import AMOUNT_COLUMNS, FORM_A1, FORM_A2, FORM_PROJECT, FUND_COLUMNS, SPECIAL_FUND_COLUMNS
+from .layout import AMOUNT_COLUMNS, FUND_COLUMNS, SPECIAL_FUND_COLUMNS
 from .sheet import a1
 
 
@@ -115,8 +115,6 @@ def project_formulas(pos: Positions) -> dict[str, str]:
     f.update(_scored_form_formulas(pos, "funds.total"))
     return f
 
-
-FORMULAS = {FORM_A1: attachment1_formulas, FORM_A2: attachment2_formulas, FORM_PROJECT: project_formulas}
 
 _ROW_FIELD = re.compile(r"^(\w+)\[(\d+)\]\.(\w+)$")
 _ROW_OFFSETS = {("buildings", "area_rate"): 3, ("buildings", "investment_rate"): 6}

@@ -30,11 +30,6 @@ INFO_FIELDS = {
 }
 
 
-# A name only one form has: how a sheet is recognised when only its names are known (the VBA
-# remote client sends range names, not the jx_form constant).
-FORM_MARKERS = {"jx_staff_authorized": FORM_A1, "jx_by_source_general_budget": FORM_A2, "jx_implementer": FORM_PROJECT}
-
-
 def field_name(path: str) -> str:
     return "jx_" + path.replace(".", "_")
 
@@ -212,12 +207,6 @@ PROJECT_FIELDS = (
     *SHEET_ONLY_FIELDS,
 )
 PROJECT_TABLES = (INDICATORS,)
-
-FORMS = {
-    FORM_A1: (A1_FIELDS, A1_TABLES),
-    FORM_A2: (A2_FIELDS, A2_TABLES),
-    FORM_PROJECT: (PROJECT_FIELDS, PROJECT_TABLES),
-}
 
 # Excel's limits on sheet names.
 SHEET_NAME_MAX = 31

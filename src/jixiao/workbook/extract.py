@@ -21,11 +21,11 @@ from operator import attrgetter
 from pathlib import Path
 
 from ..errors import JixiaoError
-from ..forms.formulas import FORMULAS, FormulaState, Positions, cell_of, normalise
-from ..forms.layout import (FORM_A1, FORM_A2, FORM_MARKERS, FORM_NAME, FORM_PROJECT, FORMS, INFO_FIELDS,
-                            NOT_APPLICABLE, Table)
+from ..forms.formulas import FormulaState, Positions, cell_of, normalise
+from ..forms.layout import FORM_NAME, INFO_FIELDS, NOT_APPLICABLE, Table
 from ..forms.sheet import a1
-from ..model.document import (FORMAT, BasicData, Department, Document, Indicator, Overall, Project, Report,
+from ..forms.spec import FORM_SPECS, SPECS
+from ..model.document import (FORMAT, Department, Document, Indicator, Report,
                                is_placeholder, set_path)
 from ..model.numbers import DASH, plain
 from ..model.schemes import load_scheme
@@ -190,7 +190,7 @@ def _field_plan(form: str) -> tuple[tuple, ...]:
     """A form's fields as reading needs them, worked out once: (name, path, in data, derived,
     kind, getter of the parent block or None, attribute). Every field path is attributes only."""
     plan = []
-    for f in FORMS[form][0]:
+    for f in SPECS[form].fields:
         *parents, attr = f.path.split(".")
         parent = (_REPORT if parents == ["report"] else attrgetter(".".join(parents))) if parents else None
         plan.append((f.name, f.path, f.in_data, f.derived, f.kind, parent, attr))
@@ -226,7 +226,7 @@ class _FormReader:
         return found
 
     def read(self, block) -> None:
-        _, tables = FORMS[self.form]
+        tables = SPECS[self.form].tables
         missing: list[str] = []
         value_at, formula_at = self.sheet.value, self.sheet.formula
         for name, path, in_data, derived, kind, parent, attr in _field_plan(self.form):
@@ -321,7 +321,7 @@ def _expected_formulas(form: str, layout: tuple[tuple[str, tuple[int, int, int, 
     mostly share a layout, so each is built once."""
     pos = Positions(dict(layout))
     return [(path, cell_of(pos, path), expected, expected.removeprefix("="), normalise(expected))
-            for path, expected in FORMULAS[form](pos).items()]
+            for path, expected in SPECS[form].formulas(pos).items()]
 
 
 def _info_value(book: Workbook, name: str) -> tuple[object, tuple[int, int] | None]:
@@ -335,12 +335,12 @@ def _info_value(book: Workbook, name: str) -> tuple[object, tuple[int, int] | No
 def form_of_sheet(book, sheet: str) -> str | None:
     """Which form a sheet holds: its jx_form constant, or else the names only that form has."""
     target = book.name(FORM_NAME, sheet)
-    if target is not None and target.constant in (FORM_A1, FORM_A2, FORM_PROJECT):
+    if target is not None and target.constant in SPECS:
         return target.constant
-    for marker, form in FORM_MARKERS.items():
-        found = book.name(marker, sheet)
+    for spec in FORM_SPECS:
+        found = book.name(spec.marker, sheet)
         if found is not None and found.sheet == sheet:
-            return form
+            return spec.key
     return None
 
 
@@ -377,15 +377,8 @@ def read_contents(book, source: str = "工作簿") -> BookContents:
     for entry, _ in forms:  # all sheets read first, then all extracted: each loop stays warm
         book.sheet(entry.name)
     for entry, form in forms:
-        if form == FORM_A1:
-            prefix, block = "basic_data", BasicData()
-            doc.basic_data = block
-        elif form == FORM_A2:
-            prefix, block = "overall", Overall()
-            doc.overall = block
-        else:
-            prefix, block = f"projects[{len(doc.projects)}]", Project()
-            doc.projects.append(block)
+        block = SPECS[form].block()
+        prefix = SPECS[form].attach(doc, block)
         contents.sheets[prefix] = entry.name
         reader = _FormReader(book, book.sheet(entry.name), form, prefix, contents)
         reader.read(block)

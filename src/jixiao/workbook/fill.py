@@ -18,11 +18,9 @@ import xlsxwriter
 from .. import __version__
 from ..errors import JixiaoError
 from ..files import atomic_output
-from ..forms.attachment1 import build_attachment1
-from ..forms.attachment2 import build_attachment2
 from ..forms.info import build_info
 from ..forms.layout import FORM_A1, FORM_A2, INFO_SHEET, SHEET_NAME_FORBIDDEN, SHEET_NAME_MAX
-from ..forms.project import build_project
+from ..forms.spec import FORM_SPECS
 from ..forms.styles import Styles
 from ..model.document import BasicData, Document, Overall, Project
 from ..model.schemes import load_scheme
@@ -89,12 +87,12 @@ def write_workbook(doc: Document, path: str | Path, *, blank: bool = False, fixe
         if xlsm:
             macros.add_operations_sheet(book)
         build_info(book, doc)
-        if doc.basic_data is not None:
-            build_attachment1(book, FORM_A1, doc.basic_data, doc.department, doc.year)
-        if doc.overall is not None:
-            build_attachment2(book, FORM_A2, doc.overall, doc.department, scheme, doc.year, blank=blank)
-        for name, project in zip(sheet_names([p.name for p in doc.projects]), doc.projects):
-            build_project(book, name, project, scheme, doc.year, blank=blank)
+        for spec in FORM_SPECS:
+            blocks = [block for _, block in spec.blocks(doc)]
+            # A project's sheet is named after it; 附件1 and 附件2 by their key.
+            names = sheet_names([b.name for b in blocks]) if spec.many else [spec.key] * len(blocks)
+            for name, block in zip(names, blocks):
+                spec.build(book, name, block, doc, scheme, blank)
         if xlsm:
             macros.add_conf_sheet(book)
             macros.add_vba(book)

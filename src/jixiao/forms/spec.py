@@ -1,0 +1,70 @@
+"""The form registry: one ``FormSpec`` per form, the single place that says what a form is.
+
+A spec owns the form's key (the ``jx_form`` constant its sheet carries), where its block lives in
+the document (``basic_data``, ``overall``, one of ``projects``), the block's class, its fields and
+tables (``forms.layout``), the formulas of its derived cells, the derive function that computes
+them from the data, the builder that lays the sheet out, and the name only its sheet has. Fill,
+extract, recompute and the buttons ask the registry instead of keeping tables of their own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from ..model.derive import derive_basic, derive_overall, derive_project
+from ..model.document import BasicData, Document, Overall, Project
+from .attachment1 import build_attachment1
+from .attachment2 import build_attachment2
+from .formulas import attachment1_formulas, attachment2_formulas, project_formulas
+from .layout import (A1_FIELDS, A1_TABLES, A2_FIELDS, A2_TABLES, FORM_A1, FORM_A2, FORM_PROJECT, PROJECT_FIELDS,
+                     PROJECT_TABLES, Field, Table)
+from .project import build_project
+
+
+@dataclass(frozen=True)
+class FormSpec:
+    key: str  # the jx_form constant: 附件1, 附件2, 项目
+    attr: str  # the Document attribute holding its block (a list for the project forms)
+    many: bool  # one form per item of a list (the projects)
+    block: type  # the block's dataclass
+    fields: tuple[Field, ...]
+    tables: tuple[Table, ...]
+    formulas: Callable  # Positions → {derived field path: formula}
+    derive: Callable  # block → Slots (the derived values from the data)
+    build: Callable  # (book, sheet name, block, doc, scheme, blank) → FormSheet
+    marker: str  # a name only this form's sheet has (the VBA client sends names, not constants)
+
+    def blocks(self, doc: Document) -> list[tuple[str, object]]:
+        """(data prefix, block) of every form of this kind that ``doc`` holds."""
+        value = getattr(doc, self.attr)
+        if self.many:
+            return [(f"{self.attr}[{i}]", block) for i, block in enumerate(value)]
+        return [] if value is None else [(self.attr, value)]
+
+    def attach(self, doc: Document, block) -> str:
+        """Put a block read from a sheet into ``doc``; returns its data prefix."""
+        if self.many:
+            items = getattr(doc, self.attr)
+            items.append(block)
+            return f"{self.attr}[{len(items) - 1}]"
+        setattr(doc, self.attr, block)
+        return self.attr
+
+
+FORM_SPECS = (
+    FormSpec(FORM_A1, "basic_data", False, BasicData, A1_FIELDS, A1_TABLES, attachment1_formulas, derive_basic,
+             lambda book, sheet, block, doc, scheme, blank: build_attachment1(book, sheet, block, doc.department,
+                                                                               doc.year),
+             "jx_staff_authorized"),
+    FormSpec(FORM_A2, "overall", False, Overall, A2_FIELDS, A2_TABLES, attachment2_formulas, derive_overall,
+             lambda book, sheet, block, doc, scheme, blank: build_attachment2(book, sheet, block, doc.department,
+                                                                               scheme, doc.year, blank=blank),
+             "jx_by_source_general_budget"),
+    FormSpec(FORM_PROJECT, "projects", True, Project, PROJECT_FIELDS, PROJECT_TABLES, project_formulas,
+             derive_project,
+             lambda book, sheet, block, doc, scheme, blank: build_project(book, sheet, block, scheme, doc.year,
+                                                                          blank=blank),
+             "jx_implementer"),
+)
+SPECS = {spec.key: spec for spec in FORM_SPECS}
