@@ -18,7 +18,8 @@ from pathlib import Path
 
 from .errors import JixiaoError
 from .model.derive import FUND_COLUMNS, derive_basic
-from .model.document import AmountRow, BasicData, Document, Indicator, Overall, Project, ProjectFunds
+from .forms.spec import FORM_SPECS
+from .model.document import AmountRow, BasicData, Document, Indicator, Project, get_path, set_path
 from .model.numbers import plain
 
 # Field → the headers that name it (checked after removing spaces).
@@ -229,45 +230,47 @@ def import_budget(export: Path, *, unit: str = "万元", targets: Path | None = 
 # --- next year ----------------------------------------------------------------------------
 
 
-def _cleared_indicators(indicators: list[Indicator]) -> list[Indicator]:
-    return [Indicator(i.level1, i.level2, i.name, i.target, None, i.weight, None, None) for i in indicators]
+def _carried(spec, old):
+    """A new block of ``spec`` holding what its declaration carries into next year (Field.carry,
+    Column.carry); everything else starts blank."""
+    new = spec.block()
+    for f in spec.fields:
+        if f.carry and f.in_data:
+            set_path(new, f.path, copy.deepcopy(get_path(old, f.path)))
+    for table in spec.tables:
+        kept = [c.path for c in table.columns if c.carry]
+        if not kept:
+            continue  # a table that carries nothing (楼堂馆所) starts with no rows
+        rows = [table.item(**{k: copy.deepcopy(getattr(row, k)) for k in kept}) for row in get_path(old, table.path)]
+        set_path(new, table.path, rows)
+    return new
+
+
+def _priors_from_finals(old: BasicData, new: BasicData) -> None:
+    """附件1's {Y-1}年决算数 columns: last year's {Y}年决算数 as the sheet showed it. A derived row
+    takes its figure from its parts; 政府采购金额 and 部门基本支出预算调整 have no 上年 column."""
+    slots = derive_basic(old)
+    for section in ("three_public", "project_spending", "public_funds"):
+        for name in getattr(old, section).__dataclass_fields__:
+            row = getattr(getattr(old, section), name)
+            key = f"{section}.{name}.final"
+            if isinstance(row, AmountRow) and key not in slots and isinstance(row.final, Decimal):
+                getattr(getattr(new, section), name).prior = row.final
+    for before, after in zip(old.project_spending.special_funds, new.project_spending.special_funds):
+        after.prior = before.final if isinstance(before.final, Decimal) else None
 
 
 def carry_forward(last: Document, year: int) -> Document:
-    """Next year's document: 附件1's 上年决算数 from last year's 本年决算数 (as the sheet showed it),
-    the projects and indicators kept with results, scores, deviations and amounts cleared."""
+    """Next year's document: what each form declares as carried (names, targets, 分值), 附件1's
+    上年决算数 from last year's 本年决算数; results, scores, deviations and amounts cleared."""
     doc = Document(year=year, scheme=last.scheme, projects=[])
     doc.department.name = last.department.name
     doc.department.phone = last.department.phone
-    if last.basic_data is not None:
-        old = last.basic_data
-        slots = derive_basic(old)
-        new = BasicData()
-        new.staff.authorized = old.staff.authorized
-        for section in ("three_public", "project_spending", "public_funds"):
-            for name in getattr(old, section).__dataclass_fields__:
-                row = getattr(getattr(old, section), name)
-                if isinstance(row, AmountRow):
-                    key = f"{section}.{name}.final"
-                    final = slots.shown(key) if key in slots else row.final
-                    prior = final if isinstance(final, Decimal) else None
-                    if key not in slots:  # derived rows take last year's figure from their parts
-                        getattr(getattr(new, section), name).prior = prior
-        # 政府采购金额 and 部门基本支出预算调整 have no 上年 column (the form shows ——).
-        new.project_spending.special_funds = [
-            type(f)(name=f.name, prior=f.final if isinstance(f.final, Decimal) else None, project=f.project)
-            for f in old.project_spending.special_funds]
-        new.austerity = old.austerity
-        doc.basic_data = new
-    if last.overall is not None:
-        doc.overall = Overall(goals=copy.deepcopy(last.overall.goals), indicators=_cleared_indicators(last.overall.indicators))
-        doc.overall.goals.actual = None
-        doc.overall.execution.weight = last.overall.execution.weight
-    for p in last.projects:
-        q = Project(id=p.id, code=p.code, name=p.name, authority=p.authority, implementer=p.implementer,
-                    funds=ProjectFunds(), indicators=_cleared_indicators(p.indicators))
-        q.goals.target = p.goals.target
-        q.execution.weight = p.execution.weight
-        doc.projects.append(q)
+    for spec in FORM_SPECS:
+        for _, old in spec.blocks(last):
+            new = _carried(spec, old)
+            if isinstance(new, BasicData):
+                _priors_from_finals(old, new)
+            spec.attach(doc, new)
     return doc
 

@@ -146,3 +146,34 @@ def test_targets_become_indicators_and_updates_keep_results(tmp_path, example_do
     before, after = base.projects[0].indicators, updated.projects[0].indicators
     assert after[: len(before)] == before and after[-1].name == "新设指标"
     assert "行政运行（其他）经费：新增指标 新设指标" in report.changes
+
+
+def test_carry_forward_keeps_what_each_form_declares_and_clears_the_rest(example_doc):
+    """Driven by the registry: a field added to a form with carry=True is kept with no other edit."""
+    from jixiao.forms.spec import FORM_SPECS
+    from jixiao.model.document import get_path
+
+    def value(block, path):
+        try:
+            return get_path(block, path)
+        except AttributeError:  # under an optional block that is absent (a project's report)
+            return None
+
+    nxt = carry_forward(example_doc, 2025)
+    checked = 0
+    for spec in FORM_SPECS:
+        for (_, old), (_, new) in zip(spec.blocks(example_doc), spec.blocks(nxt), strict=True):
+            for f in spec.fields:
+                if not f.in_data or f.path.endswith(".prior"):  # 附件1's 上年 column: last year's 决算
+                    continue
+                want = value(old, f.path) if f.carry else None
+                assert value(new, f.path) == want, (spec.key, f.path)
+                checked += 1
+            for table in spec.tables:
+                old_rows, new_rows = get_path(old, table.path), get_path(new, table.path)
+                assert len(new_rows) == (len(old_rows) if any(c.carry for c in table.columns) else 0), table.path
+                for before, after in zip(old_rows, new_rows):
+                    for c in table.columns:
+                        if c.path != "prior":
+                            assert getattr(after, c.path) == (getattr(before, c.path) if c.carry else None)
+    assert checked > 500

@@ -40,6 +40,7 @@ class Field:
     kind: str  # amount | rate | score | count | area | text
     derived: bool = False
     in_data: bool = True  # False: the sheet shows it (调整额, 分值合计) but the data has no key for it
+    carry: bool = False  # kept into next year's forms (jixiao new --from); results and amounts start blank
 
     @cached_property  # looked up for every field of every sheet read
     def name(self) -> str:
@@ -52,6 +53,7 @@ class Column:
     path: str  # within one list item
     kind: str
     derived: bool = False
+    carry: bool = False  # kept into next year's rows, as Field.carry
 
 
 @dataclass(frozen=True)
@@ -107,7 +109,7 @@ SPECIAL_FUND_COLUMNS = A1_AMOUNT_COLS  # offsets inside the 专项 table, which 
 A1_LINK_COL = 7  # H: the project a special fund belongs to (outside the print area)
 
 A1_FIELDS = (
-    Field("staff.authorized", "count"),
+    Field("staff.authorized", "count", carry=True),
     Field("staff.actual", "count"),
     Field("staff.rate", "rate", derived=True),
     *(
@@ -115,15 +117,15 @@ A1_FIELDS = (
         for row in A1_ROWS_BEFORE_SPECIAL + A1_ROWS_AFTER_SPECIAL
         for col in AMOUNT_COLUMNS
     ),
-    Field("austerity", "text"),
+    Field("austerity", "text", carry=True),
 )
 A1_TABLES = (
     Table("project_spending.special_funds", SpecialFund, (
-        Column(0, "name", "text"),
+        Column(0, "name", "text", carry=True),
         Column(1, "prior", "amount"),
         Column(3, "budget", "amount"),
         Column(5, "final", "amount"),
-        Column(7, "project", "text"),
+        Column(7, "project", "text", carry=True),
     )),
     Table("buildings", Building, (
         Column(0, "name", "text"),
@@ -143,23 +145,23 @@ FUND_LABELS = {"current": "当年财政拨款", "carryover": "上年结转资金
 
 INDICATOR_HEADERS = ("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施")
 INDICATOR_COLUMNS = (
-    Column(0, "level1", "text"),
-    Column(1, "level2", "text"),
-    Column(2, "name", "text"),
-    Column(3, "target", "text"),
+    Column(0, "level1", "text", carry=True),
+    Column(1, "level2", "text", carry=True),
+    Column(2, "name", "text", carry=True),
+    Column(3, "target", "text", carry=True),
     Column(4, "actual", "text"),
-    Column(5, "weight", "score"),
+    Column(5, "weight", "score", carry=True),
     Column(6, "score", "score"),
     Column(7, "deviation", "text"),
 )
 INDICATORS = Table("indicators", Indicator, INDICATOR_COLUMNS)
 
 EXECUTION_FIELDS = (
-    Field("execution.weight", "score"),
+    Field("execution.weight", "score", carry=True),
     Field("execution.rate", "rate", derived=True),
     Field("execution.score", "score", derived=True),
 )
-GOAL_FIELDS = (Field("goals.target", "text"), Field("goals.actual", "text"))
+GOAL_FIELDS = (Field("goals.target", "text", carry=True), Field("goals.actual", "text"))
 
 # Derived cells the sheet adds beyond the data: 调整额, 调整率, and the 分值 total beside 总分.
 SHEET_ONLY_FIELDS = (
@@ -189,11 +191,11 @@ REPORT_LABELS = {
 }
 
 PROJECT_FIELDS = (
-    Field("id", "text"),
-    Field("code", "text"),
-    Field("name", "text"),
-    Field("authority", "text"),
-    Field("implementer", "text"),
+    Field("id", "text", carry=True),
+    Field("code", "text", carry=True),
+    Field("name", "text", carry=True),
+    Field("authority", "text", carry=True),
+    Field("implementer", "text", carry=True),
     *(
         Field(f"funds.{row}.{c}", "amount", derived=(row == "total"))
         for row in ("current", "carryover", "other", "total")
