@@ -101,6 +101,21 @@ def refs(clean_book):
     return {path: place.positions.at(path) for path in TYPED_PATHS}
 
 
+@pytest.fixture(scope="module")
+def at(clean_book):
+    """The A1 cell of a field of the project sheet SHEET, by its data path (its defined name)."""
+    from jixiao.workbook.extract import read_book
+
+    place = next(p for p in read_book(clean_book).forms if p.sheet == SHEET)
+    return place.positions.at
+
+
+@pytest.fixture(scope="module")
+def total_formula(at):
+    """The formula of 年度资金总额 全年预算数: the sum of the three 其中 rows above it."""
+    return f"=SUM({at('funds.current.full_year')}:{at('funds.other.full_year')})"
+
+
 @pytest.fixture
 def TYPED(refs):
     return {refs[path]: value for path, value in TYPED_PATHS.items()}

@@ -59,7 +59,7 @@ def test_validate_again_replaces_the_results_and_old_marks(tmp_path, example_boo
     assert wb.sheetnames.count("校验结果") == 1
 
 
-def test_recompute_restores_formulas_and_then_the_arithmetic_rules_are_silent(tmp_path, tampered, TYPED):
+def test_recompute_restores_formulas_and_then_the_arithmetic_rules_are_silent(tmp_path, tampered, TYPED, refs):
     actions = run(buttons.recompute, tampered)
     assert set(funcs(actions)) <= VBA_ACTIONS
     writes = [a for a in actions if a["func"] == "setValues"]
@@ -71,7 +71,7 @@ def test_recompute_restores_formulas_and_then_the_arithmetic_rules_are_silent(tm
         assert str(wb[SHEET][ref].value).startswith("=")
     after = {f.rule for f in check_path(out).findings if f.form == SHEET}
     assert not after & {"M01", "S04", "S05", "R05", "F06"}
-    assert "显示值有变化的 3 个" in seen["alerts"][0] and f"{SHEET}!E9：999 → 418.85" in seen["alerts"][0]
+    assert "显示值有变化的 3 个" in seen["alerts"][0] and f"{SHEET}!{refs['funds.total.full_year']}：999 → 418.85" in seen["alerts"][0]
     # Every input is as it was.
     before_doc, after_doc = extract(tampered), extract(out)
     p_before, p_after = before_doc.projects[0], after_doc.projects[0]

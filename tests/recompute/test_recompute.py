@@ -27,7 +27,7 @@ def cells_xml(path, sheet):
     return {m.group(1): m.group(0) for m in re.finditer(r'(?s)<c r="([A-Z]+\d+)"[^>]*?(?:/>|>.*?</c>)', text)}
 
 
-def test_recompute_restores_exactly_the_three_typed_cells(tmp_path, tampered, clean_book, TYPED, refs):
+def test_recompute_restores_exactly_the_three_typed_cells(tmp_path, tampered, clean_book, TYPED, refs, total_formula):
     out = tmp_path / "fixed.xlsx"
     changed = recompute_file(tampered, out)
     assert {(c.sheet, c.ref) for c in changed} == {(SHEET, ref) for ref in TYPED}
@@ -37,7 +37,7 @@ def test_recompute_restores_exactly_the_three_typed_cells(tmp_path, tampered, cl
     assert by_path["execution.score"].value == Decimal(10) and by_path["total_score"].value == Decimal(100)
     # The formulas are back, with their cached values.
     wb = openpyxl.load_workbook(out)
-    assert wb[SHEET][refs["funds.total.full_year"]].value == "=SUM(E6:E8)"
+    assert wb[SHEET][refs["funds.total.full_year"]].value == total_formula
     with Workbook(out) as book:
         for ref in TYPED:
             cell = book.sheet(SHEET).cell(*parse_ref(ref))
@@ -76,13 +76,14 @@ def test_recompute_plan_covers_every_derived_cell(example_book):
     assert per_sheet["附件1"] == 1 + 4 * 3 + 2  # 控制率, four sums × three columns, one building's two rates
 
 
-def test_cli_recompute_in_place_keeps_a_backup(tmp_path, tampered):
+def test_cli_recompute_in_place_keeps_a_backup(tmp_path, tampered, refs):
     book = tmp_path / "book.xlsx"
     shutil.copy(tampered, book)
     original = book.read_bytes()
     result = run_cli("recompute", book, "--in-place")
     assert result.returncode == 0, result.stderr
-    assert f"{SHEET}!E9：999 → 418.85" in result.stdout and "显示值有变化的单元格 3 个" in result.stdout  # E9: 全年预算数 total
+    total = refs["funds.total.full_year"]
+    assert f"{SHEET}!{total}：999 → 418.85" in result.stdout and "显示值有变化的单元格 3 个" in result.stdout
     assert (tmp_path / "book.重算前.xlsx").read_bytes() == original
     assert book.read_bytes() != original
 

@@ -49,3 +49,18 @@ def excel_like_insert_rows(wb, ws, at: int, n: int) -> None:
         m = pattern.match(dn.attr_text or "")
         if m and m.group(1) in sheet_prefix:
             dn.attr_text = m.group(1) + _shift_ref(m.group(2), at, n)
+
+
+def field_cells(path, sheet: str):
+    """``at(data path) -> A1`` for the fields of one form sheet, found by their defined names."""
+    from jixiao.forms.layout import field_name
+    from jixiao.forms.sheet import a1
+
+    with Workbook(path) as book:
+        ranges = book.local_ranges(sheet)
+
+    def at(field_path: str, absolute: bool = False) -> str:
+        r1, c1, _, _ = ranges[field_name(field_path)]
+        return a1(r1, c1, absolute)
+
+    return at

@@ -13,7 +13,7 @@ from jixiao.forms.spec import SPECS
 from jixiao.workbook.fill import sheet_names
 from jixiao.workbook.reader import Workbook
 
-from .helpers import formula_cells
+from .helpers import field_cells, formula_cells
 
 
 def test_calamine_reads_every_formula_cell_as_a_value(example_book):
@@ -31,7 +31,9 @@ def test_cached_values_are_the_models_numbers(example_book):
         p = book.sheet("行政运行（其他）经费")
         target = book.name("jx_funds_total_full_year", p.name)
         cell = p.cell(*target.range[:2])
-        assert cell.formula == "SUM(E6:E8)" and cell.value == Decimal("418.85")
+        at = field_cells(example_book, p.name)
+        assert cell.formula == f"SUM({at('funds.current.full_year')}:{at('funds.other.full_year')})"
+        assert cell.value == Decimal("418.85")
         a1 = book.sheet("附件1")
         rate = a1.cell(*book.name("jx_staff_rate", "附件1").range[:2])
         assert rate.formula and rate.value == Decimal("0.9375")
@@ -85,13 +87,17 @@ def test_derived_cells_locked_inputs_unlocked_and_print_ready(example_book):
     wb = openpyxl.load_workbook(example_book)
     ws = wb["行政运行（其他）经费"]
     assert ws.protection.sheet and ws.protection.insertRows is False  # False = allowed in OOXML's inverted flags
-    total = ws["E9"]  # 年度资金总额 全年预算数 (hunan order: three 其中 rows, then the total)
-    assert total.value == "=SUM(E6:E8)" and total.protection.locked
-    assert ws["E6"].protection.locked is False
+    at = field_cells(example_book, ws.title)
+    total = ws[at("funds.total.full_year")]  # 年度资金总额 全年预算数 (hunan: three 其中 rows, then the total)
+    assert total.value == f"=SUM({at('funds.current.full_year')}:{at('funds.other.full_year')})"
+    assert total.protection.locked
+    assert ws[at("funds.current.full_year")].protection.locked is False
     assert ws.page_setup.paperSize == 9 and ws.sheet_properties.pageSetUpPr.fitToPage
     assert ws.page_setup.fitToWidth in (None, 1) and ws.page_setup.fitToHeight == 0  # 1 is the default
     assert ws.print_title_rows == "$1:$2"
-    assert ws["A4"].font.name == "宋体" and ws["B4"].font.name == "仿宋"
+    name = ws[at("authority")]
+    label = ws.cell(name.row, name.column - 1)  # 主管部门, left of its entry
+    assert label.value == "主管部门" and label.font.name == "宋体" and name.font.name == "仿宋"
     validations = [dv for dv in ws.data_validations.dataValidation if dv.type == "decimal"]
     assert validations and all(dv.operator == "greaterThanOrEqual" for dv in validations)
 
@@ -99,10 +105,15 @@ def test_derived_cells_locked_inputs_unlocked_and_print_ready(example_book):
 def test_conditional_formats_flag_adjusted_budgets(example_book):
     wb = openpyxl.load_workbook(example_book)
     ws = wb["产业链发展专项资金"]  # 44.97 → 8.23 without an explanation
+    at = field_cells(example_book, ws.title)
+    full, initial = at("funds.total.full_year"), at("funds.total.initial")
+    rate, note = at("adjustment.rate", absolute=True), at("adjustment_note", absolute=True)
     rules = {str(rng.sqref): [r.formula[0] for r in rng.rules] for rng in ws.conditional_formatting}
-    assert any("ABS($E$9-$D$9)>0.01" in f for f in rules["E9"])
-    # Red first (|调整率| in G10 ≥ 10% and the explanation in D11 blank), then yellow.
-    assert rules["E9"][0] == "AND(ISNUMBER($G$10),ABS($G$10)>=0.1,LEN(TRIM($D$11))=0)"
+    dollar = at("funds.total.full_year", absolute=True), at("funds.total.initial", absolute=True)
+    assert any(f"ABS({dollar[0]}-{dollar[1]})>0.01" in f for f in rules[full])
+    assert initial != full
+    # Red first (|调整率| ≥ 10% and the explanation blank), then yellow.
+    assert rules[full][0] == f"AND(ISNUMBER({rate}),ABS({rate})>=0.1,LEN(TRIM({note}))=0)"
 
 
 def test_national_scheme_puts_the_total_row_first(tmp_path, example_doc):
@@ -115,5 +126,8 @@ def test_national_scheme_puts_the_total_row_first(tmp_path, example_doc):
     path = fill(doc, tmp_path / "n.xlsx")
     wb = openpyxl.load_workbook(path)
     ws = wb["行政运行（其他）经费"]
-    assert ws["B6"].value == "年度资金总额" and ws["E6"].value == "=SUM(E7:E9)"
-    assert ws["B7"].value == "其中：当年财政拨款"
+    at = field_cells(path, ws.title)
+    total, current = ws[at("funds.total.full_year")], ws[at("funds.current.full_year")]
+    assert total.row < current.row  # the total row first
+    assert total.value == f"=SUM({at('funds.current.full_year')}:{at('funds.other.full_year')})"
+    assert ws.cell(total.row, 2).value == "年度资金总额" and ws.cell(current.row, 2).value == "其中：当年财政拨款"

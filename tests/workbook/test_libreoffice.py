@@ -10,7 +10,7 @@ import pytest
 
 from jixiao.workbook.libreoffice import convert
 
-from .helpers import formula_cells
+from .helpers import field_cells, formula_cells
 
 pytestmark = pytest.mark.libreoffice
 
@@ -34,20 +34,29 @@ def test_libreoffice_recalculation_agrees_with_every_cached_value(example_book, 
 
 def test_recalculation_catches_a_wrong_cache(tmp_path, example_book):
     """The agreement test can fail: corrupt one cached value and LibreOffice puts it right."""
+    import re
     import zipfile
 
+    from jixiao.workbook.reader import Workbook
+
+    sheet = "行政运行（其他）经费"
+    with Workbook(example_book) as book:
+        part = next(e.part for e in book.sheets if e.name == sheet)
+        r, c = book.local_ranges(sheet)["jx_funds_total_full_year"][:2]
+    ref = field_cells(example_book, sheet)("funds.total.full_year")
     bad = tmp_path / "bad.xlsx"
     with zipfile.ZipFile(example_book) as src, zipfile.ZipFile(bad, "w", zipfile.ZIP_DEFLATED) as dst:
         for item in src.infolist():
             data = src.read(item)
-            if b"<f>SUM(E6:E8)</f><v>418.85</v>" in data:
-                data = data.replace(b"<f>SUM(E6:E8)</f><v>418.85</v>", b"<f>SUM(E6:E8)</f><v>999</v>", 1)
+            if item.filename == part:  # the cached 418.85 of 年度资金总额 全年预算数 becomes 999
+                data, n = re.subn(rf'(<c r="{ref}"[^>]*><f>[^<]*</f><v>)418.85(</v>)'.encode(), rb"\g<1>999\g<2>", data)
+                assert n == 1
             dst.writestr(item, data)
     fixed = convert(bad, "xlsx", tmp_path / "out")
     ours, theirs = formula_cells(bad), formula_cells(fixed)
     changed = {k for k in ours if not _same(ours[k], theirs.get(k))}
-    assert changed == {("行政运行（其他）经费", 8, 4)}
-    assert theirs[("行政运行（其他）经费", 8, 4)] == Decimal("418.85")
+    assert changed == {(sheet, r, c)}
+    assert theirs[(sheet, r, c)] == Decimal("418.85")
 
 
 def test_pdf_shows_the_forms_in_chinese(tmp_path, example_book, example_doc):
