@@ -21,7 +21,7 @@ import xlwings as xw
 from .. import __version__
 from ..errors import JixiaoError
 from ..forms.formulas import cell_of
-from ..forms.layout import FORM_PROJECT
+from ..forms.layout import FORM_PROJECT, SCHEME_COLUMNS
 from ..forms.spec import SPECS
 from ..forms.sheet import a1
 from ..checking import check_contents
@@ -225,8 +225,9 @@ def input_ranges(place) -> list[str]:
             out.append(place.positions.at(f.path))
     for table in tables:
         r1, c1, r2, _ = place.positions.ranges[table.path]
-        # 三级指标 to 偏差原因 of every indicator row; 一级/二级 keep the scheme's categories.
-        out.append(f"{a1(r1, c1 + 2)}:{a1(r2, c1 + 7)}")
+        # Every input column of every row; 一级/二级 keep the scheme's categories.
+        offsets = [c.offset for c in table.columns if not c.derived and c.path not in SCHEME_COLUMNS]
+        out.append(f"{a1(r1, c1 + min(offsets))}:{a1(r2, c1 + max(offsets))}")
     return out
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..model.numbers import DASH
-from .layout import AMOUNT_COLUMNS, FUND_COLUMNS, SPECIAL_FUND_COLUMNS
+from .layout import AMOUNT_COLUMNS, FUND_COLUMNS, SPECIAL_FUND_COLUMNS, TABLES
 from .sheet import a1
 
 
@@ -117,7 +117,8 @@ def project_formulas(pos: Positions) -> dict[str, str]:
 
 
 _ROW_FIELD = re.compile(r"^(\w+)\[(\d+)\]\.(\w+)$")
-_ROW_OFFSETS = {("buildings", "area_rate"): 3, ("buildings", "investment_rate"): 6}
+# Where a column sits in its table's range, as the tables declare it (buildings[0].area_rate: 3).
+_COLUMN_OFFSETS = {(t.path, c.path): c.offset for t in TABLES for c in t.columns}
 
 
 def cell_of(pos: Positions, path: str) -> tuple[int, int]:
@@ -127,7 +128,7 @@ def cell_of(pos: Positions, path: str) -> tuple[int, int]:
     m = _ROW_FIELD.match(path)
     table, index, column = m.group(1), int(m.group(2)), m.group(3)
     row = pos.rows(table)[index]
-    return row, pos.ranges[table][1] + _ROW_OFFSETS[(table, column)]
+    return row, pos.ranges[table][1] + _COLUMN_OFFSETS[(table, column)]
 
 
 @dataclass(frozen=True, slots=True)

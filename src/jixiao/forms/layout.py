@@ -209,6 +209,9 @@ PROJECT_FIELDS = (
     *SHEET_ONLY_FIELDS,
 )
 PROJECT_TABLES = (INDICATORS,)
+TABLES = (*A1_TABLES, INDICATORS)  # every table of every form, once
+# Columns a blank form fills from the scheme (its 一级/二级 categories); the rest are inputs.
+SCHEME_COLUMNS = ("level1", "level2")
 
 # Excel's limits on sheet names.
 SHEET_NAME_MAX = 31
