@@ -19,6 +19,7 @@ from xml.sax.saxutils import escape, quoteattr
 from ..errors import JixiaoError
 from ..files import atomic_output
 from .celltext import fit, sheet_text
+from .parts import ContentTypes, Relationships, StyleSheet, WorkbookPart
 from .reader import Workbook
 from .safety import read_member
 
@@ -26,68 +27,11 @@ SHEET_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationship
 SHEET_CONTENT = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 
 
-def _block(xml: str, tag: str) -> re.Match:
-    m = re.search(rf"<{tag}\b[^>]*?(?:/>|>(.*?)</{tag}>)", xml, re.S)
-    if m is None:
-        raise JixiaoError(f"工作簿样式表缺少 <{tag}>，无法标注")
-    return m
-
-
-def _items(body: str, tag: str) -> list[str]:
-    return re.findall(rf"<{tag}\b[^>]*?/>|<{tag}\b[^>]*?>.*?</{tag}>", body or "", re.S)
-
-
 def _with_attr(element: str, name: str, value: str) -> str:
     """``element`` (an XML start tag or empty element) with attribute ``name`` set to ``value``."""
     if re.search(rf'\s{name}="[^"]*"', element):
         return re.sub(rf'(\s{name}=)"[^"]*"', rf'\1"{value}"', element, count=1)
     return re.sub(r"^<(\w+)", rf'<\1 {name}="{value}"', element, count=1)
-
-
-class Styles:
-    """The cellXfs of styles.xml, with fills and fonts appended as needed."""
-
-    def __init__(self, xml: str):
-        self.xml = xml
-        self.fills = _items(_block(xml, "fills").group(1), "fill")
-        self.fonts = _items(_block(xml, "fonts").group(1), "font")
-        self.xfs = _items(_block(xml, "cellXfs").group(1), "xf")
-        self._variants: dict[tuple, int] = {}
-
-    def _fill(self, rgb: str) -> int:
-        fill = (f'<fill><patternFill patternType="solid"><fgColor rgb="FF{rgb}"/>'
-                f'<bgColor indexed="64"/></patternFill></fill>')
-        if fill not in self.fills:
-            self.fills.append(fill)
-        return self.fills.index(fill)
-
-    def _font(self, bold: bool, color: str | None, underline: bool) -> int:
-        font = ("<font>" + ("<b/>" if bold else "") + ("<u/>" if underline else "") + '<sz val="11"/>'
-                + (f'<color rgb="FF{color}"/>' if color else "") + '<name val="宋体"/><family val="2"/><charset val="134"/></font>')
-        if font not in self.fonts:
-            self.fonts.append(font)
-        return self.fonts.index(font)
-
-    def variant(self, base: int, fill: str | None = None, font: tuple | None = None) -> int:
-        """The index of style ``base`` with a solid ``fill`` (RGB) and/or another font."""
-        key = (base, fill, font)
-        if key not in self._variants:
-            xf = self.xfs[base] if base < len(self.xfs) else self.xfs[0]
-            if fill:
-                xf = _with_attr(_with_attr(xf, "fillId", str(self._fill(fill))), "applyFill", "1")
-            if font:
-                xf = _with_attr(_with_attr(xf, "fontId", str(self._font(*font))), "applyFont", "1")
-            self.xfs.append(xf)
-            self._variants[key] = len(self.xfs) - 1
-        return self._variants[key]
-
-    def render(self) -> str:
-        xml = self.xml
-        for tag, items in (("fills", self.fills), ("fonts", self.fonts), ("cellXfs", self.xfs)):
-            m = _block(xml, tag)
-            start = re.sub(r'\scount="\d+"', "", xml[m.start():m.start() + xml[m.start():].index(">")].rstrip("/"))
-            xml = xml[:m.start()] + f'{start} count="{len(items)}">' + "".join(items) + f"</{tag}>" + xml[m.end():]
-        return xml
 
 
 _CELL_TAG = r'<c r="{ref}"(?=[\s>/])[^>]*?/?>'
@@ -103,7 +47,7 @@ class WorkbookPatch:
             self.sheet_order = [s.name for s in book.sheets]
         with zipfile.ZipFile(self.source) as z:
             self.parts = {name: read_member(z, name) for name in z.namelist()}
-        self.styles = Styles(self.parts["xl/styles.xml"].decode("utf-8"))
+        self.styles = StyleSheet(self.parts["xl/styles.xml"])
         self._sheet_xml: dict[str, str] = {}
         self._new_sheets: list[tuple[str, str]] = []
         self._removed: list[str] = []
@@ -156,15 +100,12 @@ class WorkbookPatch:
         body = sheet_text(text)
         self._replace_cell(sheet, ref, lambda style: f'<c r="{ref}"{style} t="inlineStr"><is><t xml:space="preserve">{body}</t></is></c>')
 
-    def _drop_calc_chain(self, parts: dict[str, bytes]) -> None:
+    def _drop_calc_chain(self, parts: dict[str, bytes], editors: "_Editors") -> None:
         """Excel's calculation chain lists formula cells; after formulas change it is rebuilt."""
-        if "xl/calcChain.xml" not in parts:
-            return
-        del parts["xl/calcChain.xml"]
-        types = parts["[Content_Types].xml"].decode("utf-8")
-        parts["[Content_Types].xml"] = re.sub(r'<Override PartName="/xl/calcChain.xml"[^>]*/>', "", types).encode("utf-8")
-        rels = parts["xl/_rels/workbook.xml.rels"].decode("utf-8")
-        parts["xl/_rels/workbook.xml.rels"] = re.sub(r'<Relationship\b[^>]*Target="calcChain.xml"[^>]*/>', "", rels).encode("utf-8")
+        if "xl/calcChain.xml" in parts:
+            del parts["xl/calcChain.xml"]
+            editors.types.remove("xl/calcChain.xml")
+            editors.rels.remove(target="calcChain.xml")
 
     def add_sheet(self, name: str, rows: list[list[object]], widths: list[float],
                   links: dict[str, str], header_fill: str = "D9D9D9", protect: bool = False) -> None:
@@ -190,7 +131,7 @@ class WorkbookPatch:
         xml = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
                '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
                'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-               f'<dimension ref="A1:{last}"/><sheetViews><sheetView tabSelected="1" workbookViewId="0">'
+               f'<dimension ref="A1:{last}"/><sheetViews><sheetView workbookViewId="0">'
                '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>'
                f'<sheetFormatPr defaultRowHeight="15"/><cols>{cols}</cols><sheetData>{"".join(out)}</sheetData>'
                f'<autoFilter ref="A1:{last}"/>' + (f"<hyperlinks>{hyperlinks}</hyperlinks>" if hyperlinks else "")
@@ -213,58 +154,25 @@ class WorkbookPatch:
         """Print ``text`` at the top of every page of every sheet."""
         self._header = text
 
-    def _add_sheet_parts(self, parts: dict[str, bytes], name: str, xml: str) -> None:
+    def _add_sheet_parts(self, parts: dict[str, bytes], editors: "_Editors", name: str, xml: str) -> int:
+        """A new sheet part, its relationship, content type and place in the workbook; its position."""
         existing = {int(n) for n in re.findall(r"xl/worksheets/sheet(\d+)\.xml", " ".join(parts))}
-        number = max(existing, default=0) + 1
-        part = f"xl/worksheets/sheet{number}.xml"
+        part = f"xl/worksheets/sheet{max(existing, default=0) + 1}.xml"
         parts[part] = xml.encode("utf-8")
-        types = parts["[Content_Types].xml"].decode("utf-8")
-        parts["[Content_Types].xml"] = types.replace(
-            "</Types>", f'<Override PartName="/{part}" ContentType="{SHEET_CONTENT}"/></Types>').encode("utf-8")
-        rels = parts["xl/_rels/workbook.xml.rels"].decode("utf-8")
-        rid = "rId" + str(max((int(x) for x in re.findall(r'Id="rId(\d+)"', rels)), default=0) + 1)
-        target = posixpath.relpath(part, "xl")
-        parts["xl/_rels/workbook.xml.rels"] = rels.replace(
-            "</Relationships>", f'<Relationship Id="{rid}" Type="{SHEET_TYPE}" Target="{target}"/></Relationships>'
-        ).encode("utf-8")
-        wb = parts["xl/workbook.xml"].decode("utf-8")
-        sheet_id = max((int(x) for x in re.findall(r'<sheet\b[^>]*?\ssheetId="(\d+)"', wb)), default=0) + 1
-        prefix = re.search(r'<sheet\b[^>]*?\s(\w+):id="', wb)
-        rattr = f"{prefix.group(1)}:id" if prefix else "r:id"
-        wb = wb.replace("</sheets>", f'<sheet name={quoteattr(name)} sheetId="{sheet_id}" {rattr}="{rid}"/></sheets>')
-        # Open on the new sheet: it is the last one (appending keeps localSheetId of names valid).
-        index = len(re.findall(r"<sheet\b", wb)) - 1
-        view = re.search(r"<workbookView\b[^>]*?/>", wb)
-        if view:
-            wb = wb[:view.start()] + _with_attr(_with_attr(view.group(0), "activeTab", str(index)), "firstSheet", "0") + wb[view.end():]
-        else:
-            wb = wb.replace("<sheets>", f'<bookViews><workbookView activeTab="{index}"/></bookViews><sheets>', 1)
-        parts["xl/workbook.xml"] = wb.encode("utf-8")
+        editors.types.add(part, SHEET_CONTENT)
+        rid = editors.rels.add(SHEET_TYPE, posixpath.relpath(part, "xl"))
+        self.sheet_order.append(name)
+        return editors.workbook.add_sheet(name, rid)
 
-    def _remove_sheet_parts(self, parts: dict[str, bytes], name: str) -> None:
+    def _remove_sheet_parts(self, parts: dict[str, bytes], editors: "_Editors", name: str) -> None:
         part = self.sheet_parts[name]
         rels_name = posixpath.join(posixpath.dirname(part), "_rels", posixpath.basename(part) + ".rels")
-        for target in re.findall(r'Target="([^"]+)"', parts.get(rels_name, b"").decode("utf-8")):
-            parts.pop(posixpath.normpath(posixpath.join(posixpath.dirname(part), target)), None)
-        parts.pop(rels_name, None)
+        if rels_name in parts:  # its drawings, comments, printer settings go with it
+            for _, target in Relationships(parts.pop(rels_name), rels_name).targets():
+                parts.pop(posixpath.normpath(posixpath.join(posixpath.dirname(part), target)), None)
         parts.pop(part, None)
-        wb = parts["xl/workbook.xml"].decode("utf-8")
-        index = self.sheet_order.index(name)
-        m = re.search(rf'<sheet\b[^>]*?name={quoteattr(name)}[^>]*?\s(\w+:)?id="([^"]+)"[^>]*/>', wb)
-        rid = m.group(2)
-        wb = wb[:m.start()] + wb[m.end():]
-
-        def renumber(n: re.Match) -> str:
-            local = int(n.group(1))
-            return "" if local == index else f' localSheetId="{local - 1 if local > index else local}"'
-
-        wb = re.sub(r'<definedName\b[^>]*?localSheetId="%d"[^>]*>.*?</definedName>' % index, "", wb, flags=re.S)
-        wb = re.sub(r'\slocalSheetId="(\d+)"', renumber, wb)
-        parts["xl/workbook.xml"] = re.sub(r'\sactiveTab="\d+"', ' activeTab="0"', wb).encode("utf-8")
-        rels = parts["xl/_rels/workbook.xml.rels"].decode("utf-8")
-        parts["xl/_rels/workbook.xml.rels"] = re.sub(rf'<Relationship\b[^>]*\bId="{rid}"[^>]*/>', "", rels).encode("utf-8")
-        types = parts["[Content_Types].xml"].decode("utf-8")
-        parts["[Content_Types].xml"] = re.sub(rf'<Override PartName="/{re.escape(part)}"[^>]*/>', "", types).encode("utf-8")
+        editors.rels.remove(rid=editors.workbook.remove_sheet(name))
+        editors.types.remove(part)
         self.sheet_order.remove(name)
 
     def _finish_sheet(self, xml: str) -> str:
@@ -283,36 +191,67 @@ class WorkbookPatch:
     def save(self, output: str | Path) -> Path:
         output = Path(output)
         parts = dict(self.parts)
+        editors = _Editors(parts)
+        kept = [sheet for sheet in self.sheet_order if sheet not in self._removed]
         if self._header is not None:
-            for sheet in self.sheet_order:
-                if sheet not in self._removed:
-                    self._sheet_xml[sheet] = self._finish_sheet(self.sheet_xml(sheet))
-        if self._new_sheets or self._select:
-            # Only the results sheet is selected; several selected tabs would group the sheets.
-            for sheet in self.sheet_order:
-                if sheet == self._select:
-                    continue
+            for sheet in kept:
+                self._sheet_xml[sheet] = self._finish_sheet(self.sheet_xml(sheet))
+        new = [(name, self._finish_sheet(xml)) for name, xml in self._new_sheets]
+        opened = self._select or (new[0][0] if new else None)  # the results sheet opens
+        if opened is not None:
+            for sheet in kept:
                 xml = self.sheet_xml(sheet)
-                if 'tabSelected="1"' in xml:
-                    self._sheet_xml[sheet] = xml.replace(' tabSelected="1"', "")
-        if self._select:
-            wb = parts["xl/workbook.xml"].decode("utf-8")
-            view = re.search(r"<workbookView\b[^>]*?/>", wb)
-            if view:
-                index = str(self.sheet_order.index(self._select))
-                wb = wb[:view.start()] + _with_attr(view.group(0), "activeTab", index) + wb[view.end():]
-                parts["xl/workbook.xml"] = wb.encode("utf-8")
-        for sheet, xml in self._sheet_xml.items():
-            parts[self.sheet_parts[sheet]] = xml.encode("utf-8")
-        parts["xl/styles.xml"] = self.styles.render().encode("utf-8")
+                if 'tabSelected="1"' in xml or sheet == opened:
+                    self._sheet_xml[sheet] = _select_tab(xml, sheet == opened)
+            new = [(name, _select_tab(xml, name == opened)) for name, xml in new]
+        for sheet in kept:
+            if sheet in self._sheet_xml:
+                parts[self.sheet_parts[sheet]] = self._sheet_xml[sheet].encode("utf-8")
+        parts["xl/styles.xml"] = self.styles.bytes()
         if self._formulas_changed:
-            self._drop_calc_chain(parts)
+            self._drop_calc_chain(parts, editors)
         for name in self._removed:
-            self._remove_sheet_parts(parts, name)
-        for name, xml in self._new_sheets:
-            self._add_sheet_parts(parts, name, self._finish_sheet(xml) if self._header is not None else xml)
+            self._remove_sheet_parts(parts, editors, name)
+        for name, xml in new:
+            self._add_sheet_parts(parts, editors, name, xml)
+        if opened is not None:
+            editors.workbook.open_on(self.sheet_order.index(opened), first=bool(new))
+        elif self._removed:
+            editors.workbook.open_on(0)
+        editors.write(parts)
         with atomic_output(output) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as z:
             order = ["[Content_Types].xml"] + [n for n in parts if n != "[Content_Types].xml"]
             for name in order:
                 z.writestr(name, parts[name])
         return output
+
+
+def _select_tab(xml: str, selected: bool) -> str:
+    """A sheet's XML with its tab selected or not."""
+    xml = xml.replace(' tabSelected="1"', "")
+    return re.sub(r"<sheetView\b", '<sheetView tabSelected="1"', xml, count=1) if selected else xml
+
+
+class _Editors:
+    """The editors of the package parts a save changes, made when first asked for; only those
+    made are written back (every other part keeps its bytes)."""
+
+    PARTS = {"types": ("[Content_Types].xml", ContentTypes),
+             "rels": ("xl/_rels/workbook.xml.rels", Relationships),
+             "workbook": ("xl/workbook.xml", WorkbookPart)}
+
+    def __init__(self, parts: dict[str, bytes]):
+        self._parts = parts
+        self._made: dict[str, object] = {}
+
+    def __getattr__(self, key: str):
+        if key not in self.PARTS:
+            raise AttributeError(key)
+        if key not in self._made:
+            name, editor = self.PARTS[key]
+            self._made[key] = editor(self._parts[name])
+        return self._made[key]
+
+    def write(self, parts: dict[str, bytes]) -> None:
+        for key, editor in self._made.items():
+            parts[self.PARTS[key][0]] = editor.bytes()
