@@ -78,12 +78,13 @@ def attack_doc(example_doc):
 @pytest.fixture(scope="module")
 def work(tmp_path_factory, attack_doc, example_book) -> dict[str, Path]:
     """The attack run through the command line as a user would: fill, check, annotate, summary."""
-    from jixiao.workbook.fill import fill
-
     folder = tmp_path_factory.mktemp("attack")
     data = folder / "attack.yaml"
     save(attack_doc, data)
-    book = fill(attack_doc, folder / "attack.xlsx")
+    book = folder / "attack.xlsx"
+    assert run_cli("fill", data, "-o", book).returncode == 0
+    report = folder / "attack.docx"
+    assert run_cli("report", book, "-o", report).returncode == 0  # from the workbook, as a user would
     batch = folder / "batch"
     batch.mkdir()
     shutil.copy(book, batch / "=1+1.xlsx")
@@ -92,7 +93,8 @@ def work(tmp_path_factory, attack_doc, example_book) -> dict[str, Path]:
     run_cli("check", book, "--annotate", annotated)
     summary = folder / "summary.xlsx"
     run_cli("check", batch, "--summary", summary, "--jobs", "1")
-    return {"data": data, "book": book, "annotated": annotated, "summary": summary, "folder": folder}
+    return {"data": data, "book": book, "annotated": annotated, "summary": summary, "folder": folder,
+            "report": report}
 
 
 def formula_cells(path: Path) -> list[set[str]]:
@@ -228,12 +230,13 @@ def _as_word_prints(text: str) -> str:
     return re.sub(r"[\x00-\x08\x0b-\x1f]", "", text)
 
 
-def test_report_prints_typed_text_exactly_and_injects_nothing(tmp_path, attack_doc):
+@pytest.mark.parametrize("source", ["data", "workbook"])
+def test_report_prints_typed_text_exactly_and_injects_nothing(tmp_path, attack_doc, work, source):
     import docx
 
     from jixiao.report.render import render_report
 
-    path = render_report(attack_doc, tmp_path / "r.docx")
+    path = render_report(attack_doc, tmp_path / "r.docx") if source == "data" else work["report"]
     _word_xml_ok(path)
     d = docx.Document(str(path))
     paragraphs = [p.text for p in d.paragraphs]
