@@ -105,8 +105,8 @@ def _check_file(path: str) -> FileRecord:
                   "总分": _number(total), "等级": grade, **_counts(findings), "项目数": len(doc.projects), "文件": path}
     by_project: dict[int, list] = {}
     for f in findings:
-        if f.path.startswith("projects["):
-            by_project.setdefault(int(f.path[9:f.path.index("]")]), []).append(f)
+        if f.location.item is not None:
+            by_project.setdefault(f.location.item, []).append(f)
     projects = []
     for i, p in enumerate(doc.projects):
         form = forms[f"projects[{i}]"]

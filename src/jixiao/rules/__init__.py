@@ -81,7 +81,7 @@ def run_rules(doc: Document, settings: Settings = DEFAULT_SETTINGS, locations=No
             place = forms.get(head)
             if place is None:
                 place = forms[head] = (form_of(doc, head), _form_rank(head), sheet_of(head) if sheet_of else None)
-            location = Location(place[0], path, place[2] or None, locate(locations, path))
+            location = Location.of(place[0], path, place[2] or None, locate(locations, path))
             finding = Finding(rule_id, severity, location, message, expected)
             found.append((place[1], severity_rank, order, len(found), finding))
     found.sort()  # the fourth element is unique: findings themselves are never compared

@@ -7,6 +7,7 @@ its ID. ``@rule("M01", ERROR, "…")`` registers it. The engine turns each Hit i
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import Enum
 from typing import Callable, Iterator, NamedTuple
@@ -36,6 +37,10 @@ class Hit(NamedTuple):
     expected: str | None = None
 
 
+# "projects[3].indicators[2].score" → prefix projects[3], item 3, row (indicators, 2)
+_PATH_PARTS = re.compile(r"^((?:projects\[(\d+)\])|[a-z_]+)(?:\.(?:[a-z_]+\.)*([a-z_]+)\[(\d+)\])?")
+
+
 @dataclass(frozen=True, slots=True)
 class Location:
     """Where a finding points, made once where it is placed: the form (附件1, 附件2, the project's
@@ -45,6 +50,17 @@ class Location:
     path: str
     sheet: str | None = None
     cell: str | None = None
+    prefix: str = ""  # the form's block in the data: "overall", "projects[3]", "basic_data", "department"
+    item: int | None = None  # the project's index, on a project form
+    row: tuple[str, int] | None = None  # (table, index) for a field of a table row: ("indicators", 2)
+
+    @classmethod
+    def of(cls, form: str, path: str, sheet: str | None = None, cell: str | None = None) -> "Location":
+        """The location of ``path``, its parts read from it once, here."""
+        m = _PATH_PARTS.match(path)
+        item = int(m.group(2)) if m.group(2) is not None else None
+        row = (m.group(3), int(m.group(4))) if m.group(3) else None
+        return cls(form, path, sheet, cell, m.group(1), item, row)
 
     @property
     def place(self) -> str:

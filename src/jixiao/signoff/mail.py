@@ -25,14 +25,13 @@ from ..rules.context import Context
 PASSWORD_ENV = "JIXIAO_SMTP_PASSWORD"
 
 
-def _explanation(doc, path: str) -> str:
+def _explanation(doc, loc) -> str:
     """What the department wrote about a warning: the indicator's 偏差原因, or the form's 预算调整说明."""
-    m = re.match(r"^(overall|projects\[\d+\])(?:\.indicators\[(\d+)\])?", path)
-    if not m:
+    if loc.prefix != "overall" and loc.item is None:
         return "—"
-    form = get_path(doc, m.group(1))
-    if m.group(2) is not None:
-        return form.indicators[int(m.group(2))].deviation or "（未填写偏差原因）"
+    form = get_path(doc, loc.prefix)
+    if loc.row is not None and loc.row[0] == "indicators":
+        return form.indicators[loc.row[1]].deviation or "（未填写偏差原因）"
     return form.adjustment_note or "（未填写预算调整说明）"
 
 
@@ -57,7 +56,7 @@ def mail_context(doc, summaries, findings, forced: bool, attachments: list[str],
                   for s in summaries],
         "execution": execution,
         "warnings": [{"rule": f.rule, "form": f.form, "cell": f.cell, "message": f.message,
-                      "explanation": _explanation(doc, f.path)} for f in findings if f.severity.value == "警告"],
+                      "explanation": _explanation(doc, f.location)} for f in findings if f.severity.value == "警告"],
         "attachments": attachments, "version": __version__, "created": created,
     }
 
