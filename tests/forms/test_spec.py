@@ -64,3 +64,42 @@ def test_each_block_of_the_document_has_one_form():
     attrs = {f.name for f in dataclasses.fields(Document)}
     assert {spec.attr for spec in FORM_SPECS} <= attrs
     assert len(SPECS) == len(FORM_SPECS) == len({s.marker for s in FORM_SPECS})
+
+
+def _squeezed(text: str) -> str:
+    return "".join(str(text).split()).replace("\u3000", "")
+
+
+def test_every_declared_label_is_printed_on_the_filed_forms_or_specified():
+    """The labels are the paper forms' own (each appears in the department's filed forms, the seed),
+    or rows the spec adds to them (forms.md: 预算调整说明). The report's 二、 heading is split in
+    two by jixiao (资金主要用途, 实施及绩效情况): its head must be the filed one."""
+    from ..conftest import ROOT, SEED
+
+    forms_md = ROOT.parent / "shared" / "spec" / "forms.md"
+    if not (SEED.exists() and forms_md.exists()):
+        pytest.skip("shared/ is not beside this checkout")
+    filed, specified = _squeezed(SEED.read_text(encoding="utf-8")), _squeezed(forms_md.read_text(encoding="utf-8"))
+    for spec in FORM_SPECS:
+        for f in spec.fields:
+            if f.label:
+                label = _squeezed(f.label)
+                head = label.split("（")[0] if f.path.startswith("report.") else label
+                assert label in filed or label in specified or head in filed, (spec.key, f.path, f.label)
+
+
+def test_every_labelled_field_sits_beside_or_below_its_label(example_book):
+    """Left of the entry on its row, or above it: where a reader of the form looks for it."""
+    from jixiao.workbook.extract import read_book
+
+    contents = read_book(example_book)
+    checked = 0
+    for place in contents.forms:
+        for f in SPECS[place.form].fields:
+            if not f.label or f.path not in place.positions:
+                continue
+            r, c = place.positions.cell(f.path)
+            near = [place.content.value(rr, cc) for rr in (r - 1, r) for cc in range(0, c + 1)]
+            assert f.label in near, (place.sheet, f.path, f.label)
+            checked += 1
+    assert checked > 19 * 8

@@ -8,7 +8,7 @@ from ..model.schemes import Scheme
 from .common import (LAST_COL, NINE_COLUMNS, footer, funds_block, goals_block, header, indicator_block,
                      title_text, total_block)
 from .formulas import attachment2_formulas
-from .layout import FORM_A2, FORM_NAME
+from .layout import FORM_A2, FORM_NAME, LABELS
 from .sheet import FormSheet
 
 
@@ -29,9 +29,8 @@ def build_attachment2(book, sheet_name: str, overall: Overall, department: Depar
     # 按收入性质分 | 按支出性质分, each an amount beside its label.
     fs.label(row, 1, "按收入性质分：", c2=4, align="left")
     fs.label(row, 5, "按支出性质分：", c2=LAST_COL, align="left")
-    sources = [("其中：一般公共预算", "general_budget"), ("政府性基金拨款", "government_fund"),
-               ("纳入专户管理的非税收入拨款", "special_account"), ("其他资金", "other")]
-    natures = [("其中：基本支出", "basic"), ("项目支出", "project")]
+    sources = [(LABELS[f"by_source.{k}"], k) for k in ("general_budget", "government_fund", "special_account", "other")]
+    natures = [(LABELS[f"by_nature.{k}"], k) for k in ("basic", "project")]
     for i, (label, key) in enumerate(sources):
         r = row + 1 + i
         fs.label(r, 1, label, c2=2, align="left")

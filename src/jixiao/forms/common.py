@@ -12,7 +12,7 @@ from ..model.derive import Slots
 from ..model.document import Goals, Indicator, is_placeholder
 from ..model.numbers import plain
 from ..model.schemes import Scheme
-from .layout import FUND_COLUMNS, FUND_LABELS, INDICATOR_HEADERS
+from .layout import FUND_COLUMNS, FUND_LABELS, INDICATOR_HEADERS, LABELS
 from .sheet import FormSheet, a1
 
 # Column widths of the nine-column forms (附件2 and 项目): section | 一级 | 二级 | 三级 |
@@ -101,7 +101,7 @@ def funds_block(fs: FormSheet, top: int, section_label: str, rows: list[tuple[st
 
     # 预算调整说明: 调整额 and 调整率 live, then the explanation staff type.
     r = top + 1 + len(rows)
-    fs.label(r, 1, "预算调整说明", c2=2, rows=2)
+    fs.label(r, 1, LABELS["adjustment_note"], c2=2, rows=2)
     fs.label(r, 3, "调整额（全年−年初）")
     fs.derived(r, 4, "adjustment.amount", slots["adjustment.amount"], "amount")
     fs.label(r, 5, "调整率")
@@ -129,8 +129,8 @@ def funds_block(fs: FormSheet, top: int, section_label: str, rows: list[tuple[st
 
 def goals_block(fs: FormSheet, top: int, goals: Goals) -> int:
     fs.label(top, 0, "年度总体目标", rows=2)
-    fs.label(top, 1, "预期目标", c2=4)
-    fs.label(top, 5, "实际完成情况", c2=8)
+    fs.label(top, 1, LABELS["goals.target"], c2=4)
+    fs.label(top, 5, LABELS["goals.actual"], c2=8)
     fs.entry(top + 1, 1, goals.target, "text", path="goals.target", c2=4)
     fs.entry(top + 1, 5, goals.actual, "text", path="goals.actual", c2=8)
     fs.min_height(top + 1, 48)  # room to write in a blank form; taller when the text needs it
@@ -210,7 +210,7 @@ def _merge_runs(fs: FormSheet, first: int, keys: list[tuple], col: int, text_of)
 
 def total_block(fs: FormSheet, row: int, slots: Slots) -> None:
     """总分: the 分值 total (100 when the weights are right) and the score total."""
-    fs.label(row, 0, "总分", c2=5)
+    fs.label(row, 0, LABELS["total_score"], c2=5)
     fs.derived(row, 6, "weight_total", slots["weight_total"], "score")
     fs.derived(row, 7, "total_score", slots["total_score"], "score")
     fs.label(row, 8, "")

@@ -41,6 +41,7 @@ class Field:
     derived: bool = False
     in_data: bool = True  # False: the sheet shows it (调整额, 分值合计) but the data has no key for it
     carry: bool = False  # kept into next year's forms (jixiao new --from); results and amounts start blank
+    label: str = ""  # the label the paper form prints beside it ("" in a grid: its row and column say)
 
     @cached_property  # looked up for every field of every sheet read
     def name(self) -> str:
@@ -161,7 +162,8 @@ EXECUTION_FIELDS = (
     Field("execution.rate", "rate", derived=True),
     Field("execution.score", "score", derived=True),
 )
-GOAL_FIELDS = (Field("goals.target", "text", carry=True), Field("goals.actual", "text"))
+GOAL_FIELDS = (Field("goals.target", "text", carry=True, label="预期目标"),
+               Field("goals.actual", "text", label="实际完成情况"))
 
 # Derived cells the sheet adds beyond the data: 调整额, 调整率, and the 分值 total beside 总分.
 SHEET_ONLY_FIELDS = (
@@ -170,14 +172,18 @@ SHEET_ONLY_FIELDS = (
     Field("weight_total", "score", derived=True, in_data=False),
 )
 
+ADJUSTMENT_NOTE = Field("adjustment_note", "text", label="预算调整说明")
+TOTAL_SCORE = Field("total_score", "score", derived=True, label="总分")
 A2_FIELDS = (
     *(Field(f"funds.{c}", "amount") for c in FUND_COLUMNS),
     *EXECUTION_FIELDS,
-    Field("adjustment_note", "text"),
-    *(Field(f"by_source.{k}", "amount") for k in ("general_budget", "government_fund", "special_account", "other")),
-    *(Field(f"by_nature.{k}", "amount") for k in ("basic", "project")),
+    ADJUSTMENT_NOTE,
+    *(Field(f"by_source.{k}", "amount", label=label) for k, label in (
+        ("general_budget", "其中：一般公共预算"), ("government_fund", "政府性基金拨款"),
+        ("special_account", "纳入专户管理的非税收入拨款"), ("other", "其他资金"))),
+    *(Field(f"by_nature.{k}", "amount", label=label) for k, label in (("basic", "其中：基本支出"), ("project", "项目支出"))),
     *GOAL_FIELDS,
-    Field("total_score", "score", derived=True),
+    TOTAL_SCORE,
     *SHEET_ONLY_FIELDS,
 )
 A2_TABLES = (INDICATORS,)
@@ -193,22 +199,24 @@ REPORT_LABELS = {
 PROJECT_FIELDS = (
     Field("id", "text", carry=True),
     Field("code", "text", carry=True),
-    Field("name", "text", carry=True),
-    Field("authority", "text", carry=True),
-    Field("implementer", "text", carry=True),
+    Field("name", "text", carry=True, label="项目支出名称"),
+    Field("authority", "text", carry=True, label="主管部门"),
+    Field("implementer", "text", carry=True, label="实施单位"),
     *(
         Field(f"funds.{row}.{c}", "amount", derived=(row == "total"))
         for row in ("current", "carryover", "other", "total")
         for c in FUND_COLUMNS
     ),
     *EXECUTION_FIELDS,
-    Field("adjustment_note", "text"),
+    ADJUSTMENT_NOTE,
     *GOAL_FIELDS,
-    Field("total_score", "score", derived=True),
-    *(Field(f"report.{k}", "text") for k in REPORT_LABELS),
+    TOTAL_SCORE,
+    *(Field(f"report.{k}", "text", label=label) for k, label in REPORT_LABELS.items()),
     *SHEET_ONLY_FIELDS,
 )
 PROJECT_TABLES = (INDICATORS,)
+# Each labelled field's printed label, by its path within a form (a path has one label on every form).
+LABELS = {f.path: f.label for f in (*A1_FIELDS, *A2_FIELDS, *PROJECT_FIELDS) if f.label}
 TABLES = (*A1_TABLES, INDICATORS)  # every table of every form, once
 # Columns a blank form fills from the scheme (its 一级/二级 categories); the rest are inputs.
 SCHEME_COLUMNS = ("level1", "level2")

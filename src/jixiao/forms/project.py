@@ -7,7 +7,7 @@ from ..model.document import Project
 from ..model.schemes import Scheme
 from .common import LAST_COL, NINE_COLUMNS, funds_block, goals_block, header, indicator_block, title_text, total_block
 from .formulas import project_formulas
-from .layout import FORM_NAME, FORM_PROJECT, REPORT_LABELS
+from .layout import FORM_NAME, FORM_PROJECT, LABELS, REPORT_LABELS
 from .sheet import FormSheet
 
 # Beyond the print area: a spacer, then labels and values of what the paper form has no place for.
@@ -27,11 +27,11 @@ def build_project(book, sheet_name: str, project: Project, scheme: Scheme, year:
     fs.write(1, KEY_LABEL_COL, "项目编码", grey)
     fs.entry(1, KEY_VALUE_COL, project.code, "text", path="code")
 
-    fs.label(2, 0, "项目支出名称")
+    fs.label(2, 0, LABELS["name"])
     fs.entry(2, 1, project.name, "text", path="name", c2=LAST_COL)
-    fs.label(3, 0, "主管部门")
+    fs.label(3, 0, LABELS["authority"])
     fs.entry(3, 1, project.authority, "text", path="authority", c2=3)
-    fs.label(3, 4, "实施单位", c2=5)
+    fs.label(3, 4, LABELS["implementer"], c2=5)
     fs.entry(3, 6, project.implementer, "text", path="implementer", c2=LAST_COL)
 
     funds = project.funds
@@ -47,9 +47,9 @@ def build_project(book, sheet_name: str, project: Project, scheme: Scheme, year:
     row += 3
     fs.write(row, 0, "绩效自评报告（文字部分，不打印；生成自评报告时使用）", fs.styles.plain(bold=True), c2=LAST_COL)
     report = project.report
-    for key, label in REPORT_LABELS.items():
+    for key in REPORT_LABELS:
         row += 1
-        fs.label(row, 0, label, c2=2, align="left")
+        fs.label(row, 0, LABELS[f"report.{key}"], c2=2, align="left")
         fs.entry(row, 3, getattr(report, key) if report else None, "text", path=f"report.{key}", c2=LAST_COL)
     fs.protect()
     fs.finish(project_formulas)
