@@ -76,6 +76,7 @@ def test_sheets_are_the_forms_in_order(example_book, example_doc):
     (["长" * 40, "长" * 40], ["长" * 31, "长" * 28 + "(2)"]),
     ([None, "  ", "'引号'"], ["项目1", "项目2", "引号"]),
     (["附件1", "History"], ["附件1(2)", "History(2)"]),
+    (["重点!项目", "O'Brien 项目"], ["重点_项目", "O'Brien 项目"]),  # "!" would unscope its names
 ])
 def test_sheet_names_follow_excels_rules(raw, expected):
     names = sheet_names(raw)
@@ -131,3 +132,15 @@ def test_national_scheme_puts_the_total_row_first(tmp_path, example_doc):
     assert total.row < current.row  # the total row first
     assert total.value == f"=SUM({at('funds.current.full_year')}:{at('funds.other.full_year')})"
     assert ws.cell(total.row, 2).value == "年度资金总额" and ws.cell(current.row, 2).value == "其中：当年财政拨款"
+
+
+def test_a_project_named_with_an_apostrophe_keeps_its_names(tmp_path, example_doc):
+    import copy
+
+    from jixiao.workbook.extract import extract
+    from jixiao.workbook.fill import fill
+
+    doc = copy.deepcopy(example_doc)
+    doc.projects[0].name = "O'Brien 项目"
+    back = extract(fill(doc, tmp_path / "apostrophe.xlsx"))
+    assert [p.name for p in back.projects] == [p.name for p in doc.projects]

@@ -164,12 +164,13 @@ class FormSheet:
 
             self._write_derived(formulas(Positions(self.places)))
         sheet = quote_sheet(self.name)
+        scope = self.name  # XlsxWriter looks the scope up by the bare name (it strips quotes, never undoubles them)
         for path, (r1, c1, r2, c2) in self.places.items():
             name = field_name(path)
             ref = a1(r1, c1, True) if (r1, c1) == (r2, c2) else f"{a1(r1, c1, True)}:{a1(r2, c2, True)}"
-            self.wb.define_name(f"{sheet}!{name}", f"={sheet}!{ref}")
+            self.wb.define_name(f"{scope}!{name}", f"={sheet}!{ref}")
         for name, value in self.constants.items():
-            self.wb.define_name(f"{sheet}!{name}", '="' + value.replace('"', '""') + '"')
+            self.wb.define_name(f"{scope}!{name}", '="' + value.replace('"', '""') + '"')
         for row in set(self._lines) | set(self._min_heights):
             if row in self._fixed_heights:
                 continue

@@ -28,6 +28,8 @@ from . import macros
 from .celltext import CELL_TEXT_MAX, XLSXWRITER_OPTIONS, long_texts
 
 RESERVED_SHEETS = {INFO_SHEET, FORM_A1, FORM_A2, "校验结果", "操作", "xlwings.conf", "History"}
+# Excel allows "!" in a sheet name, but XlsxWriter cannot then scope the sheet's defined names to it.
+NAME_SCOPE_BREAKERS = set("!")
 # Templates carry a fixed timestamp so that rebuilding them gives identical bytes.
 TEMPLATE_TIME = dt.datetime(2025, 1, 1, 0, 0, 0)
 
@@ -47,7 +49,7 @@ def sheet_names(project_names: list[str | None]) -> list[str]:
     taken = {n.lower() for n in RESERVED_SHEETS}
     out = []
     for i, raw in enumerate(project_names, start=1):
-        name = "".join("_" if ch in SHEET_NAME_FORBIDDEN else ch for ch in (raw or "").strip()
+        name = "".join("_" if ch in SHEET_NAME_FORBIDDEN or ch in NAME_SCOPE_BREAKERS else ch for ch in (raw or "").strip()
                        if ch.isspace() or ch.isprintable())  # a control character cannot name a sheet
         name = " ".join(name.split()).strip("'") or f"项目{i}"
         # XlsxWriter escapes "_x0041_" in the names' references but not in the sheet's own name,
