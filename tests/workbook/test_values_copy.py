@@ -49,7 +49,7 @@ TYPES = "http://schemas.openxmlformats.org/package/2006/content-types"
 XM = "http://schemas.microsoft.com/office/excel/2006/main"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 REL, MS_REL = R + "/", "http://schemas.microsoft.com/office/2006/relationships/"
-SCHEMAS = Path("/work/shared/reference/ooxml-xsd/all.xsd")
+SCHEMAS = Path(__file__).resolve().parents[1] / "data" / "ooxml-xsd" / "all.xsd"  # copied from shared/reference
 
 EVIL = "http://evil.example/x"
 FORM_SHEET = "附件2"  # the form the hostile formulas, links and metadata are planted in

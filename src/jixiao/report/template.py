@@ -61,6 +61,11 @@ def build_report_template() -> bytes:
     from docx.shared import Cm
 
     doc = docx.Document()
+    # python-docx's default settings zoom to "bestFit" without the percent ECMA-376 requires.
+    from docx.oxml.ns import qn
+
+    for zoom in doc.settings.element.iter(qn("w:zoom")):
+        zoom.set(qn("w:percent"), "100")
     section = doc.sections[0]
     section.page_width, section.page_height = Cm(21), Cm(29.7)
     section.left_margin = section.right_margin = Cm(2.6)

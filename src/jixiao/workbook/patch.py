@@ -183,7 +183,8 @@ class WorkbookPatch:
                 xml = re.sub(r"(<headerFooter\b[^>]*?)/>", r"\1></headerFooter>", xml)
                 xml = re.sub(r"(<headerFooter\b[^>]*>)", rf"\1{header}", xml, count=1)
             else:
-                anchor = re.search(r"<pageSetup\b[^>]*/>|<pageMargins\b[^>]*/>", xml)
+                # After pageSetup (or pageMargins when there is none): CT_Worksheet's order.
+                anchor = re.search(r"<pageSetup\b[^>]*/>", xml) or re.search(r"<pageMargins\b[^>]*/>", xml)
                 at = anchor.end() if anchor else xml.index("</worksheet>")
                 xml = xml[:at] + f"<headerFooter>{header}</headerFooter>" + xml[at:]
         return xml
