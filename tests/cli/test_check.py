@@ -152,3 +152,27 @@ def test_annotating_twice_replaces_the_results(annotated, tmp_path, example_book
 def test_annotate_needs_one_workbook(tmp_path):
     result = run_cli("check", EXAMPLE, "--annotate", tmp_path / "x.xlsx")
     assert result.returncode == 2 and "只能用于检查单个工作簿" in result.stderr
+
+
+def test_the_results_filter_has_the_name_excel_writes_with_it(annotated, tmp_path):
+    """An autoFilter comes with a hidden _xlnm._FilterDatabase name scoped to its sheet (once,
+    however often the workbook is annotated)."""
+    import re
+    import zipfile
+
+    from openpyxl.utils.cell import absolute_coordinate
+
+    from jixiao.checking import check_path
+    from jixiao.report.annotate import annotate
+
+    again = annotate(annotated, tmp_path / "again.xlsx", check_path(annotated).findings)
+    for path in (annotated, again):
+        wb = openpyxl.load_workbook(path)
+        ws = wb["校验结果"]
+        with zipfile.ZipFile(path) as z:
+            names = re.findall(r'<definedName name="_xlnm._FilterDatabase" localSheetId="(\d+)" hidden="1">([^<]*)<',
+                               z.read("xl/workbook.xml").decode())
+        position = wb.sheetnames.index("校验结果")
+        assert names == [(str(position), f"'校验结果'!{absolute_coordinate(ws.auto_filter.ref)}")]
+        with Workbook(path) as book:
+            assert book.name("_xlnm._FilterDatabase", "校验结果").sheet == "校验结果"

@@ -122,6 +122,31 @@ class WorkbookPart:
                 dn.set("localSheetId", str(int(local) - 1))
         return rid
 
+    def set_name(self, name: str, local: int, text: str, hidden: bool = False) -> None:
+        """Define sheet-scoped ``name`` (sheet position ``local``) as ``text``, replacing one there was."""
+        names = self.root.find(_m("definedNames"))
+        if names is None:
+            names = etree.Element(_m("definedNames"))
+            after = self.root.find(_m("calcPr"))
+            if after is not None:
+                after.addprevious(names)
+            else:  # after <sheets> and anything else CT_Workbook puts before definedNames
+                self.sheets.addnext(names)
+                for tag in ("functionGroups", "externalReferences"):
+                    found = self.root.find(_m(tag))
+                    if found is not None:
+                        found.addnext(names)
+        for dn in names.findall(_m("definedName")):
+            if dn.get("name") == name and dn.get("localSheetId") == str(local):
+                names.remove(dn)
+        dn = etree.SubElement(names, _m("definedName"), name=name, localSheetId=str(local))
+        if hidden:
+            dn.set("hidden", "1")
+        dn.text = text
+
+    def sheet_position(self, name: str) -> int:
+        return next(i for i, s in enumerate(self._sheet_list()) if s.get("name") == name)
+
     def open_on(self, index: int, first: bool = False) -> None:
         """Open the workbook on sheet ``index`` (and, with ``first``, scroll the tabs to the start)."""
         view = self.root.find(f"{_m('bookViews')}/{_m('workbookView')}")

@@ -53,6 +53,7 @@ class WorkbookPatch:
         self._removed: list[str] = []
         self._header: str | None = None
         self._select: str | None = None
+        self._filters: dict[str, str] = {}  # sheet → its autoFilter's range
         self._formulas_changed = False
 
     def sheet_xml(self, sheet: str) -> str:
@@ -126,6 +127,7 @@ class WorkbookPatch:
             out.append(f'<row r="{r}">{"".join(cells)}</row>')
         cols = "".join(f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>' for i, w in enumerate(widths, start=1))
         last = f"{chr(64 + len(widths))}{max(len(rows), 1)}"
+        self._filters[name] = f"$A$1:${last[0]}${last[1:]}"
         hyperlinks = "".join(f'<hyperlink ref="{ref}" location={quoteattr(target)} display={quoteattr(ref)}/>'
                              for ref, target in links.items())
         xml = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -215,6 +217,10 @@ class WorkbookPatch:
             self._remove_sheet_parts(parts, editors, name)
         for name, xml in new:
             self._add_sheet_parts(parts, editors, name, xml)
+        for sheet, ref in self._filters.items():  # Excel writes this hidden name with every autoFilter
+            quoted = "'" + sheet.replace("'", "''") + "'"
+            editors.workbook.set_name("_xlnm._FilterDatabase", editors.workbook.sheet_position(sheet),
+                                      f"{quoted}!{ref}", hidden=True)
         if opened is not None:
             editors.workbook.open_on(self.sheet_order.index(opened), first=bool(new))
         elif self._removed:
