@@ -18,20 +18,25 @@ R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
 TYPES = "http://schemas.openxmlformats.org/package/2006/content-types"
 
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+_OPTIONS = dict(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+_PARSER = etree.XMLParser(**_OPTIONS)
+_PARSER_WITHOUT_COMMENTS = etree.XMLParser(**_OPTIONS, remove_comments=True, remove_pis=True)
 
 
-def _parse(data: bytes, name: str) -> etree._Element:
+def parse_part(data: bytes, name: str, drop_comments: bool = False) -> etree._Element:
+    """A part's XML tree, safely: a DTD or entity is refused, broken XML is a clear message."""
     if b"<!DOCTYPE" in data[:4096] or b"<!ENTITY" in data:
         raise JixiaoError(f"工作簿部件 {name} 声明了 DTD 或实体，拒绝处理")
     try:
-        return etree.fromstring(data, _PARSER)
+        return etree.fromstring(data, _PARSER_WITHOUT_COMMENTS if drop_comments else _PARSER)
     except etree.XMLSyntaxError as e:
         raise JixiaoError(f"工作簿部件 {name} 不是有效的 XML（{e}）") from None
 
 
-def _bytes(root: etree._Element) -> bytes:
+def part_bytes(root: etree._Element) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
 
 
 def _m(tag: str) -> str:
@@ -42,7 +47,7 @@ class ContentTypes:
     """[Content_Types].xml: the content type of each part."""
 
     def __init__(self, data: bytes):
-        self.root = _parse(data, "[Content_Types].xml")
+        self.root = parse_part(data, "[Content_Types].xml")
 
     def add(self, part: str, content_type: str) -> None:
         etree.SubElement(self.root, f"{{{TYPES}}}Override", PartName="/" + part, ContentType=content_type)
@@ -53,14 +58,14 @@ class ContentTypes:
                 self.root.remove(el)
 
     def bytes(self) -> bytes:
-        return _bytes(self.root)
+        return part_bytes(self.root)
 
 
 class Relationships:
     """A .rels part: the relationships of one part to others."""
 
     def __init__(self, data: bytes, name: str = "rels"):
-        self.root = _parse(data, name)
+        self.root = parse_part(data, name)
 
     def _items(self) -> list[etree._Element]:
         return self.root.findall(f"{{{PKG_RELS}}}Relationship")
@@ -83,14 +88,14 @@ class Relationships:
                 self.root.remove(r)
 
     def bytes(self) -> bytes:
-        return _bytes(self.root)
+        return part_bytes(self.root)
 
 
 class WorkbookPart:
     """xl/workbook.xml: the sheets in order, the defined names, the view that opens."""
 
     def __init__(self, data: bytes):
-        self.root = _parse(data, "xl/workbook.xml")
+        self.root = parse_part(data, "xl/workbook.xml")
         self.sheets = self.root.find(_m("sheets"))
         if self.sheets is None:
             raise JixiaoError("工作簿没有 <sheets>，无法修改")
@@ -159,14 +164,14 @@ class WorkbookPart:
             view.set("firstSheet", "0")
 
     def bytes(self) -> bytes:
-        return _bytes(self.root)
+        return part_bytes(self.root)
 
 
 class StyleSheet:
     """xl/styles.xml: cell formats, with solid fills and fonts added as variants of existing ones."""
 
     def __init__(self, data: bytes):
-        self.root = _parse(data, "xl/styles.xml")
+        self.root = parse_part(data, "xl/styles.xml")
         self.fills, self.fonts, self.xfs = (self._list(tag) for tag in ("fills", "fonts", "cellXfs"))
         self._keys = {tag: [etree.tostring(el) for el in lst] for tag, lst in
                       (("fill", self.fills), ("font", self.fonts))}
@@ -226,4 +231,4 @@ class StyleSheet:
         return self._variants[key]
 
     def bytes(self) -> bytes:
-        return _bytes(self.root)
+        return part_bytes(self.root)

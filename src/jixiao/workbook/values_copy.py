@@ -20,12 +20,9 @@ from lxml import etree
 
 from ..errors import JixiaoError
 from ..files import atomic_output
+from .parts import MAIN, PKG_RELS, R, TYPES, parse_part, part_bytes
 from .safety import open_workbook_zip, read_member
 
-MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-PKG_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
-TYPES = "http://schemas.openxmlformats.org/package/2006/content-types"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 
 _DOC_REL = R + "/officeDocument"
@@ -61,21 +58,9 @@ SAFE_NAME = re.compile(rf'^\s*(?:{_REFERENCE}(?:,{_REFERENCE})*|"(?:[^"]|"")*"|-
 _REFERENCED_SHEET = re.compile(rf"({_SHEET})!{_CELLS}")
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
-                          remove_comments=True, remove_pis=True)
-
 
 def _parse(data: bytes, name: str) -> etree._Element:
-    if b"<!DOCTYPE" in data[:4096] or b"<!ENTITY" in data:
-        raise JixiaoError(f"工作簿部件 {name} 声明了 DTD 或实体，拒绝处理")
-    try:
-        return etree.fromstring(data, _PARSER)
-    except etree.XMLSyntaxError as e:
-        raise JixiaoError(f"工作簿部件 {name} 不是有效的 XML（{e}）") from None
-
-
-def _bytes(root: etree._Element) -> bytes:
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return parse_part(data, name, drop_comments=True)  # a comment could hide what a filter looks for
 
 
 def _rels_name(part: str) -> str:
@@ -102,18 +87,18 @@ def _rels_xml(rels: list[tuple[str, str, str]]) -> bytes:
     root = etree.Element(f"{{{PKG_RELS}}}Relationships", nsmap={None: PKG_RELS})
     for rid, kind, target in rels:
         etree.SubElement(root, f"{{{PKG_RELS}}}Relationship", Id=rid, Type=kind, Target=target)
-    return _bytes(root)
+    return part_bytes(root)
 
 
 def _local(el: etree._Element) -> str | None:
     return etree.QName(el).localname if isinstance(el.tag, str) and el.tag.startswith(f"{{{MAIN}}}") else None
 
 
-def _drop_foreign_attributes(el: etree._Element, keep_r: bool = False) -> None:
+def _drop_foreign_attributes(el: etree._Element) -> None:
     """Attributes outside no namespace (r:id, mc:Ignorable, x14ac:…) point at parts or extensions;
     xml:space stays (it says that a text's leading and trailing spaces are part of it)."""
     for attr in list(el.attrib):
-        if attr.startswith("{") and attr != _XML_SPACE and not (keep_r and attr.startswith(f"{{{R}}}")):
+        if attr.startswith("{") and attr != _XML_SPACE:
             del el.attrib[attr]
 
 
@@ -132,8 +117,8 @@ def _keep_children(el: etree._Element, allowed: tuple[str, ...], order: tuple[st
     el.extend(kept)
 
 
-def _clean_workbook(root: etree._Element, sheet_ids: set[str]) -> tuple[etree._Element, list[int]]:
-    """The workbook with only kept sheets and safe names; returns the positions of the kept sheets."""
+def _clean_workbook(root: etree._Element, sheet_ids: set[str]) -> etree._Element:
+    """The workbook with only kept sheets and safe names."""
     _keep_children(root, WORKBOOK_CHILDREN)
     _drop_extensions(root)
     _drop_foreign_attributes(root)
@@ -177,7 +162,7 @@ def _clean_workbook(root: etree._Element, sheet_ids: set[str]) -> tuple[etree._E
             if value is not None:
                 old = int(value) if value.isdigit() else 0
                 view.set(attr, str(new_index.get(old, 0)))
-    return root, kept_positions
+    return root
 
 
 def _into_kept_sheets(text: str, kept_names: set[str]) -> bool:
@@ -254,7 +239,7 @@ def values_only(source: str | Path, output: str | Path) -> Path:
         target = _target("", rel)
         if rel.get("Type") in _PROPS and target in parts:
             package_rels.append((f"rId{len(package_rels) + 1}", rel.get("Type"), target))
-            out[target] = _bytes(_parse(parts[target], target))
+            out[target] = part_bytes(_parse(parts[target], target))
             types[target] = _PROPS[rel.get("Type")]
     workbook_rels, sheet_ids = [], set()
     for rel in _relationships(parts, workbook):
@@ -272,11 +257,11 @@ def values_only(source: str | Path, output: str | Path) -> Path:
             continue  # a theme that pulls in other parts (images): Excel's default theme serves
         elif kind in (R + "/styles", R + "/sharedStrings"):
             _drop_extensions(root)
-        out[target] = _bytes(root)
+        out[target] = part_bytes(root)
         types[target] = _WORKBOOK_PARTS[kind]
         workbook_rels.append((rid, kind, posixpath.relpath(target, posixpath.dirname(workbook))))
-    book, _ = _clean_workbook(_parse(parts[workbook], workbook), sheet_ids)
-    out[workbook] = _bytes(book)
+    book = _clean_workbook(_parse(parts[workbook], workbook), sheet_ids)
+    out[workbook] = part_bytes(book)
     types[workbook] = WORKBOOK_CONTENT
     out[_rels_name(workbook)] = _rels_xml(workbook_rels)
     out["_rels/.rels"] = _rels_xml(package_rels)
@@ -287,7 +272,7 @@ def values_only(source: str | Path, output: str | Path) -> Path:
     for part, kind in types.items():
         etree.SubElement(content, f"{{{TYPES}}}Override", PartName="/" + part, ContentType=kind)
     with atomic_output(output) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("[Content_Types].xml", _bytes(content))
+        z.writestr("[Content_Types].xml", part_bytes(content))
         for name, data in out.items():
             z.writestr(name, data)
     return output
