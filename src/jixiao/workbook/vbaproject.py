@@ -8,9 +8,8 @@ A VBA project is a Compound File (MS-CFB) holding, per MS-OVBA:
     VBA/dir          compressed: project information, references, one record set per module
     VBA/<module>     compressed source of each module
 
-Compression uses chunks made only of literal tokens: every decompressor accepts them (a chunk
-may decompress to fewer than 4096 bytes), and they avoid the copy-token encoding where other
-writers go wrong. The compound file is written with 512-byte sectors; streams under 4096 bytes
+Compression follows MS-OVBA 2.4.1 as Office writes it: 4096-byte chunks, copy tokens for repeats
+(tests hold it to the worked examples of MS-OVBA 3.2 byte for byte). The compound file is written with 512-byte sectors; streams under 4096 bytes
 live in the mini stream, as the format requires.
 """
 
@@ -23,20 +22,91 @@ from dataclasses import dataclass, field
 
 # --- MS-OVBA compression (2.4.1) -------------------------------------------------------------
 
-LITERAL_CHUNK = 3640  # n + ceil(n / 8) + 2 header bytes stays within a chunk's 4098 bytes
+CHUNK = 4096  # every chunk but the last decompresses to exactly this many bytes (2.4.1.1.4)
+RAW_CHUNK_HEADER = 0x3FFF  # CompressedChunkSize 4098, CompressedChunkFlag 0 (2.4.1.3.5)
+MIN_MATCH = 3  # a CopyToken's shortest copy (2.4.1.3.19.3)
+
+
+def _copy_token_bits(position: int) -> tuple[int, int]:
+    """Bit count of a CopyToken's offset and the longest copy it allows at ``position`` bytes into
+    the chunk (2.4.1.3.19.1: the offset field widens as the chunk's history grows)."""
+    bits = max((position - 1).bit_length(), 4)
+    return bits, (0xFFFF >> bits) + MIN_MATCH
+
+
+def _compress_chunk(chunk: bytes) -> bytes:
+    """One CompressedChunk (2.4.1.3.7): the longest match within the chunk, the nearest among
+    equally long ones; a raw chunk where compression would not fit (2.4.1.3.10)."""
+    body = bytearray()
+    heads: dict[bytes, list[int]] = {}  # where each 3-byte run was seen, nearest last
+    position, size = 0, len(chunk)
+    while position < size:
+        flag_at = len(body)
+        body.append(0)
+        for bit in range(8):
+            if position >= size:
+                break
+            bits, longest = _copy_token_bits(position)
+            best_length = best_offset = 0
+            key = chunk[position:position + MIN_MATCH]
+            if len(key) == MIN_MATCH:
+                limit = min(longest, size - position)
+                for start in reversed(heads.get(key, ())):
+                    length = MIN_MATCH
+                    while length < limit and chunk[start + length] == chunk[position + length]:
+                        length += 1
+                    if length > best_length:
+                        best_length, best_offset = length, position - start
+                        if length == limit:
+                            break
+            step = best_length if best_length >= MIN_MATCH else 1
+            if step == 1:
+                body.append(chunk[position])
+            else:
+                body += (((best_offset - 1) << (16 - bits)) | (best_length - MIN_MATCH)).to_bytes(2, "little")
+                body[flag_at] |= 1 << bit
+            for seen in range(position, position + step):
+                if seen + MIN_MATCH <= size:
+                    heads.setdefault(chunk[seen:seen + MIN_MATCH], []).append(seen)
+            position += step
+    if len(body) > CHUNK:
+        # Incompressible: stored raw, always 4096 bytes (2.4.1.3.3), so a short last chunk is padded
+        # with zeros as 2.4.1.3.10 does. Module sources and the dir stream always compress.
+        return RAW_CHUNK_HEADER.to_bytes(2, "little") + chunk.ljust(CHUNK, b"\x00")
+    return (0xB000 | (len(body) + 2 - 3)).to_bytes(2, "little") + bytes(body)
 
 
 def compress(data: bytes) -> bytes:
-    """A CompressedContainer of literal-only chunks."""
+    """A CompressedContainer (2.4.1.1.1): signature byte 1, then one chunk per 4096 bytes."""
     out = bytearray(b"\x01")
-    for start in range(0, len(data), LITERAL_CHUNK):
-        piece = data[start:start + LITERAL_CHUNK]
-        body = bytearray()
-        for i in range(0, len(piece), 8):
-            body += b"\x00" + piece[i:i + 8]  # a flag byte of 0: the next 8 tokens are literals
-        size = len(body) + 2
-        out += struct.pack("<H", 0x8000 | 0x3000 | (size - 3)) + body
+    for start in range(0, len(data), CHUNK):
+        out += _compress_chunk(data[start:start + CHUNK])
     return bytes(out)
+
+
+# --- MS-OVBA data encryption (2.4.3), for the PROJECT stream's CMG, DPB and GC -----------------
+
+ENCRYPTION_VERSION = 2
+
+
+def encrypt(project_id: str, data: bytes, seed: int, ignored: bytes | None = None) -> str:
+    """``data`` obfuscated per 2.4.3.2, as the PROJECT stream writes it (upper-case hex).
+
+    Office draws ``seed`` and the ``(seed & 6) / 2`` ignored bytes at random; any values are
+    valid, and fixed ones (zeros unless given) keep the file the same for the same sources."""
+    project_key = sum(project_id.encode("cp1252")) & 0xFF
+    version_enc = seed ^ ENCRYPTION_VERSION
+    out = bytearray([seed, version_enc, seed ^ project_key])
+    plain_last, enc_last, enc_before = project_key, seed ^ project_key, version_enc
+    if ignored is None:
+        ignored = bytes((seed & 6) // 2)
+    if len(ignored) != (seed & 6) // 2:
+        raise ValueError("the seed fixes how many ignored bytes there are")
+    for byte in ignored + len(data).to_bytes(4, "little") + data:
+        byte_enc = byte ^ ((enc_before + plain_last) & 0xFF)
+        out.append(byte_enc)
+        enc_before, enc_last, plain_last = enc_last, byte_enc, byte
+    return out.hex().upper()
 
 
 # --- the dir stream (2.3.4.2) ----------------------------------------------------------------
@@ -75,6 +145,11 @@ DOCUMENT_BASES = {"workbook": "0{00020819-0000-0000-C000-000000000046}", "sheet"
 
 
 def _dir_stream(modules: list[Module], project: str) -> bytes:
+    """The records in the order Excel writes them. Where ours differ from Excel's projects, the
+    spec says so: cookies are 0xFFFF on write (2.3.4.2.1.12, 2.3.4.2.3.2.8); MODULEOFFSET is 0
+    because a module stream written by anyone but that Office build has no performance cache
+    (2.3.4.3); the project version is ours to choose (2.3.4.2.1.11); the only reference is OLE
+    Automation (Excel also lists the Office library, which no jixiao macro uses)."""
     out = bytearray()
     out += _rec(0x0001, struct.pack("<I", 1))  # PROJECTSYSKIND: Win32
     out += _rec(0x0002, struct.pack("<I", 0x409))  # PROJECTLCID
@@ -107,11 +182,18 @@ def _dir_stream(modules: list[Module], project: str) -> bytes:
     return bytes(out)
 
 
+PROJECT_ID = "{" + str(uuid.UUID(int=0x4A58_0000_0000_0000_0000_0000_0000_0001)).upper() + "}"
+# An unprotected, visible project without a password (2.3.1.15–17): protection state 0 as four
+# bytes, a password of one 0x00 byte, visibility 0xFF. The seeds are fixed so builds repeat.
+PROTECTION = {"CMG": (bytes(4), 0x1D), "DPB": (b"\x00", 0xB4), "GC": (b"\xFF", 0x8B)}
+
+
 def _project_stream(modules: list[Module], project: str) -> bytes:
-    lines = [f'ID="{{{str(uuid.UUID(int=0x4A58_0000_0000_0000_0000_0000_0000_0001)).upper()}}}"']
+    lines = [f'ID="{PROJECT_ID}"']
     lines += [m.project_line for m in modules]
-    lines += [f'Name="{project}"', 'HelpContextID="0"', 'VersionCompatible32="393222000"',
-              'CMG="0000"', 'DPB="0000"', 'GC="0000"', "", "[Host Extender Info]",
+    lines += [f'Name="{project}"', 'HelpContextID="0"', 'VersionCompatible32="393222000"']
+    lines += [f'{key}="{encrypt(PROJECT_ID, data, seed)}"' for key, (data, seed) in PROTECTION.items()]
+    lines += ["", "[Host Extender Info]",
               "&H00000001={3832D640-CF90-11CF-8E43-00A0C911005A};VBE;&H00000000", "", "[Workspace]"]
     lines += [f"{m.name}=0, 0, 0, 0, C" for m in modules]
     return ("\r\n".join(lines) + "\r\n").encode("cp1252")
@@ -127,13 +209,36 @@ def _projectwm_stream(modules: list[Module]) -> bytes:
 # --- sources ---------------------------------------------------------------------------------
 
 
+CLASS_BASE = "0{FCFB3D2A-A0FA-1068-A738-08002B3371B5}"  # what Excel gives every imported class
+# The attribute block of a class module as Excel stores it after an import; the export carries
+# only some of these (no VB_Base), and Excel fills in the rest with these values.
+CLASS_ATTRIBUTES = (("VB_Name", None), ("VB_Base", f'"{CLASS_BASE}"'), ("VB_GlobalNameSpace", "False"),
+                    ("VB_Creatable", "False"), ("VB_PredeclaredId", "False"), ("VB_Exposed", "False"),
+                    ("VB_TemplateDerived", "False"), ("VB_Customizable", "False"))
+ATTRIBUTE = re.compile(r"Attribute (\w+) = (.*)")
+
+
+def _class_attributes(lines: list[str]) -> list[str]:
+    """The leading Attribute lines of a class in Excel's order, the missing ones added."""
+    given: dict[str, str] = {}
+    while lines and (m := ATTRIBUTE.fullmatch(lines[0])):
+        given[m.group(1)] = m.group(2)
+        lines = lines[1:]
+    block = [f"Attribute {key} = {given.pop(key, default)}" for key, default in CLASS_ATTRIBUTES
+             if key in given or default is not None]
+    return block + [f"Attribute {key} = {value}" for key, value in given.items()] + lines
+
+
 def from_export(name: str, text: str, kind: str) -> Module:
-    """A module from an exported .bas/.cls file: the VERSION/BEGIN…END header of a class export
-    is not part of the stored source; line ends become CRLF."""
+    """A module from an exported .bas/.cls file, stored as Excel stores it after an import: the
+    VERSION/BEGIN…END header of a class export is not part of the source, a class gets the
+    attributes Excel adds (VB_Base among them), line ends become CRLF."""
     lines = text.replace("\r\n", "\n").split("\n")
     if lines and lines[0].startswith("VERSION "):
         end = next(i for i, line in enumerate(lines) if line.strip() == "END")
         lines = lines[end + 1:]
+    if kind == "class":
+        lines = _class_attributes(lines)
     source = "\r\n".join(lines).rstrip("\r\n") + "\r\n"
     if not source.isascii():
         raise ValueError(f"VBA module {name} must be ASCII")
@@ -281,7 +386,8 @@ def compound_file(root_children: list[Entry]) -> bytes:
 def vba_project(modules: list[Module], project: str = "VBAProject") -> bytes:
     """``vbaProject.bin`` holding ``modules`` (document modules included by the caller)."""
     vba = Entry("VBA", 1, children=[
-        Entry("_VBA_PROJECT", 2, struct.pack("<HHBH", 0x61CC, 0xFFFF, 0, 0)[:7]),
+        # Version 0xFFFF: Office ignores any cache and compiles the sources (2.3.4.1, example 3.1.1)
+        Entry("_VBA_PROJECT", 2, struct.pack("<HHBH", 0x61CC, 0xFFFF, 0, 1)),
         Entry("dir", 2, compress(_dir_stream(modules, project))),
         *(Entry(m.name, 2, compress(m.source.encode("cp1252"))) for m in modules),
     ])
