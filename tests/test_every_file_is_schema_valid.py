@@ -22,6 +22,14 @@ def _fill_xlsm(tmp: Path, example_book: Path) -> Path:
     return tmp / "b.xlsm"
 
 
+def _addin_config(tmp: Path, example_book: Path) -> Path:
+    """The workbook's own settings written and its VBA brought up to date."""
+    book = _fill_xlsm(tmp, example_book)
+    assert run_cli("addin-config", book).returncode == 0
+    assert run_cli("addin-config", book, "--update-vba").returncode == 0
+    return book
+
+
 def _new(tmp: Path, example_book: Path) -> Path:
     assert run_cli("new", "--year", "2025", "--projects", "2", "-o", tmp / "n.xlsx").returncode == 0
     return tmp / "n.xlsx"
@@ -75,6 +83,7 @@ def _report(tmp: Path, example_book: Path) -> Path:
 MAKERS = {
     "fill .xlsx": lambda tmp, book: book,
     "fill .xlsm": _fill_xlsm,
+    "addin-config": _addin_config,
     "new": _new,
     "template hunan-2024": lambda tmp, book: ROOT / "workbook_templates" / "hunan-2024.xlsx",
     "template national-2020": lambda tmp, book: ROOT / "workbook_templates" / "national-2020.xlsx",

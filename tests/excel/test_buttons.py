@@ -12,6 +12,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+import xlwings
 
 from jixiao.checking import check_path
 from jixiao.excel import buttons
@@ -19,7 +20,7 @@ from jixiao.report.findings import HEADERS
 from jixiao.workbook.extract import extract, read_book
 
 from ..conftest import SHEET
-from .remote import VBA_ACTIONS, apply, run
+from .remote import VBA_ACTIONS, apply, payload, run
 
 MACROS = Path(__file__).resolve().parents[2] / "macros"
 
@@ -137,3 +138,41 @@ def test_validate_on_a_libreoffice_recalculated_workbook(recalculated_book, exam
     theirs = [a for a in run(buttons.validate, recalculated_book) if a["func"] == "setValues"]
     ours = [a for a in run(buttons.validate, example_book) if a["func"] == "setValues"]
     assert theirs[0]["values"] == ours[0]["values"]
+
+
+# --- the desktop's one-call helpers ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("rows, names", [
+    (None, []),  # a workbook without names: the helper returns Empty
+    ((("jx_year", "基本信息", "$B$2"), (None, None, None)), [("jx_year", "基本信息", "$B$2")]),  # unused rows
+    ((("'项目 1'!jx_name", "项目 1", "$C$3:$E$3"),), [("'项目 1'!jx_name", "项目 1", "$C$3:$E$3")]),
+])
+def test_names_from_the_helpers_array(rows, names):
+    assert buttons.names_from_rows(rows) == names
+
+
+def test_the_helpers_array_matches_walking_the_names(example_book):
+    """What the remote client sends, walked as names, equals the same names as the helper's rows."""
+    book = xlwings.Book(json=payload(example_book))
+    walked = buttons._names(book)
+    assert len(walked) > 100
+    rows = tuple(walked) + ((None, None, None),) * 3
+    assert buttons.names_from_rows(rows) == walked
+
+
+@pytest.mark.parametrize("cells", [["A1"], [f"B{n}" for n in range(1, 200)], [f"AB{n}" for n in range(1000, 1100)]])
+def test_cells_are_coloured_in_few_ranges_excel_accepts(cells):
+    areas = buttons.multi_area(cells)
+    assert all(len(a) <= buttons.RANGE_TEXT_MAX for a in areas)
+    assert ",".join(areas).split(",") == cells  # each cell once, in order
+    for area, following in zip(areas, areas[1:]):  # each as long as it can be: the next cell would not fit
+        assert len(area) + 1 + len(following.split(",")[0]) > buttons.RANGE_TEXT_MAX
+
+
+@pytest.mark.parametrize("macro, arity", [(buttons.NAMES_MACRO, 0), (buttons.LINKS_MACRO, 5), (buttons.COPY_MACRO, 4)])
+def test_every_helper_the_buttons_call_is_in_the_vba(macro, arity):
+    vba = (MACROS / "JixiaoButtons.bas").read_text(encoding="ascii")
+    m = re.search(rf"^(?:Sub|Function) {macro}\((.*)\)", vba, re.M)
+    assert m is not None
+    assert len([p for p in m.group(1).split(",") if p.strip()]) == arity

@@ -138,28 +138,74 @@ def extract_cmd(book: Path, output: Path) -> None:
 
 
 @cli.command("addin-config", context_settings=CONTEXT)
-@click.argument("book", type=click.Path(path_type=Path))
-def addin_config_cmd(book: Path) -> None:
-    """把当前 Python 的解释器路径写入启用宏的工作簿的 xlwings.conf 表（按钮据此调用 Python）。"""
-    from ..workbook.macros import CONF_SHEET, interpreter_settings
+@click.argument("book", type=click.Path(path_type=Path), required=False)
+@click.option("--user", is_flag=True, help="写入本机用户的 xlwings 设置：此后本机打开的任何 jixiao 工作簿，按钮都用当前的 Python（每台电脑运行一次）。")
+@click.option("--update-vba", is_flag=True, help="把工作簿内嵌的 xlwings 模块和按钮代码换成本机安装的版本（工作簿的其他代码保留）。")
+@click.option("--clear", is_flag=True, help="清除工作簿 xlwings.conf 表中的设置，恢复使用本机用户设置。")
+def addin_config_cmd(book: Path | None, user: bool, update_vba: bool, clear: bool) -> None:
+    """让按钮找到本机的 Python。
+
+    每台电脑运行一次 jixiao addin-config --user。只给出工作簿时，把当前 Python 只写进这个工作簿
+    （覆盖本机设置）；--clear 撤销。每次都检查工作簿内嵌的 xlwings 模块与本机的版本是否一致，
+    --update-vba 把它换成本机的版本。"""
+    import xlwings
+
+    from ..excel.config import interpreter_settings, write_user_config
+    from ..workbook.macros import CONF_NOTE, CONF_SHEET, embedded_xlwings_version, refreshed_project
     from ..workbook.patch import WorkbookPatch
     from ..workbook.reader import Workbook
+    from ..workbook.safety import read_member
+    from ..workbook.vbaproject import ProjectError, read_project
 
+    if book is None and not user:
+        raise JixiaoError("请给出工作簿（.xlsm），或用 --user 写入本机用户设置。")
+    if user:
+        path = write_user_config(interpreter_settings())
+        for key, value in interpreter_settings().items():
+            click.echo(f"{key} = {value}")
+        click.echo(f"已写入本机用户设置：{path}")
+    if book is None:
+        return
     if book.suffix.lower() != ".xlsm":
         raise JixiaoError(f"只有启用宏的工作簿（.xlsm）有按钮和 xlwings.conf 表：{book}")
     with Workbook(book) as wb:
         if CONF_SHEET not in wb.sheet_names():
             raise JixiaoError(f"工作簿中没有“{CONF_SHEET}”表，请用 jixiao fill --xlsm 或 jixiao new --xlsm 重新生成：{book}")
-        keys = {cell.value: r for (r, c), cell in wb.sheet(CONF_SHEET).cells.items() if c == 0}
+    import zipfile
+
+    with zipfile.ZipFile(book) as z:
+        blob = read_member(z, "xl/vbaProject.bin") if "xl/vbaProject.bin" in z.namelist() else None
+    if blob is None:
+        raise JixiaoError(f"工作簿中没有宏代码（xl/vbaProject.bin）：{book}")
+    try:
+        embedded = embedded_xlwings_version(read_project(blob))
+    except ProjectError as e:
+        raise JixiaoError(f"无法读取工作簿的宏代码（{e}）：{book}") from None
     patch = WorkbookPatch(book)
-    for key, value in interpreter_settings().items():
-        if key in keys:
-            patch.set_text(CONF_SHEET, f"B{keys[key] + 1}", value)
-    patch.save(book)
-    for key, value in interpreter_settings().items():
-        if value and key.startswith("Interpreter"):
-            click.echo(f"{key} = {value}")
-    click.echo(f"已写入 {book} 的 {CONF_SHEET} 表。")
+    if update_vba:
+        try:
+            patch.replace_part("xl/vbaProject.bin", refreshed_project(blob))
+        except (ProjectError, ValueError) as e:
+            raise JixiaoError(f"无法更新工作簿的宏代码（{e}）：{book}") from None
+    # The workbook's own settings change only when that is all that was asked for.
+    override = not (user or update_vba or clear)
+    if clear:
+        patch.set_rows(CONF_SHEET, [list(CONF_NOTE)])
+    elif override:
+        patch.set_rows(CONF_SHEET, [list(CONF_NOTE)] + [[k, v] for k, v in interpreter_settings().items()])
+    if clear or override or update_vba:
+        patch.save(book)
+    if update_vba and embedded == xlwings.__version__:
+        click.echo(f"已更新 {book} 的按钮代码（内嵌的 xlwings 模块已是本机的 {embedded} 版）。")
+    elif update_vba:
+        click.echo(f"已把 {book} 内嵌的 xlwings 模块从 {embedded or '未知'} 版换成 {xlwings.__version__} 版，按钮代码一并更新。")
+    elif embedded != xlwings.__version__:
+        click.echo(f"注意：{book} 内嵌的 xlwings 模块是 {embedded or '未知'} 版，本机安装的是 {xlwings.__version__} 版，"
+                   f"按钮可能出错。请运行 jixiao addin-config {book} --update-vba 更新。")
+    if clear:
+        click.echo(f"已清除 {book} 的 {CONF_SHEET} 表中的设置：按钮改用本机用户设置。")
+    elif override:
+        click.echo(f"已把当前 Python 写入 {book} 的 {CONF_SHEET} 表（只对这个工作簿有效，覆盖本机用户设置）。")
 
 
 @cli.command("import-budget", context_settings=CONTEXT)
@@ -405,12 +451,13 @@ def recompute_cmd(book: Path, output: Path | None, in_place: bool) -> None:
 
 
 def find_example() -> Path:
-    """The bundled example: ./examples first, then the source checkout's examples/."""
-    name = "zhuzhou-gxj-2024.yaml"
-    for folder in (Path("examples"), Path(__file__).resolve().parents[3] / "examples"):
-        if (folder / name).is_file():
-            return folder / name
-    raise JixiaoError(f"找不到自带示例 examples/{name}；请在 jixiao 源码目录中运行。")
+    """The bundled example, shipped inside the package (so `jixiao demo` works from a wheel)."""
+    from importlib import resources
+
+    example = Path(str(resources.files("jixiao").joinpath("data", "examples", "zhuzhou-gxj-2024.yaml")))
+    if not example.is_file():
+        raise JixiaoError("找不到自带示例 zhuzhou-gxj-2024.yaml：jixiao 安装不完整，请重新安装。")
+    return example
 
 
 @cli.command("demo", context_settings=CONTEXT)

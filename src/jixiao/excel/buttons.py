@@ -45,6 +45,42 @@ def _remote(book: xw.Book) -> bool:
     return isinstance(book.api, dict)  # the JSON payload of the VBA/Office.js client
 
 
+# The VBA helpers (helpers.bas) that do in one call on a desktop what would take a call to Excel
+# per name or per finding; the remote client applies its actions inside Excel anyway.
+NAMES_MACRO = "JixiaoNames"
+LINKS_MACRO = "JixiaoLinks"
+LINK_TIP = "跳转到该单元格"
+RANGE_TEXT_MAX = 255  # Excel's Range("A1,B2,…") takes an address of at most 255 characters
+
+
+def _names(book: xw.Book) -> list[tuple[str, str, str]]:
+    """(name as Excel shows it, sheet, address) of every name that refers to cells.
+
+    On a desktop one call to the VBA helper; the remote client sent the names with the values.
+    A workbook whose VBA predates the helper is walked name by name."""
+    if not _remote(book):
+        try:
+            return names_from_rows(book.macro(NAMES_MACRO)())
+        except Exception:  # no such macro (older VBA): the slow way below
+            pass
+    names = []
+    for name in book.names:
+        try:
+            target = name.refers_to_range
+        except Exception:  # a constant or a broken reference: not a field
+            continue
+        names.append((name.name, target.sheet.name, target.address))
+    return names
+
+
+def names_from_rows(rows) -> list[tuple[str, str, str]]:
+    """The helper's array as COM hands it over (a tuple of rows; unused rows empty, no names
+    at all an empty value) as (name, sheet, address) triples."""
+    if not rows:
+        return []
+    return [(str(r[0]), str(r[1]), str(r[2])) for r in rows if r and r[0] not in (None, "")]
+
+
 @dataclass
 class Snapshot:
     """Every sheet's values (one bulk read each) and the range names of a book."""
@@ -59,14 +95,7 @@ class Snapshot:
         for sheet in book.sheets:
             last = sheet.used_range.last_cell
             grids[sheet.name] = sheet.range((1, 1), (last.row, last.column)).options(ndim=2).value
-        names = []
-        for name in book.names:
-            try:
-                target = name.refers_to_range
-            except Exception:  # a constant or a broken reference: not a field
-                continue
-            names.append((name.name, target.sheet.name, target.address))
-        return cls(book, grids, names)
+        return cls(book, grids, _names(book))
 
     def contents(self) -> BookContents:
         return read_contents(GridBook(self.grids, self.names), self.book.name)
@@ -103,12 +132,55 @@ def _old_marks(snap: Snapshot) -> list[tuple[str, str]]:
     return marks
 
 
+def _colour(book: xw.Book, colours: dict[tuple[str, str], str]) -> None:
+    """Give each (sheet, cell) its colour. On a desktop one call per sheet and colour (a
+    multi-area range, split where its address would pass 255 characters); the remote client
+    takes rectangles only, so there one action per cell."""
+    if _remote(book):
+        for (sheet, cell), colour in colours.items():
+            book.sheets[sheet].range(cell).color = colour
+        return
+    groups: dict[tuple[str, str], list[str]] = {}
+    for (sheet, cell), colour in colours.items():
+        groups.setdefault((sheet, colour), []).append(cell)
+    for (sheet, colour), cells in groups.items():
+        target = book.sheets[sheet]
+        for address in multi_area(cells):
+            target.range(address).color = colour
+
+
+def multi_area(cells: list[str]) -> list[str]:
+    """``cells`` as few comma-joined addresses as Excel's 255-character limit allows, in order."""
+    out, address = [], ""
+    for cell in cells:
+        if address and len(address) + 1 + len(cell) > RANGE_TEXT_MAX:
+            out.append(address)
+            address = ""
+        address = f"{address},{cell}" if address else cell
+    return out + ([address] if address else [])
+
+
+def _links(book: xw.Book, results: xw.Sheet, view: list) -> None:
+    """A link on each result row's place cell to that place. On a desktop one call to the VBA
+    helper (a workbook whose VBA predates it gets one call per row)."""
+    rows = [(n, row) for n, row in enumerate(view, start=2) if row.target]
+    if not _remote(book):
+        targets = "\n".join(reference(*row.target) if row.target else "" for row in view)
+        try:
+            book.macro(LINKS_MACRO)(results.name, PLACE_COLUMN + 1, 2, targets, LINK_TIP)
+            return
+        except Exception:  # no such macro (older VBA): one call per row below
+            pass
+    for n, row in rows:
+        results.range((n, PLACE_COLUMN + 1)).add_hyperlink("#" + reference(*row.target), row.values[PLACE_COLUMN],
+                                                           LINK_TIP)
+
+
 def _unmark(book: xw.Book, snap: Snapshot, contents: BookContents | None) -> int:
     derived = _derived_cells(contents) if contents else set()
     marks = list(dict.fromkeys(_old_marks(snap)))
-    for sheet, cell in marks:
-        kind = "derived" if (sheet, cell) in derived else "input"
-        book.sheets[sheet].range(cell).color = FORM_COLOURS[kind]
+    _colour(book, {(sheet, cell): FORM_COLOURS["derived" if (sheet, cell) in derived else "input"]
+                   for sheet, cell in marks})
     return len(marks)
 
 
@@ -138,12 +210,8 @@ def validate(book: xw.Book | None = None) -> None:
         results = book.sheets.add(name=RESULT_SHEET, after=book.sheets[len(book.sheets) - 1])
     # Excel parses what is put into a cell ("=…" a formula, "001" a number): texts go in as texts.
     results.range("A1").value = [[typed_as_text(fit(v)) for v in row] for row in rows]
-    for n, row in enumerate(view, start=2):
-        if row.target:
-            results.range((n, PLACE_COLUMN + 1)).add_hyperlink("#" + reference(*row.target),
-                                                               row.values[PLACE_COLUMN], "跳转到该单元格")
-    for (sheet, cell), rgb in cell_marks(findings).items():
-        book.sheets[sheet].range(cell).color = "#" + rgb
+    _links(book, results, view)
+    _colour(book, {place: "#" + rgb for place, rgb in cell_marks(findings).items()})
     results.activate()
     counts = {s: sum(f.severity is s for f in findings) for s in (ERROR, WARNING, INFO)}
     verdict = "有错误须改正后才能签批" if counts[ERROR] else "没有错误"
@@ -259,12 +327,20 @@ def signoff(book: xw.Book | None = None) -> None:
     _alert(book, f"已生成签批包：{folder}{note}")
 
 
-def self_check(book: xw.Book | None = None) -> None:
-    """环境自检: which Python, jixiao and xlwings the buttons run on."""
+def self_check(book: xw.Book | None = None, embedded_xlwings: str | None = None) -> None:
+    """环境自检: which Python, jixiao and xlwings the buttons run on, and whether the workbook's
+    embedded xlwings module (its version handed over by the macro) matches the installed one."""
     book = _book(book)
-    _alert(book, "环境自检：\n"
-                 f"Python 版本：{sys.version.split()[0]}\n"
-                 f"Python 解释器：{sys.executable}\n"
-                 f"jixiao 版本：{__version__}\n"
-                 f"xlwings 版本：{xw.__version__}\n"
-                 "以上都正常显示，说明按钮已能调用 Python。")
+    lines = ["环境自检：",
+             f"Python 版本：{sys.version.split()[0]}",
+             f"Python 解释器：{sys.executable}",
+             f"jixiao 版本：{__version__}",
+             f"xlwings 版本：{xw.__version__}"]
+    if embedded_xlwings and embedded_xlwings != xw.__version__:
+        lines += [f"注意：工作簿内嵌的 xlwings 模块是 {embedded_xlwings} 版，与本机的 {xw.__version__} 版不同，"
+                  "部分按钮可能出错。请关闭工作簿，在命令行运行：",
+                  "    jixiao addin-config 工作簿.xlsm --update-vba",
+                  "把工作簿的 xlwings 模块换成本机的版本。"]
+    else:
+        lines.append("以上都正常显示，说明按钮已能调用 Python。")
+    _alert(book, "\n".join(lines))

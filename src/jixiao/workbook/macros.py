@@ -10,16 +10,18 @@ same module for people who import it by hand (``jixiao templates`` writes it).
 from __future__ import annotations
 
 import io
-import os
-import sys
+import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from .vbaproject import document_module, from_export, module_name, vba_project
+from .vbaproject import Module, document_module, from_export, module_name, read_project, vba_project
 
 OPERATIONS_SHEET = "操作"
 CONF_SHEET = "xlwings.conf"
+# All the conf sheet holds until asked to hold more: a note under a key xlwings never reads.
+CONF_NOTE = ("说明", "本表没有设置时，按钮使用本机用户设置（jixiao addin-config --user 写入）；"
+                     "jixiao addin-config 工作簿 把本机的 Python 写在这里，只对这个工作簿有效。")
 
 BUTTON_MODULE = "JixiaoButtons"
 BUTTON_FUNCTIONS = "jixiao.excel.buttons"  # a face: named here, imported only by the macro
@@ -34,9 +36,15 @@ class Button:
     caption: str
     function: str
     help: str
+    passes: tuple[str, str] | None = None  # (keyword, VBA constant): the constant's value handed over
 
     def vba(self) -> str:
-        return f'Sub {self.macro}()\n    RunPython "import {BUTTON_FUNCTIONS} as b; b.{self.function}()"\nEnd Sub\n'
+        if self.passes:
+            keyword, constant = self.passes
+            call = f"""b.{self.function}({keyword}='" & {constant} & "')"""
+        else:
+            call = f"b.{self.function}()"
+        return f'Sub {self.macro}()\n    RunPython "import {BUTTON_FUNCTIONS} as b; {call}"\nEnd Sub\n'
 
 
 # Every button, in the order of the 操作 sheet; the module's macros and the sheet come from here.
@@ -50,12 +58,15 @@ BUTTONS = (
            "按本工作簿的指标体系新增一张空白的项目支出绩效自评表。"),
     Button("JixiaoSignoff", "生成签批包", "signoff",
            "没有错误时，在工作簿旁生成签批包：只含数值的工作簿、PDF、自评报告和待发送的邮件。请先保存。"),
-    Button("JixiaoSelfCheck", "环境自检", "self_check", "显示按钮所用的 Python、jixiao 和 xlwings 的版本及解释器路径。"),
+    Button("JixiaoSelfCheck", "环境自检", "self_check",
+           "显示按钮所用的 Python、jixiao 和 xlwings 的版本及解释器路径；工作簿内嵌的 xlwings 模块与本机版本不同时提示。",
+           passes=("embedded_xlwings", "XLWINGS_VERSION")),
 )
 
 _MODULE_HEAD = f"""Attribute VB_Name = "{BUTTON_MODULE}"
 ' jixiao: the buttons on the first sheet call these macros. Each runs Python through xlwings
-' (RunPython, configured on the xlwings.conf sheet; `jixiao addin-config` fills it in).
+' (RunPython). xlwings finds Python in this PC's own settings, written once by
+' `jixiao addin-config --user`; the xlwings.conf sheet overrides them only when asked.
 ' This module is ASCII only: the captions, in Chinese, live in the workbook.
 ' Made by jixiao from its list of buttons (workbook/macros.py BUTTONS): edit that, not this.
 Option Explicit
@@ -86,16 +97,6 @@ def xlwings_sources() -> list[tuple[str, str, str]]:
             ("Dictionary", (base / "addin" / "Dictionary.cls").read_text(encoding="ascii"), "class")]
 
 
-def interpreter_settings() -> dict[str, str]:
-    """xlwings.conf values for the Python running now (what `jixiao addin-config` writes)."""
-    python = sys.executable
-    # This platform's key; on other systems (no Excel there) both, to be rewritten where Excel runs.
-    win = "" if sys.platform == "darwin" else python
-    mac = "" if os.name == "nt" else python
-    return {"Interpreter_Win": win, "Interpreter_Mac": mac, "PYTHONPATH": "", "Conda Path": "", "Conda Env": "",
-            "UDF Modules": "", "Debug UDFs": "False", "Use UDF Server": "False", "Show Console": "False"}
-
-
 def add_operations_sheet(book) -> None:
     """The first sheet: one button per macro, with what it does beside it."""
     ws = book.workbook.add_worksheet(OPERATIONS_SHEET)
@@ -114,13 +115,13 @@ def add_operations_sheet(book) -> None:
 
 
 def add_conf_sheet(book) -> None:
-    """xlwings reads its settings (the Python interpreter) from this sheet."""
+    """xlwings' settings sheet, holding none: a key here overrides the PC's own settings even
+    when empty, and the workbook must not carry this machine's interpreter path."""
     ws = book.workbook.add_worksheet(CONF_SHEET)
     ws.set_column(0, 0, 20)
     ws.set_column(1, 1, 70)
-    for r, (key, value) in enumerate(interpreter_settings().items()):
-        ws.write_string(r, 0, key)
-        ws.write_string(r, 1, value)
+    ws.write_string(0, 0, CONF_NOTE[0])
+    ws.write_string(0, 1, CONF_NOTE[1])
     ws.hide()
 
 
@@ -132,8 +133,36 @@ def add_vba(book) -> None:
     for i, ws in enumerate(wb.worksheets(), start=1):
         ws.set_vba_name(f"Sheet{i}")
         modules.append(document_module(f"Sheet{i}", "sheet"))
-    for name, text, kind in xlwings_sources():
-        modules.append(from_export(name, text, kind))
+    wb.add_vba_project(io.BytesIO(vba_project(modules + current_modules())), is_stream=True)
+
+
+# --- the VBA of a workbook already written ---------------------------------------------------
+
+OURS = ("xlwings", "Dictionary", BUTTON_MODULE)  # the modules jixiao writes; the rest are kept as found
+
+
+def current_modules() -> list[Module]:
+    """xlwings' modules from the installed xlwings and the button module, as jixiao embeds them."""
+    modules = [from_export(name, text, kind) for name, text, kind in xlwings_sources()]
     text = macro_source()
-    modules.append(from_export(module_name(text), text, "standard"))
-    wb.add_vba_project(io.BytesIO(vba_project(modules)), is_stream=True)
+    return modules + [from_export(module_name(text), text, "standard")]
+
+
+def embedded_xlwings_version(modules: list[Module]) -> str | None:
+    """The xlwings version a project's xlwings module was taken from (its XLWINGS_VERSION)."""
+    for m in modules:
+        if m.name == "xlwings":
+            found = re.search(r'XLWINGS_VERSION As String = "([^"]+)"', m.source)
+            return found.group(1) if found else None
+    return None
+
+
+def refreshed_project(blob: bytes) -> bytes:
+    """``blob`` with xlwings' modules and the buttons brought to the installed versions; every
+    other module (the sheets', anything a user added) kept with its source."""
+    found = read_project(blob)
+    if any(m.kind not in ("standard", "class", "document") for m in found):
+        raise ValueError("the project holds a user form, which jixiao cannot rewrite")
+    fresh = {m.name: m for m in current_modules()}
+    modules = [fresh.pop(m.name, m) if m.name in OURS else m for m in found]
+    return vba_project(modules + list(fresh.values()))

@@ -147,6 +147,22 @@ class WorkbookPatch:
         else:
             self._new_sheets.append((name, xml))
 
+    def set_rows(self, sheet: str, rows: list[list[str]]) -> None:
+        """Replace every cell of ``sheet`` by ``rows`` of text (a settings sheet: no styles)."""
+        body = "".join(
+            f'<row r="{r}">' + "".join(f'<c r="{chr(65 + c)}{r}" t="inlineStr"><is><t xml:space="preserve">'
+                                       f'{sheet_text(fit(text))}</t></is></c>' for c, text in enumerate(row) if text)
+            + "</row>" for r, row in enumerate(rows, start=1))
+        xml = re.sub(r"<sheetData\s*/>|<sheetData>.*?</sheetData>", lambda _: f"<sheetData>{body}</sheetData>",
+                     self.sheet_xml(sheet), count=1, flags=re.S)
+        self._sheet_xml[sheet] = re.sub(r'<dimension ref="[^"]*"/>', f'<dimension ref="A1:B{max(len(rows), 1)}"/>', xml, count=1)
+
+    def replace_part(self, name: str, data: bytes) -> None:
+        """Give an existing part (``xl/vbaProject.bin``) new bytes."""
+        if name not in self.parts:
+            raise JixiaoError(f"工作簿中没有 {name}")
+        self.parts[name] = data
+
     def remove_sheet(self, name: str) -> None:
         """Take a sheet out (with its drawings); names scoped to later sheets are renumbered."""
         if name in self.sheet_parts:

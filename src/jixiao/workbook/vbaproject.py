@@ -396,3 +396,155 @@ def vba_project(modules: list[Module], project: str = "VBAProject") -> bytes:
         Entry("PROJECTwm", 2, _projectwm_stream(modules)),
         vba,
     ])
+
+
+# --- reading a project back (which xlwings a workbook embeds; bringing it up to date) -------------
+
+
+class ProjectError(ValueError):
+    """A VBA project that cannot be read as MS-CFB + MS-OVBA describe it."""
+
+
+def decompress(container: bytes, limit: int = 16 << 20) -> bytes:
+    """The bytes of a CompressedContainer (2.4.1.3.1); refuses damage and output over ``limit``."""
+    if not container or container[0] != 1:
+        raise ProjectError("not a compressed container")
+    out, at = bytearray(), 1
+    while at < len(container):
+        if at + 2 > len(container):
+            raise ProjectError("a chunk header is cut off")
+        header = int.from_bytes(container[at:at + 2], "little")
+        if header >> 12 & 0b0111 != 0b011:
+            raise ProjectError("a chunk's signature is wrong")
+        body, at, start = container[at + 2:at + (header & 0x0FFF) + 3], at + (header & 0x0FFF) + 3, len(out)
+        if not header & 0x8000:
+            out += body[:CHUNK]
+        i = 0
+        while header & 0x8000 and i < len(body):
+            flags, i = body[i], i + 1
+            for bit in range(8):
+                if i >= len(body):
+                    break
+                if not flags >> bit & 1:
+                    out.append(body[i])
+                    i += 1
+                    continue
+                if i + 2 > len(body):
+                    raise ProjectError("a copy token is cut off")
+                token, i = int.from_bytes(body[i:i + 2], "little"), i + 2
+                bits, _ = _copy_token_bits(len(out) - start)
+                offset, length = (token >> (16 - bits)) + 1, (token & (0xFFFF >> bits)) + MIN_MATCH
+                if offset > len(out) - start:
+                    raise ProjectError("a copy token points before its chunk")
+                for _ in range(length):  # byte by byte: a copy may overlap what it writes
+                    out.append(out[-offset])
+        if len(out) > limit:
+            raise ProjectError("the stream decompresses to too much")
+    return bytes(out)
+
+
+def read_streams(blob: bytes) -> dict[str, bytes]:
+    """Every stream of a compound file (MS-CFB) by its path ("VBA/dir"), each chain bounded."""
+    if blob[:8] != b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" or len(blob) < SECTOR:
+        raise ProjectError("not a compound file")
+    shift, mini_shift = struct.unpack_from("<HH", blob, 0x1E)
+    if shift not in (9, 12) or mini_shift != 6:
+        raise ProjectError("unusual sector sizes")
+    size = 1 << shift
+    fat_count, dir_start, _, cutoff, minifat_start, _, difat_start, difat_count = struct.unpack_from("<8I", blob, 0x2C)
+    sectors = (len(blob) - 1) // size  # whole sectors after the header
+
+    def sector(i: int) -> bytes:
+        if not 0 <= i < sectors:
+            raise ProjectError("a sector number points outside the file")
+        return blob[(i + 1) * size:(i + 2) * size]
+
+    difat = list(struct.unpack_from("<109I", blob, 0x4C))
+    for _ in range(min(difat_count, sectors)):
+        if difat_start >= sectors:
+            break
+        more = struct.unpack(f"<{size // 4}I", sector(difat_start))
+        difat += more[:-1]
+        difat_start = more[-1]
+    if fat_count > sectors:
+        raise ProjectError("more FAT sectors than the file holds")
+    fat = [n for i in difat[:fat_count] for n in struct.unpack(f"<{size // 4}I", sector(i))]
+
+    def chain(start: int, table: list[int], read) -> bytes:
+        out, seen = bytearray(), set()
+        while start not in (END, FREE):
+            if start in seen or start >= len(table):
+                raise ProjectError("a sector chain loops or breaks")
+            seen.add(start)
+            out += read(start)
+            start = table[start]
+        return bytes(out)
+
+    directory = chain(dir_start, fat, sector)
+    entries = [struct.unpack_from("<64sHBB3I16sI8s8sIII", directory, at) for at in range(0, len(directory) - 127, 128)]
+    if not entries or entries[0][2] != 5:
+        raise ProjectError("no root entry")
+    mini = chain(entries[0][11], fat, sector)[:entries[0][12]]
+    minifat_bytes = chain(minifat_start, fat, sector) if minifat_start not in (END, FREE) else b""
+    minifat = list(struct.unpack(f"<{len(minifat_bytes) // 4}I", minifat_bytes))
+    streams: dict[str, bytes] = {}
+    seen: set[int] = set()
+
+    def walk(index: int, folder: str) -> None:
+        if index == NOSTREAM:
+            return
+        if index in seen or index >= len(entries):
+            raise ProjectError("the directory tree loops or breaks")
+        seen.add(index)
+        raw, length, kind, _, left, right, child, *_, start, stream_size, _ = entries[index]
+        name = raw[:max(length - 2, 0)].decode("utf-16-le", "replace")
+        walk(left, folder)
+        walk(right, folder)
+        path = f"{folder}{name}"
+        if kind == 1:
+            walk(child, path + "/")
+        elif kind == 2:
+            if stream_size < cutoff:
+                data = chain(start, minifat, lambda i: mini[i * MINI_SECTOR:(i + 1) * MINI_SECTOR])
+            else:
+                data = chain(start, fat, sector)
+            streams[path] = data[:stream_size]
+
+    walk(entries[0][6], "")
+    return streams
+
+
+def read_project(blob: bytes) -> list[Module]:
+    """The modules of a ``vbaProject.bin`` (name, source, kind), in the order of its dir stream."""
+    streams = read_streams(blob)
+    try:
+        text = streams["PROJECT"].decode("cp1252")
+        records = _dir_records(decompress(streams["VBA/dir"]))
+    except KeyError as e:
+        raise ProjectError(f"no {e.args[0]} stream") from None
+    kinds = {}
+    for line in text.splitlines():
+        key, _, value = line.partition("=")
+        if key in ("Module", "Class", "Document", "BaseClass"):
+            kinds[value.split("/")[0]] = {"Module": "standard", "Class": "class"}.get(key, key.lower())
+    modules, name, stream = [], None, None
+    for rid, data in records:
+        if rid == 0x0019:
+            name = data.decode("cp1252")
+        elif rid == 0x001A:
+            stream = data.decode("cp1252")
+        elif rid == 0x0031 and name is not None:
+            offset = struct.unpack("<I", data)[0]
+            source = decompress(streams.get(f"VBA/{stream}", b"")[offset:]).decode("cp1252")
+            modules.append(Module(name, source, kinds.get(name, "standard")))
+    return modules
+
+
+def _dir_records(data: bytes) -> list[tuple[int, bytes]]:
+    records, at = [], 0
+    while at + 6 <= len(data):
+        rid, size = struct.unpack_from("<HI", data, at)
+        size = 6 if rid == 0x0009 else size  # PROJECTVERSION: its size field says 4, 6 bytes follow
+        records.append((rid, data[at + 6:at + 6 + size]))
+        at += 6 + size
+    return records

@@ -14,6 +14,47 @@ Sub JixiaoCopyProjectSheet(wb As Workbook, template As String, newName As String
     dst.Activate
 End Sub
 
+' Called by the buttons on a desktop: every range name of this workbook that refers to cells,
+' with its sheet and address, in one call (walking Names from Python costs about five calls to
+' Excel per name, and a project sheet has dozens). Rows past the last name stay Empty.
+Function JixiaoNames() As Variant
+    Dim out() As Variant, n As Name, target As Range, i As Long
+    If ThisWorkbook.Names.Count = 0 Then
+        JixiaoNames = Empty
+        Exit Function
+    End If
+    ReDim out(1 To ThisWorkbook.Names.Count, 1 To 3)
+    For Each n In ThisWorkbook.Names
+        Set target = Nothing
+        On Error Resume Next
+        Set target = n.RefersToRange
+        On Error GoTo 0
+        If Not target Is Nothing Then
+            i = i + 1
+            out(i, 1) = n.Name
+            out(i, 2) = target.Worksheet.Name
+            out(i, 3) = target.Address
+        End If
+    Next
+    JixiaoNames = out
+End Function
+
+' Called by the validate button on a desktop: links each cell of one column of the results sheet, from firstRow
+' down, to its place in the workbook, in one call. targets holds one in-workbook reference per
+' row ('sheet'!I5), separated by line feeds; an empty one leaves its row without a link.
+Sub JixiaoLinks(sheetName As String, column As Long, firstRow As Long, targets As String, tip As String)
+    Dim ws As Worksheet, parts As Variant, i As Long, cell As Range
+    Set ws = ThisWorkbook.Worksheets(sheetName)
+    parts = Split(targets, vbLf)
+    For i = LBound(parts) To UBound(parts)
+        If parts(i) <> "" Then
+            Set cell = ws.Cells(firstRow + i - LBound(parts), column)
+            ws.Hyperlinks.Add Anchor:=cell, Address:="", SubAddress:=parts(i), ScreenTip:=tip, _
+                TextToDisplay:=CStr(cell.Value)
+        End If
+    Next
+End Sub
+
 ' The forms are protected so that formulas are not typed over. Protecting again with
 ' UserInterfaceOnly lets jixiao write the formulas back (recompute) and colour cells.
 Sub Auto_Open()

@@ -1,0 +1,58 @@
+"""`jixiao check` as a whole process against a whole process that merely loads the workbook.
+
+Usage: .venv/bin/python benchmarks/process_bench.py [RUNS]
+Start-up counts for every fresh process (a click without the UDF server, a `jixiao check` in a
+script), so this times processes, not functions: for a 20- and a 300-project workbook, the
+median of RUNS runs of (a) `python -c` loading every sheet's values with python-calamine and
+(b) `jixiao check BOOK`, alternating. Goals: (b) ≤ 5× (a) at 20 projects, ≤ 3× at 300.
+Also prints `-X importtime`'s five most expensive imports of `jixiao check`.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.check_bench import department  # noqa: E402
+from jixiao.workbook.fill import fill  # noqa: E402
+
+LOAD = ("import sys, python_calamine as c; wb = c.CalamineWorkbook.from_path(sys.argv[1]); "
+        "[wb.get_sheet_by_name(n).to_python() for n in wb.sheet_names]")
+
+
+def timed(command: list[str]) -> float:
+    t0 = time.perf_counter()
+    done = subprocess.run(command, capture_output=True)
+    if done.returncode not in (0, 1):  # check exits 1 when it finds errors
+        raise SystemExit(done.stderr.decode())
+    return time.perf_counter() - t0
+
+
+def main() -> None:
+    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 7
+    with tempfile.TemporaryDirectory() as tmp:
+        for projects, goal in ((20, 5), (300, 3)):
+            book = fill(department(projects), Path(tmp) / f"d{projects}.xlsx")
+            load, check = [], []
+            for _ in range(runs):
+                load.append(timed([sys.executable, "-c", LOAD, str(book)]))
+                check.append(timed([sys.executable, "-m", "jixiao", "check", str(book)]))
+            a, b = statistics.median(load), statistics.median(check)
+            print(f"{projects} projects: load {a * 1000:.0f} ms, check {b * 1000:.0f} ms, "
+                  f"{b / a:.1f}× (goal ≤ {goal}×)")
+        out = subprocess.run([sys.executable, "-X", "importtime", "-m", "jixiao", "check", str(book)],
+                             capture_output=True, text=True).stderr
+        rows = [(int(m.group(1)), m.group(2)) for m in re.finditer(r"\|\s+(\d+) \| (\s*\S+)", out)]
+        top = sorted((r for r in rows if r[1].startswith("  ") and not r[1].startswith("   ")), reverse=True)[:5]
+        print("largest imports under jixiao:", ", ".join(f"{n.strip()} {us / 1000:.0f} ms" for us, n in top))
+
+
+if __name__ == "__main__":
+    main()
