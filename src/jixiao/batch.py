@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import sys
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -134,6 +133,8 @@ def run_batch(paths: list[Path], jobs: int | None = None, progress=None) -> list
                 progress(i, len(files))
         return records
     records: list[FileRecord] = []
+    from concurrent.futures import ProcessPoolExecutor  # only for jobs > 1: its import costs a one-file run
+
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         # One file per task: a check takes tens of milliseconds, sending a task a fraction of one, and
         # with larger chunks a worker could sit idle at the end while another works through its last.

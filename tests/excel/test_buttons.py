@@ -176,3 +176,27 @@ def test_every_helper_the_buttons_call_is_in_the_vba(macro, arity):
     m = re.search(rf"^(?:Sub|Function) {macro}\((.*)\)", vba, re.M)
     assert m is not None
     assert len([p for p in m.group(1).split(",") if p.strip()]) == arity
+
+
+def test_the_button_path_needs_neither_pandas_nor_numpy(example_book):
+    """xlwings imports them when they are there (before jixiao gets control); jixiao's button
+    code must not need them, so that a PC or a future xlwings without them loses nothing."""
+    script = f"""
+import os, sys
+sys.modules["pandas"] = None; sys.modules["numpy"] = None  # any import of them now fails
+os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
+from pathlib import Path
+import xlwings as xw
+sys.path.insert(0, {str(Path(__file__).parents[2])!r})
+from tests.excel.remote import payload
+from jixiao.excel import buttons
+for function in (buttons.validate, buttons.recompute, buttons.self_check):
+    book = xw.Book(json=payload(Path({str(example_book)!r})))
+    function(book)
+    assert book.json()["actions"], function
+print("ok")
+"""
+    import subprocess
+
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr

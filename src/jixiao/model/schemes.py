@@ -74,7 +74,8 @@ def load_scheme(scheme_id: str) -> Scheme:
     path = _schemes_dir().joinpath(f"{scheme_id}.yaml")
     if not path.is_file():
         raise JixiaoError(f"未知的指标体系“{scheme_id}”；可用的有：{'、'.join(scheme_ids())}")
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    # libyaml's loader where the wheel has it: the scheme is read at every start-up
+    raw = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
     fund_rows = tuple(raw["fund_rows"])
     if sorted(fund_rows) != sorted(FUND_ROW_KEYS):
         raise JixiaoError(f"指标体系文件 {scheme_id}.yaml 的 fund_rows 必须恰好列出 {FUND_ROW_KEYS}")
