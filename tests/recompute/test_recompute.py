@@ -106,3 +106,74 @@ def test_libreoffice_agrees_with_recomputed_values(tmp_path, tampered):
     bad = [(k, v, theirs.get(k)) for k, v in ours.items()
            if not (v == theirs.get(k) or (isinstance(v, Decimal) and abs(v - theirs[k]) < Decimal("1e-9")))]
     assert not bad, bad[:5]
+
+
+# --- Excel's shared formulas ---------------------------------------------------------------------
+
+
+def _shared_down(clean_book, tmp_path, at):
+    """The corrected example as Excel might save it after a formula was filled right: the master
+    of a shared formula on a derived cell (its formula off, so recompute rewrites it), the one
+    follower on the input cell to its right (the score's weight beside the total executed)."""
+    from jixiao.forms.sheet import a1
+
+    master = at("funds.total.executed")
+    row, col = parse_ref(master)
+    follower = a1(row, col + 1)
+    assert follower not in {c.ref for c in plan(read_book(clean_book)) if c.sheet == SHEET}  # an input cell
+    with Workbook(clean_book) as book:
+        part = next(s.part for s in book.sheets if s.name == SHEET)
+    path = tmp_path / "shared.xlsx"
+    with zipfile.ZipFile(clean_book) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == part:
+                text = data.decode()
+                text, n = re.subn(rf'(<c r="{master}"[^>]*>)<f>(.*?)</f>',
+                                  rf'\1<f t="shared" ref="{master}:{follower}" si="0">\2+0</f>', text)
+                assert n == 1
+                text, n = re.subn(rf'(<c r="{follower}"[^>]*?)( t="\w+")?>(?:<f>.*?</f>)?<v>', rf'\1><f t="shared" si="0"/><v>', text)
+                assert n == 1
+                data = text.encode()
+            dst.writestr(item, data)
+    return path, master, follower
+
+
+def orphans(path, sheet) -> list[str]:
+    cells = cells_xml(path, sheet)
+    masters = {m for xml in cells.values() for m in re.findall(r'<f t="shared" ref="[^"]+" si="(\d+)"', xml)}
+    return [ref for ref, xml in cells.items()
+            if (m := re.search(r'<f t="shared" si="(\d+)"\s*/?>', xml)) and m.group(1) not in masters]
+
+
+def test_a_shared_formula_whose_master_is_rewritten_leaves_no_orphan(tmp_path, clean_book, at):
+    path, master, follower = _shared_down(clean_book, tmp_path, at)
+    out = tmp_path / "fixed.xlsx"
+    recompute_file(path, out)
+    assert orphans(out, SHEET) == []
+    written = cells_xml(out, SHEET)[follower]
+    expected = openpyxl.formula.translate.Translator(
+        "=" + re.search(r'si="0">(.*?)</f>', cells_xml(path, SHEET)[master]).group(1), origin=master
+    ).translate_formula(follower)[1:]
+    assert f"<f>{expected}</f>" in written  # the master's formula moved to the follower, as Excel reads it
+    assert "<f>" in cells_xml(out, SHEET)[master] and "+0" not in cells_xml(out, SHEET)[master]
+
+
+def test_without_the_fix_the_follower_would_be_orphaned(tmp_path, clean_book, at):
+    """The scenario is real: replacing the master cell alone orphans the follower."""
+    path, master, follower = _shared_down(clean_book, tmp_path, at)
+    text = cells_xml(path, SHEET)
+    assert orphans(path, SHEET) == []
+    assert re.search(r'<f t="shared" si="0"\s*/>', text[follower])
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_computes_the_follower_the_same_before_and_after(tmp_path, clean_book, at):
+    from jixiao.workbook.libreoffice import convert
+
+    path, master, follower = _shared_down(clean_book, tmp_path, at)
+    out = tmp_path / "fixed.xlsx"
+    recompute_file(path, out)
+    before = openpyxl.load_workbook(convert(path, "xlsx", tmp_path / "lo1"), data_only=True)[SHEET][follower].value
+    after = openpyxl.load_workbook(convert(out, "xlsx", tmp_path / "lo2"), data_only=True)[SHEET][follower].value
+    assert before == after and before is not None

@@ -22,6 +22,7 @@ from .celltext import fit, sheet_text
 from .parts import ContentTypes, Relationships, StyleSheet, WorkbookPart
 from .reader import Workbook
 from .safety import read_member
+from .shared_formulas import unshare
 
 SHEET_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
 SHEET_CONTENT = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
@@ -83,7 +84,9 @@ class WorkbookPatch:
             raise JixiaoError(f"工作表“{sheet}”中找不到单元格 {ref}")
         s = re.search(r'\ss="(\d+)"', m.group(1))
         cell = content(f' s="{s.group(1)}"' if s else "")
-        self._sheet_xml[sheet] = xml[:m.start()] + cell + xml[m.end():]
+        xml = xml[:m.start()] + cell + xml[m.end():]
+        # The cell was the master of a shared formula: the rest of its group must not be orphaned.
+        self._sheet_xml[sheet] = unshare(xml, m.group(0), ref)
 
     def set_cell(self, sheet: str, ref: str, formula: str, value: object) -> None:
         """Put ``formula`` (with "=") and its cached ``value`` into cell ``ref``, keeping its style."""
