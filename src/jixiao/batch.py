@@ -74,7 +74,7 @@ def check_file(path: str) -> FileRecord:
         with collector_paused():
             return _check_file(path)
     except Exception as e:  # a bug or a hostile file must not stop the batch
-        return _unreadable(path, f"内部错误（{type(e).__name__}: {e}）")
+        return _unreadable(path, f"处理此文件时程序出错（{type(e).__name__}: {e}）；其余文件不受影响，请把该文件反馈给 jixiao 的开发者")
 
 
 def _unreadable(path: str, reason: str) -> FileRecord:
@@ -121,28 +121,128 @@ def _check_file(path: str) -> FileRecord:
     return FileRecord(path, department, projects, rows)
 
 
-def run_batch(paths: list[Path], jobs: int | None = None, progress=None) -> list[FileRecord]:
-    """Check ``paths`` with ``jobs`` worker processes (default: the number of cores), in order."""
-    files = [str(p) for p in paths]
-    jobs = max(1, jobs or os.cpu_count() or 1)
-    if jobs == 1 or len(files) <= 1:
-        records = []
-        for i, f in enumerate(files, start=1):
-            records.append(check_file(f))
-            if progress:
-                progress(i, len(files))
-        return records
-    records: list[FileRecord] = []
-    from concurrent.futures import ProcessPoolExecutor  # only for jobs > 1: its import costs a one-file run
+FILE_TIMEOUT = 60.0  # seconds one file may take in a worker before it is given up
+WORKER_MEMORY = 2 * 1024 ** 3  # address space a worker may use (POSIX): a file past it fails alone
 
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        # One file per task: a check takes tens of milliseconds, sending a task a fraction of one, and
-        # with larger chunks a worker could sit idle at the end while another works through its last.
-        for i, record in enumerate(pool.map(check_file, files), start=1):
-            records.append(record)
-            if progress:
-                progress(i, len(files))
-    return records
+
+def run_batch(paths: list[Path], jobs: int | None = None, progress=None,
+              timeout: float = FILE_TIMEOUT) -> list[FileRecord]:
+    """Check ``paths`` in order. One file is checked here; more go to ``jobs`` worker processes
+    (default: the number of cores), each file bounded in time (``timeout``) and, where the system
+    allows, in memory: a file that overruns, or whose worker dies, becomes a row 无法读取 with the
+    reason, and the batch goes on."""
+    files = [str(p) for p in paths]
+    if len(files) <= 1:
+        records = [check_file(f) for f in files]
+        if progress and files:
+            progress(1, 1)
+        return records
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(files)))
+    return _Pool(jobs, timeout).run(files, progress)
+
+
+def _worker(conn, memory: int | None) -> None:
+    """A worker: check each path it is sent, send back its record; stop on None."""
+    if memory and sys.platform != "win32":
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    while True:
+        task = conn.recv()
+        if task is None:
+            return
+        index, path = task
+        try:
+            record = check_file(path)
+        except MemoryError:
+            record = _unreadable(path, "内存不足：文件过大或过于复杂（超过每个文件的内存上限）")
+        conn.send((index, record))
+
+
+class _Pool:
+    """Worker processes fed one file at a time (a check takes tens of milliseconds; larger chunks
+    would leave a worker idle at the end), watched so that a file costs only itself."""
+
+    def __init__(self, jobs: int, timeout: float):
+        import multiprocessing
+
+        self.context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+        self.jobs, self.timeout = jobs, timeout
+        self.workers: list[list] = []  # [process, connection, (index, path) or None, started]
+
+    def _start(self) -> list:
+        parent, child = self.context.Pipe()
+        process = self.context.Process(target=_worker, args=(child, WORKER_MEMORY), daemon=True)
+        process.start()
+        child.close()
+        return [process, parent, None, 0.0]
+
+    def _retire(self, worker: list) -> None:
+        process, conn = worker[0], worker[1]
+        if process.is_alive():
+            process.kill()
+        process.join()
+        conn.close()
+
+    def run(self, files: list[str], progress) -> list[FileRecord]:
+        import time
+        from multiprocessing.connection import wait
+
+        records: list[FileRecord | None] = [None] * len(files)
+        pending = list(enumerate(files))[::-1]
+        done = 0
+        self.workers = [self._start() for _ in range(self.jobs)]
+        try:
+            while done < len(files):
+                for i, worker in enumerate(self.workers):
+                    if worker[2] is None and pending:
+                        task = pending.pop()
+                        try:
+                            worker[1].send(task)
+                        except OSError:  # it died while idle: a new one takes the file
+                            self._retire(worker)
+                            worker = self.workers[i] = self._start()
+                            worker[1].send(task)
+                        worker[2], worker[3] = task, time.monotonic()
+                busy = [w for w in self.workers if w[2] is not None]
+                now = time.monotonic()
+                left = min(w[3] + self.timeout for w in busy) - now
+                ready = wait([w[1] for w in busy] + [w[0].sentinel for w in busy], timeout=max(left, 0))
+                for i, worker in enumerate(self.workers):
+                    if worker[2] is None:
+                        continue
+                    index, path = worker[2]
+                    record, retire = None, False
+                    if worker[1] in ready:
+                        try:
+                            _, record = worker[1].recv()
+                        except (EOFError, OSError):
+                            record = None
+                    if record is None and (worker[0].sentinel in ready or worker[1] in ready):
+                        code = worker[0].exitcode
+                        why = "可能内存不足被系统终止" if code in (-9, 137) else f"退出码 {code}"
+                        record, retire = _unreadable(path, f"检查该文件的进程意外退出（{why}）；其余文件不受影响"), True
+                    elif record is None and time.monotonic() - worker[3] >= self.timeout:
+                        record, retire = _unreadable(path, f"超时：超过 {self.timeout:g} 秒仍未读完，已放弃"), True
+                    if record is None:
+                        continue
+                    records[index] = record
+                    done += 1
+                    worker[2] = None
+                    if progress:
+                        progress(done, len(files))
+                    if retire or not worker[0].is_alive():
+                        self._retire(worker)
+                        self.workers[i] = self._start()
+        finally:
+            for worker in self.workers:
+                try:
+                    worker[1].send(None)  # done: each idle worker stops by itself
+                except OSError:
+                    pass
+                worker[0].join(5)
+                self._retire(worker)
+        return [r for r in records if r is not None]
 
 
 def terminal_progress(done: int, total: int) -> None:

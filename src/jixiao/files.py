@@ -3,12 +3,63 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
 from pathlib import Path
 from typing import Iterator
 
 from .errors import JixiaoError
+
+
+# What the person must do about a failed write, by the system's reason.
+_WRITE_FAILURES = {
+    errno.ENOSPC: "磁盘空间不足，请清理磁盘或换一个位置保存",
+    errno.EDQUOT: "磁盘配额已用完，请清理后再试",
+    errno.EFBIG: "文件超过了系统允许的大小",
+    errno.EROFS: "该位置是只读的，请换一个可写的文件夹",
+    errno.EACCES: "没有写入该位置的权限，请换一个文件夹或请管理员开通权限",
+    errno.EPERM: "没有写入该位置的权限，请换一个文件夹或请管理员开通权限",
+    errno.ENAMETOOLONG: "文件名或路径过长，请缩短名称或换一个较浅的文件夹",
+    errno.ENOTDIR: "路径中有一段是文件而不是文件夹",
+    errno.ENOENT: "路径中的文件夹不存在",
+    errno.EISDIR: "该路径是一个文件夹",
+    errno.EBUSY: "文件正被其他程序占用（例如在 Excel 中打开），请关闭后再试",
+}
+
+
+class WriteError(JixiaoError):
+    """An output the system refused; ``reason`` says why in words the person can act on."""
+
+    def __init__(self, path: str | Path, reason: str):
+        super().__init__(f"无法写入 {path}：{reason}。")
+        self.reason = reason
+
+
+def write_failure(error: OSError, path: str | Path) -> WriteError:
+    """One Chinese sentence for an OSError met while writing ``path``."""
+    return WriteError(path, _WRITE_FAILURES.get(error.errno, f"系统拒绝写入（{error.strerror or error}）"))
+
+
+def write_bytes(path: str | Path, data: bytes) -> Path:
+    """``data`` written to ``path`` whole or not at all."""
+    with atomic_output(path) as tmp:
+        tmp.write_bytes(data)
+    return Path(path)
+
+
+def require_regular_file(path: Path) -> None:
+    """Refuse a pipe, a device or a socket before opening it: reading one can wait forever."""
+    if path.exists() and not path.is_dir() and not path.is_file():
+        raise JixiaoError(f"这不是普通文件（可能是管道、设备或套接字），拒绝读取：{path}")
+
+
+def read_failure(error: OSError, path: str | Path) -> JixiaoError:
+    """One Chinese sentence for an OSError met while reading ``path``."""
+    reasons = {errno.EACCES: "没有读取该文件的权限", errno.EPERM: "没有读取该文件的权限",
+               errno.ENOENT: "找不到该文件", errno.EISDIR: "这是一个文件夹", errno.ENAMETOOLONG: "路径过长",
+               errno.EIO: "读取时出现磁盘错误"}
+    return JixiaoError(f"无法读取 {path}：{reasons.get(error.errno, error.strerror or str(error))}。")
 
 
 @contextlib.contextmanager
@@ -24,13 +75,22 @@ def atomic_output(path: str | Path) -> Iterator[Path]:
         raise JixiaoError(f"输出文件夹不存在：{folder}")
     if path.is_dir():
         raise JixiaoError(f"输出路径是一个文件夹：{path}")
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        # The temporary name keeps a short prefix of the name: a name near the system's limit
+        # must not fail for the suffix alone.
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name[:40]}.", suffix=".tmp", dir=folder)
+    except OSError as e:
+        raise write_failure(e, path) from None
     os.close(fd)
     tmp = Path(tmp_name)
     try:
         yield tmp
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as e:
         with contextlib.suppress(OSError):
             tmp.unlink()
+        # A writer library wraps the system's refusal in its own error (XlsxWriter's FileCreateError)
+        cause = next((x for x in (e, e.__cause__, e.__context__) if isinstance(x, OSError)), None)
+        if cause is not None and not isinstance(e, JixiaoError):
+            raise write_failure(cause, path) from None
         raise

@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from .errors import JixiaoError
+from .files import require_regular_file
 from .model.derive import FUND_COLUMNS, derive_basic
 from .forms.spec import FORM_SPECS
 from .model.document import AmountRow, BasicData, Document, Indicator, Project, get_path, set_path
@@ -45,6 +46,7 @@ def _read_table(path: Path):
 
     if not path.exists():
         raise JixiaoError(f"找不到文件：{path}")
+    require_regular_file(path)
     try:
         if path.suffix.lower() == ".csv":
             for encoding in ("utf-8-sig", "gb18030"):

@@ -45,6 +45,14 @@ class JixiaoGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("已中断。", err=True)
             sys.exit(130)
+        except OSError as e:  # reading or writing a file the system refused: the person can act on it
+            from ..files import write_failure
+
+            click.echo(f"错误：{write_failure(e, e.filename or '文件')}", err=True)
+            sys.exit(EXIT_BAD_INPUT)
+        except MemoryError:
+            click.echo("错误：内存不足，文件过大或过于复杂，无法处理。", err=True)
+            sys.exit(EXIT_BAD_INPUT)
         except Exception as e:  # a bug of ours: say so plainly, keep the traceback for debugging
             if os.environ.get("JIXIAO_DEBUG"):
                 raise
@@ -292,6 +300,8 @@ def signoff_cmd(book: Path, folder: Path, force: bool, mail_to: tuple[str, ...],
             click.echo(f"  {result.files[kind].name}")
     if result.pdf_note:
         click.echo(f"  注意：{result.pdf_note}")
+    if result.name_note:
+        click.echo(f"  注意：{result.name_note}")
     if send:
         answer = send_mail(result.message, smtp_host, smtp_port, starttls=starttls, user=smtp_user or None)
         click.echo(f"邮件已发送给 {', '.join(mail_to)}；服务器回复：{answer}")
@@ -355,8 +365,10 @@ def _format_text(results) -> str:
 @click.option("--summary", "summary_to", type=click.Path(dir_okay=False, path_type=Path),
               help="批量检查：写出汇总工作簿（部门、项目、发现三张表）。")
 @click.option("--jobs", type=click.IntRange(1, 64), default=None, help="批量检查的并行进程数（默认为 CPU 核数）。")
+@click.option("--timeout", type=click.FloatRange(0.1, 3600), default=60, show_default=True,
+              help="批量检查时每个文件最多用时（秒），超时的文件记为无法读取，其余照常检查。")
 def check_cmd(paths: tuple[Path, ...], fmt: str, annotate_to: Path | None, summary_to: Path | None,
-              jobs: int | None) -> None:
+              jobs: int | None, timeout: float) -> None:
     """校验工作簿（.xlsx/.xlsm）或数据文件（.yaml/.json），可给出文件夹：逐条运行审核规则。
 
     退出码：0 没有错误；1 有错误；2 有文件无法读取。
@@ -371,7 +383,7 @@ def check_cmd(paths: tuple[Path, ...], fmt: str, annotate_to: Path | None, summa
     if summary_to is not None or jobs is not None or any(p.is_dir() for p in paths):
         if annotate_to is not None:
             raise JixiaoError("--annotate 只能用于检查单个工作簿（.xlsx 或 .xlsm）")
-        _check_batch(files, fmt, summary_to, jobs)
+        _check_batch(files, fmt, summary_to, jobs, timeout)
         return
     from ..checking import check_path, exit_code, to_json
 
@@ -393,12 +405,12 @@ def check_cmd(paths: tuple[Path, ...], fmt: str, annotate_to: Path | None, summa
         sys.exit(code)
 
 
-def _check_batch(files: list[Path], fmt: str, summary_to: Path | None, jobs: int | None) -> None:
+def _check_batch(files: list[Path], fmt: str, summary_to: Path | None, jobs: int | None, timeout: float) -> None:
     import json
 
     from ..batch import run_batch, summary_json, terminal_progress, write_summary
 
-    records = run_batch(files, jobs, progress=terminal_progress if fmt == "text" else None)
+    records = run_batch(files, jobs, progress=terminal_progress if fmt == "text" else None, timeout=timeout)
     if summary_to is not None:
         write_summary(records, summary_to)
     unreadable = [r for r in records if r.department["状态"] == "无法读取"]

@@ -323,7 +323,7 @@ def signoff(book: xw.Book | None = None) -> None:
     except JixiaoError as e:
         _alert(book, f"未生成签批包：{e}")
         return
-    note = f"\n注意：{result.pdf_note}" if result.pdf_note else ""
+    note = "".join(f"\n注意：{n}" for n in (result.pdf_note, result.name_note) if n)
     _alert(book, f"已生成签批包：{folder}{note}")
 
 

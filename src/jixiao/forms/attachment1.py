@@ -8,7 +8,7 @@ from ..model.numbers import DASH
 from .common import footer, header, title_text
 from .formulas import attachment1_formulas
 from .layout import (A1_AMOUNT_COLS, A1_LINK_COL, A1_ROWS_AFTER_SPECIAL, A1_ROWS_BEFORE_SPECIAL, AMOUNT_COLUMNS,
-                     FORM_A1, FORM_NAME, NOT_APPLICABLE)
+                     FORM_A1, FORM_NAME, NOT_APPLICABLE, TITLES)
 from .sheet import FormSheet
 
 # A: labels; B..G: amounts as merged pairs, or the six 楼堂馆所 columns; H: special-fund links.
@@ -23,7 +23,7 @@ def build_attachment1(book, sheet_name: str, basic: BasicData, department: Depar
     fs.define_constant(FORM_NAME, FORM_A1)
     slots = derive_basic(basic)
     st = fs.styles
-    header(fs, "附件1", title_text(year, "年度部门（单位）整体支出绩效评价基础数据表"), LAST_COL)
+    header(fs, "附件1", title_text(year, TITLES[FORM_A1]), LAST_COL)
 
     # 1. 财政供养人员情况
     fs.label(2, 0, "财政供养人员情况（人）", rows=2)

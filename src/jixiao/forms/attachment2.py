@@ -8,7 +8,7 @@ from ..model.schemes import Scheme
 from .common import (LAST_COL, NINE_COLUMNS, footer, funds_block, goals_block, header, indicator_block,
                      title_text, total_block)
 from .formulas import attachment2_formulas
-from .layout import FORM_A2, FORM_NAME, LABELS
+from .layout import FORM_A2, FORM_NAME, LABELS, TITLES
 from .sheet import FormSheet
 
 
@@ -17,7 +17,7 @@ def build_attachment2(book, sheet_name: str, overall: Overall, department: Depar
     fs = FormSheet(book.workbook, book.styles, sheet_name, NINE_COLUMNS)
     fs.define_constant(FORM_NAME, FORM_A2)
     slots = derive_overall(overall)
-    header(fs, "附件2", title_text(year, "年度部门（单位）整体支出绩效自评表"), LAST_COL)
+    header(fs, "附件2", title_text(year, TITLES[FORM_A2]), LAST_COL)
 
     fs.label(2, 0, "市级预算部门（单位）名称", c2=2)
     fs.formula(2, 3, '=""&jx_dept_name', department.name or "", fs.styles.derived("text"), c2=LAST_COL)

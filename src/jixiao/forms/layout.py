@@ -15,6 +15,10 @@ from ..model.document import Building, Indicator, SpecialFund
 
 FORM_NAME = "jx_form"  # sheet-local constant naming the form a sheet holds
 FORM_A1, FORM_A2, FORM_PROJECT = "附件1", "附件2", "项目"
+# Each form's title after its year ("2024年度项目支出绩效自评表"): printed on the sheet, and how a
+# sheet whose names are gone is still known for a form.
+TITLES = {FORM_A1: "年度部门（单位）整体支出绩效评价基础数据表", FORM_A2: "年度部门（单位）整体支出绩效自评表",
+          FORM_PROJECT: "年度项目支出绩效自评表"}
 INFO_SHEET = "基本信息"
 
 # Workbook-level fields on the 基本信息 sheet: data path → (name, label).

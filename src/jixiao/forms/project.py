@@ -7,7 +7,7 @@ from ..model.document import Project
 from ..model.schemes import Scheme
 from .common import LAST_COL, NINE_COLUMNS, funds_block, goals_block, header, indicator_block, title_text, total_block
 from .formulas import project_formulas
-from .layout import FORM_NAME, FORM_PROJECT, LABELS, REPORT_LABELS
+from .layout import FORM_NAME, FORM_PROJECT, LABELS, REPORT_LABELS, TITLES
 from .sheet import FormSheet
 
 # Beyond the print area: a spacer, then labels and values of what the paper form has no place for.
@@ -21,7 +21,7 @@ def build_project(book, sheet_name: str, project: Project, scheme: Scheme, year:
     slots = derive_project(project)
     grey = fs.styles.plain(size=9, color="#7F7F7F")
 
-    header(fs, "附件3", title_text(year, "年度项目支出绩效自评表"), LAST_COL)
+    header(fs, "附件3", title_text(year, TITLES[FORM_PROJECT]), LAST_COL)
     fs.write(0, KEY_LABEL_COL, "项目标识", grey)
     fs.entry(0, KEY_VALUE_COL, project.id, "text", path="id")
     fs.write(1, KEY_LABEL_COL, "项目编码", grey)

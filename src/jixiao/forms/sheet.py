@@ -15,6 +15,7 @@ from functools import lru_cache
 from decimal import Decimal
 
 from ..model.derive import Slot
+from ..workbook.celltext import xml_safe  # a leaf module: the rules for text in a cell
 from .layout import field_name
 from .styles import Styles
 
@@ -53,6 +54,8 @@ def cached(value: object) -> object:
     """A cached formula value as XlsxWriter stores it: numbers as floats, text as text."""
     if isinstance(value, Decimal):
         return float(value)
+    if isinstance(value, str):
+        return xml_safe(value)  # XlsxWriter escapes only & < > in a cached value
     return "" if value is None else value
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from dataclasses import fields
 from decimal import Decimal
 from pathlib import Path
@@ -20,12 +21,15 @@ from typing import Any
 import yaml
 
 from ..errors import JixiaoError
+from ..files import require_regular_file
 from ..files import atomic_output
 from .document import DOCUMENT_KEY_ORDER, FORMAT, Document, kind_of
 from .numbers import plain
 from .schemes import load_scheme
 
 MAX_DATA_FILE_BYTES = 20 * 1024 * 1024
+MAX_DEPTH = 32  # a jixiao/1 file nests six levels deep; anything much deeper is not one
+MAX_NUMBER = Decimal("1e15")  # no amount (万元), count or score comes near it
 
 
 # --- YAML dialect: exact decimals, dates kept as ISO text ------------------------------------
@@ -83,6 +87,7 @@ def read_raw(path: Path) -> Any:
         raise JixiaoError(f"找不到文件：{path}")
     if path.is_dir():
         raise JixiaoError(f"这是一个文件夹，不是数据文件：{path}")
+    require_regular_file(path)
     size = path.stat().st_size
     if size > MAX_DATA_FILE_BYTES:
         raise JixiaoError(f"数据文件过大（{size // 1024 // 1024} MB），拒绝读取：{path}")
@@ -91,18 +96,52 @@ def read_raw(path: Path) -> Any:
         text = raw_bytes.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise JixiaoError(f"数据文件不是 UTF-8 编码的文本：{path}") from None
-    if path.suffix.lower() == ".json":
-        try:
-            return json.loads(text, parse_float=Decimal)
-        except json.JSONDecodeError as e:
-            raise JixiaoError(f"JSON 格式错误（第 {e.lineno} 行第 {e.colno} 列）：{e.msg}；文件：{path}") from None
     try:
+        if path.suffix.lower() == ".json":
+            _check_json_depth(text, path)
+            return json.loads(text, parse_float=Decimal)
+        _check_yaml_events(text, path)
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+    except json.JSONDecodeError as e:
+        raise JixiaoError(f"JSON 格式错误（第 {e.lineno} 行第 {e.colno} 列）：{e.msg}；文件：{path}") from None
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f"（第 {mark.line + 1} 行第 {mark.column + 1} 列）" if mark else ""
         problem = getattr(e, "problem", None) or str(e)
         raise JixiaoError(f"YAML 格式错误{where}：{problem}；文件：{path}") from None
+    except (ValueError, ArithmeticError):  # Python's 4,300-digit limit on integers, an odd exponent
+        raise JixiaoError(f"数据文件中有位数过多或无法表示的数字：{path}") from None
+    except RecursionError:
+        raise JixiaoError(f"数据文件嵌套层数过多：{path}") from None
+
+
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_JSON_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def _check_json_depth(text: str, path: Path) -> None:
+    depth = 0
+    for m in _JSON_BRACKET.finditer(_JSON_STRING.sub('""', text)):
+        depth += 1 if m.group(0) in "[{" else -1
+        if depth > MAX_DEPTH:
+            raise JixiaoError(f"数据文件嵌套超过 {MAX_DEPTH} 层，不像 jixiao/1 数据文件，拒绝读取：{path}")
+
+
+def _check_yaml_events(text: str, path: Path) -> None:
+    """Data, not a program: no aliases (a jixiao/1 file has no use for them, and a few KB of them
+    expand to gigabytes), nesting no deeper than a data file goes."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent):
+            mark = event.start_mark
+            raise JixiaoError(f"数据文件使用了 YAML 别名（第 {mark.line + 1} 行的 *{event.anchor}）；"
+                              f"jixiao/1 数据文件不用别名，请写出完整内容：{path}")
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise JixiaoError(f"数据文件嵌套超过 {MAX_DEPTH} 层，不像 jixiao/1 数据文件，拒绝读取：{path}")
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
 
 
 def load(path: str | Path) -> Document:
@@ -199,7 +238,11 @@ def _num(value: Any, path: str, problems: list[str]) -> Any:
         problems.append(f"{path}：应为数字，实际为布尔值 {value}")
         return None
     if isinstance(value, (int, Decimal)):
-        return Decimal(value)
+        number = Decimal(value)
+        if not number.is_finite() or abs(number) >= MAX_NUMBER:
+            problems.append(f"{path}：数字 {value} 超出任何金额、数量或分值可能的范围")
+            return None
+        return number
     if isinstance(value, str):
         return value.strip() or None  # text is kept as written (F02 reports it)
     problems.append(f"{path}：应为数字，实际为{_type_name(value)}")

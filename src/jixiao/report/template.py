@@ -11,6 +11,8 @@ import io
 import zipfile
 from pathlib import Path
 
+from ..files import write_bytes
+
 REPORT_TEMPLATE = "自评报告模板.docx"
 FIXED_TIME = (2025, 1, 1, 0, 0, 0)
 
@@ -145,5 +147,5 @@ def _reproducible(data: bytes) -> bytes:
 
 def write_report_template(folder: str | Path) -> Path:
     path = Path(folder) / REPORT_TEMPLATE
-    path.write_bytes(build_report_template())
+    write_bytes(path, build_report_template())
     return path

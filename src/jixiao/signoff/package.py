@@ -21,6 +21,7 @@ from pathlib import Path
 from .. import __version__
 from ..checking import check_path
 from ..errors import JixiaoError
+from ..files import WriteError, write_failure
 from ..model.dataformat import save
 from ..report.render import render_report
 from ..rules import Finding
@@ -41,6 +42,7 @@ class SignoffResult:
     findings: list[Finding] = field(default_factory=list)
     forced: bool = False
     pdf_note: str | None = None  # why there is no PDF (LibreOffice missing or failing)
+    name_note: str | None = None  # how the department's name was cleaned for the files' names
     message: object = None  # the EmailMessage
 
     @property
@@ -48,9 +50,20 @@ class SignoffResult:
         return [self.files[k] for k in ("xlsx", "pdf", "docx") if k in self.files]
 
 
-def _stem(doc) -> str:
-    name = re.sub(r'[\\/:*?"<>|\s\x00-\x1f\x7f]+', "", doc.department.name or "") or "部门"
-    return f"{name}{doc.year}年度预算绩效自评"
+STEM_NAME_MAX = 40  # characters of the department's name in a file name (Windows allows 255 in all)
+
+
+def _stem(doc) -> tuple[str, str | None]:
+    """The files' common name, and a note when the department's name had to be cleaned for it."""
+    given = doc.department.name or ""
+    name = re.sub(r'[\\/:*?"<>|\s\x00-\x1f\x7f]+', "", given) or "部门"
+    note = None
+    if len(name) > STEM_NAME_MAX:
+        name = name[:STEM_NAME_MAX]
+        note = f"部门名称过长，文件名中只用了前 {STEM_NAME_MAX} 个字（材料中的名称不变）。"
+    elif name != given.strip() and given.strip():
+        note = "部门名称中含有不能用于文件名的字符（如 / \\ : * ? \" < > |、空格或换行），文件名中已去掉（材料中的名称不变）。"
+    return f"{name}{doc.year}年度预算绩效自评", note
 
 
 def _sha256(path: Path) -> str:
@@ -89,7 +102,7 @@ def signoff(source: str | Path, folder: str | Path, *, force: bool = False, mail
     forced = bool(errors)
     counts = {s: checked.count(s) for s in ("错误", "警告", "提示")}
     result = SignoffResult(folder, findings=findings, forced=forced)
-    stem = _stem(doc)
+    stem, result.name_note = _stem(doc)
     folder.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".signoff-", dir=folder.parent))
     try:
@@ -142,8 +155,13 @@ def signoff(source: str | Path, folder: str | Path, *, force: bool = False, mail
             _move_into(work, folder)
         else:
             work.rename(folder)
-    except BaseException:
+    except BaseException as e:
         shutil.rmtree(work, ignore_errors=True)
+        # A write the system refused is told of the package, not of the working folder inside it
+        if isinstance(e, WriteError):
+            raise WriteError(folder, e.reason) from None
+        if isinstance(e, OSError):
+            raise WriteError(folder, write_failure(e, folder).reason) from None
         raise
     result.files = {kind: folder / path.name for kind, path in files.items()}
     result.message = message

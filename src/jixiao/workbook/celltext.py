@@ -25,6 +25,12 @@ def _excel_escape(m: re.Match) -> str:
     return f"_x{ord(m.group(0)):04X}_"
 
 
+def xml_safe(text: str) -> str:
+    """``text`` with what XML cannot carry written as Excel's ``_xHHHH_`` (no XML escaping:
+    for a writer that escapes, such as XlsxWriter for a formula's cached text)."""
+    return _NEEDS_ESCAPE.sub(_excel_escape, text)
+
+
 def sheet_text(text: str) -> str:
     """``text`` as the body of a sheet's ``<t>`` element: XML escapes and Excel's ``_xHHHH_``."""
     return escape(_NEEDS_ESCAPE.sub(_excel_escape, text))

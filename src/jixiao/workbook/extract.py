@@ -22,7 +22,7 @@ from pathlib import Path
 
 from ..errors import JixiaoError
 from ..forms.formulas import FormulaState, Positions, cell_of, normalise
-from ..forms.layout import FORM_NAME, INFO_FIELDS, NOT_APPLICABLE, Table
+from ..forms.layout import FORM_NAME, INFO_FIELDS, NOT_APPLICABLE, TITLES, Table
 from ..forms.sheet import a1
 from ..forms.spec import FORM_SPECS, SPECS
 from ..model.document import (FORMAT, Department, Document, Indicator, Report,
@@ -332,6 +332,22 @@ def _info_value(book: Workbook, name: str) -> tuple[object, tuple[int, int] | No
     return book.sheet(target.sheet).value(r, c), (r, c)
 
 
+TITLE_ROWS = 3  # a form's title is in its first rows
+
+
+def _form_title(book, sheet: str) -> str | None:
+    """The form title a sheet shows in its first rows ("项目支出绩效自评表"), if any."""
+    grid = book.sheet(sheet)
+    for r in range(TITLE_ROWS):
+        for c in range(12):
+            value = grid.value(r, c)
+            if isinstance(value, str):
+                for title in TITLES.values():
+                    if value.rstrip().endswith(title):
+                        return title[2:]  # without 年度
+    return None
+
+
 def form_of_sheet(book, sheet: str) -> str | None:
     """Which form a sheet holds: its jx_form constant, or else the names only that form has."""
     target = book.name(FORM_NAME, sheet)
@@ -373,6 +389,12 @@ def read_contents(book, source: str = "工作簿") -> BookContents:
             contents.locations.fields[data_path] = cell
             contents.sheets["department"] = book.name(name).sheet
     forms = [(entry, form_of_sheet(book, entry.name)) for entry in book.sheets]
+    for entry, form in forms:
+        if form is None and (title := _form_title(book, entry.name)):
+            # A form whose names are gone would be passed over, and the rest checked as if it were
+            # all: no result is better than a false all-clear.
+            raise JixiaoError(f"工作表“{entry.name}”是一张{title}，但它的 jixiao 字段名称已缺失（可能被删除或未随表格发送），"
+                              f"无法校验。请从备份恢复，或用 jixiao fill 重新生成：{source}")
     forms = [(entry, form) for entry, form in forms if form is not None]
     for entry, _ in forms:  # all sheets read first, then all extracted: each loop stays warm
         book.sheet(entry.name)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from ..files import write_bytes
 from .vbaproject import Module, document_module, from_export, module_name, read_project, vba_project
 
 OPERATIONS_SHEET = "操作"
@@ -84,8 +85,7 @@ def write_macro_module(folder: str | Path) -> Path:
     """``folder``/JixiaoButtons.bas, for importing by hand (CRLF, as the VBA editor exports)."""
     path = Path(folder) / f"{BUTTON_MODULE}.bas"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(macro_source().replace("\n", "\r\n").encode("ascii"))
-    return path
+    return write_bytes(path, macro_source().replace("\n", "\r\n").encode("ascii"))
 
 
 def xlwings_sources() -> list[tuple[str, str, str]]:

@@ -21,7 +21,7 @@ from ..files import atomic_output
 from .celltext import fit, sheet_text
 from .parts import ContentTypes, Relationships, StyleSheet, WorkbookPart
 from .reader import Workbook
-from .safety import read_member
+from .safety import is_xml_part, open_workbook_zip, read_member, refuse_declarations, xml_text
 from .shared_formulas import unshare
 
 SHEET_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
@@ -46,8 +46,11 @@ class WorkbookPatch:
         with Workbook(self.source) as book:
             self.sheet_parts = {s.name: s.part for s in book.sheets}
             self.sheet_order = [s.name for s in book.sheets]
-        with zipfile.ZipFile(self.source) as z:
+        with open_workbook_zip(self.source) as z:
             self.parts = {name: read_member(z, name) for name in z.namelist()}
+        for name, data in self.parts.items():  # every part is passed on: none may declare a DTD
+            if is_xml_part(name):
+                refuse_declarations(data, name)
         self.styles = StyleSheet(self.parts["xl/styles.xml"])
         self._sheet_xml: dict[str, str] = {}
         self._new_sheets: list[tuple[str, str]] = []
@@ -59,7 +62,7 @@ class WorkbookPatch:
 
     def sheet_xml(self, sheet: str) -> str:
         if sheet not in self._sheet_xml:
-            self._sheet_xml[sheet] = self.parts[self.sheet_parts[sheet]].decode("utf-8")
+            self._sheet_xml[sheet] = xml_text(self.parts[self.sheet_parts[sheet]], self.sheet_parts[sheet])
         return self._sheet_xml[sheet]
 
     def fill(self, sheet: str, ref: str, rgb: str) -> bool:

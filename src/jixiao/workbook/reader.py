@@ -37,11 +37,10 @@ from defusedxml.ElementTree import fromstring
 
 from ..errors import JixiaoError
 from ..model.numbers import from_cell_text
-from .safety import open_workbook_zip, read_member, read_member_head
+from .safety import PROLOG_LIMIT, open_workbook_zip, read_member, read_member_head, refuse_declarations, xml_text
 
 PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
-PROLOG_LIMIT = 64 * 1024  # the root element of a part starts within this (a prolog is a line or two)
 MAX_GRID_CELLS = 4_000_000  # a dense grid larger than this is read sparsely (no department's is)
 
 
@@ -311,18 +310,18 @@ def resolve_name(text: str) -> NameTarget:
 
 # --- the scans ----------------------------------------------------------------------------------
 
-_ATTR = re.compile(r'([\w:.-]+)\s*=\s*"([^"]*)"')
-_SHEET_EL = re.compile(r"<(?:\w+:)?sheet\b([^>]*?)/?>")
+_ATTR = re.compile(r'(?<![\w:.-])([\w:.-]+)\s*=\s*"([^"]*)"')  # a name is tried once, from its start
+_SHEET_EL = re.compile(r"<(?:\w+:)?sheet\b([^<>]*?)/?>")
 # Every writer we know puts name first, then localSheetId, then hidden; anything else (another
 # order, more attributes, a prefix) is counted as missed and read by the general pattern.
 _NAME_FAST = re.compile(r'<definedName name="([^"]*)"(?: localSheetId="([0-9]+)")?(?: hidden="1")?>([^<]*)</definedName>')
-_NAME_EL = re.compile(r"<(?:\w+:)?definedName\b([^>]*)>([^<]*)</(?:\w+:)?definedName>")
+_NAME_EL = re.compile(r"<(?:\w+:)?definedName\b([^<>]*)>([^<]*)</(?:\w+:)?definedName>")
 
 # Within <sheetData>: a formula element (its text, or none for a shared-formula follower), and the
 # start of the cell it sits in.
-_FORMULA = re.compile(rb"<f(?:\s[^>]*)?(?:/>|>([^<]*)</f>)")
+_FORMULA = re.compile(rb"<f(?:\s[^<>]*)?(?:/>|>([^<]*)</f>)")
 _CELL_REF = re.compile(rb'<c r="([A-Z]+[0-9]+)"')
-_ERROR_CELL = re.compile(rb'<c r="([A-Z]+[0-9]+)"[^>]*?\st="e"[^>]*>(?:<f[^>]*?(?:/>|>[^<]*</f>))?<v>([^<]*)</v>')
+_ERROR_CELL = re.compile(rb'<c r="([A-Z]+[0-9]+)"[^<>]*?\st="e"[^<>]*>(?:<f[^<>]*?(?:/>|>[^<]*</f>))?<v>([^<]*)</v>')
 # What keeps a sheet the quick scan declined from calamine's dense grid: cells that do not name
 # their place (every common writer names it; calamine would place them by their order, and a long
 # row of them could make its grid as wide as the row is long), or cells spread over a rectangle too
@@ -330,40 +329,78 @@ _ERROR_CELL = re.compile(rb'<c r="([A-Z]+[0-9]+)"[^>]*?\st="e"[^>]*>(?:<f[^>]*?(
 # below). Elements with a namespace prefix never reach either.
 _CELL_TO_LOOK_AT = re.compile(rb'<c(?:>| (?!r="[A-Z][0-9]{1,4}"))')  # one lookahead per cell
 _UNPLACED = re.compile(rb'<c(?:>| (?!r="))')
-_PLAIN_ROOT = re.compile(rb'(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*>\s*)?<worksheet\b')  # a BOM is allowed
-_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([^"]+)"')
+_PLAIN_ROOT = re.compile(rb'(?:\xef\xbb\xbf)?\s*(?:<\?xml[^<>]*>\s*)?<worksheet\b')  # a BOM is allowed
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^<>]*?\bref="([^"]+)"')
+_MERGE_TEXT = re.compile(_MERGE.pattern.decode())
 
 # The general scan, for the unusual dialects.
-_ROW = re.compile(r"<(?:\w+:)?row\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?row>)", re.S)
-_CELL = re.compile(r"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
 _R = re.compile(r'\br="([A-Z]+[0-9]+)"')
 _TYPE = re.compile(r'\bt="(\w+)"')
-_F = re.compile(r"<(?:\w+:)?f\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?f>)", re.S)
-_V = re.compile(r"<(?:\w+:)?v\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?v>)", re.S)
-_T = re.compile(r"<(?:\w+:)?t\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?t>)", re.S)
-_RPH = re.compile(r"<(?:\w+:)?rPh\b.*?</(?:\w+:)?rPh>", re.S)
-_SI = re.compile(r"<(?:\w+:)?si\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?si>)", re.S)
+
+
+@lru_cache(maxsize=None)
+def _tag_patterns(tag: str) -> tuple[re.Pattern, re.Pattern]:
+    # An opening tag's attributes stop at the next "<" as well as at ">": a tag never closed
+    # cannot make each later search run to the end of the part.
+    return (re.compile(rf"<(?:\w+:)?{tag}(?=[\s/>])([^<>]*)>"),
+            re.compile(rf"</(?:\w+:)?{tag}\s*>"))
+
+
+def elements(text: str, tag: str, start: int = 0, end: int | None = None):
+    """(attributes, content or None when empty) of each ``<tag>`` element, in order, in time linear
+    in the text: each element's end is searched once, onward from its start, and a closing tag
+    that never comes ends the scan (the rest cannot be told apart from the malformed part it is).
+    Elements of this tag do not nest in any part jixiao scans this way."""
+    opening, closing = _tag_patterns(tag)
+    end = len(text) if end is None else end
+    at = start
+    while True:
+        m = opening.search(text, at, end)
+        if m is None:
+            return
+        attrs = m.group(1)
+        if attrs.endswith("/"):
+            yield attrs[:-1], None
+            at = m.end()
+            continue
+        close = closing.search(text, m.end(), end)
+        if close is None:
+            return
+        yield attrs, text[m.end():close.start()]
+        at = close.end()
+
+
+def _first(text: str, tag: str) -> str | None:
+    """The content of the first ``<tag>`` element ("" when empty, None when there is none)."""
+    for _, body in elements(text, tag):
+        return body or ""
+    return None
+
+
+def _texts(body: str) -> str:
+    """The text of a string item or inline string: its <t> runs, phonetic guides (<rPh>) left out."""
+    return "".join(t or "" for _, t in elements(_without(body, "rPh"), "t"))
+
+
+def _without(text: str, tag: str) -> str:
+    """``text`` with every ``<tag>`` element taken out (linear, as ``elements``)."""
+    opening, closing = _tag_patterns(tag)
+    out, at = [], 0
+    while (m := opening.search(text, at)) is not None:
+        out.append(text[at:m.start()])
+        if m.group(1).endswith("/"):
+            at = m.end()
+            continue
+        close = closing.search(text, m.end())
+        at = len(text) if close is None else close.end()
+    out.append(text[at:])
+    return "".join(out)
 
 
 def _text(raw: str | None) -> str:
     if not raw:
         return ""
     return unescape(raw) if "&" in raw else raw
-
-
-_FIRST_ELEMENT = re.compile(rb"<[^?!]")
-
-
-def refuse_declarations(data: bytes, part: str) -> None:
-    """A part that declares a DTD or entities is refused: nothing of it is parsed. XML allows a
-    DTD (where alone entities are declared) only before the root element, so only that prolog is
-    looked at; ``data`` may be just the part's beginning (``read_member_head``)."""
-    root = _FIRST_ELEMENT.search(data)
-    prolog = data if root is None else data[:root.start()]
-    if b"<!" in prolog and (b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog):
-        raise JixiaoError(f"工作簿部件 {part} 含有 DTD/实体声明，出于安全考虑拒绝读取")
-    if root is None and len(data) >= PROLOG_LIMIT:
-        raise JixiaoError(f"工作簿部件 {part} 的开头异常（{PROLOG_LIMIT // 1024} KB 内没有根元素），拒绝读取")
 
 
 def _attrs(text: str) -> dict[str, str]:
@@ -381,7 +418,7 @@ class Workbook:
             # The parts read whole by one reader or another (the shared strings by ours, both by
             # calamine) are refused now if they declare entities, whichever reader comes to them.
             names = set(self._zip.namelist())
-            for part in ("xl/sharedStrings.xml", "xl/styles.xml"):
+            for part in ("xl/sharedStrings.xml", "xl/styles.xml", "[Content_Types].xml", "_rels/.rels"):
                 if part in names:  # the prolog is enough: these can be large
                     refuse_declarations(read_member_head(self._zip, part, PROLOG_LIMIT), part)
         except JixiaoError:
@@ -411,7 +448,7 @@ class Workbook:
     def _load_index(self) -> None:
         data = read_member(self._zip, "xl/workbook.xml")
         refuse_declarations(data, "workbook.xml")
-        text = data.decode("utf-8")
+        text = xml_text(data, "workbook.xml")
         rels = read_member(self._zip, "xl/_rels/workbook.xml.rels")
         refuse_declarations(rels, "workbook.xml.rels")
         rels_root = fromstring(rels)
@@ -598,7 +635,9 @@ def quick_scan(name: str, data: bytes, start: int, end: int, strings: list[str])
             value = strings[i] or None if 0 <= i < count else None  # "" shows nothing, as a blank
         elif kind == "n":
             value = numbers[v] if v else None
-        elif kind == "str" or kind == "e":
+        elif kind == "str":
+            value = _string_text(v.decode("utf-8")) or None
+        elif kind == "e":
             value = _text(v.decode("utf-8")) or None
         elif kind == "inlineStr":
             value = _string_text(inline.decode("utf-8")) or None
@@ -651,8 +690,8 @@ class ScannedSheet(BulkSheet):
 # A cell with content, as the common writers write it: its place first, then any attributes; a
 # formula (with text, or a shared formula's follower <f …/>); then a value or a plain inline string.
 _QUICK_CELL = re.compile(
-    rb'<c r="([A-Z]+[0-9]+)"([^>]*+)>'
-    rb'(<f[^>]*+(?<!/)>([^<]*+)</f>|<f[^>]*+(?<=/)>)?+'
+    rb'<c r="([A-Z]+[0-9]+)"([^<>]*+)>'
+    rb'(<f[^<>]*+(?<!/)>([^<]*+)</f>|<f[^<>]*+(?<=/)>)?+'
     rb'(?:<v>([^<]*+)</v>|<is><t(?: xml:space="preserve")?>([^<]*+)</t></is>)?+'
     rb'</c>')
 
@@ -708,12 +747,20 @@ def merged_refs_in(data: bytes) -> list[str]:
 # --- the general scan ---------------------------------------------------------------------------
 
 
-def _without_comments(data: bytes) -> bytes:
-    """XML comments dropped: what one holds (a cell, a string) is no part of the workbook."""
-    return _COMMENT.sub(b"", data) if b"<!--" in data else data
-
-
-_COMMENT = re.compile(rb"<!--.*?-->", re.S)
+def _without_comments(data):
+    """XML comments dropped (``data`` bytes or text): what one holds (a cell, a string) is no part
+    of the workbook. Each comment's end is searched once; one never closed runs to the end of the
+    part (as XML has it)."""
+    opening, closing = ("<!--", "-->") if isinstance(data, str) else (b"<!--", b"-->")
+    if opening not in data:
+        return data
+    out, at = [], 0
+    while (start := data.find(opening, at)) != -1:
+        out.append(data[at:start])
+        stop = data.find(closing, start + 4)
+        at = len(data) if stop == -1 else stop + 3
+    out.append(data[at:])
+    return data[:0].join(out)
 
 
 def parse_shared_strings(data: bytes) -> list[str]:
@@ -726,22 +773,19 @@ def parse_shared_strings(data: bytes) -> list[str]:
         if b"&" in data or b"_x" in data:  # escapes somewhere: undone where they are
             texts = [_string_text(t) if "&" in t or "_x" in t else t for t in texts]
         return texts
-    out = []
-    for m in _SI.finditer(data.decode("utf-8")):
-        body = _RPH.sub("", m.group(1) or "")  # phonetic guides are not part of the text
-        out.append(_string_text("".join(t.group(1) or "" for t in _T.finditer(body))))
-    return out
+    return [_string_text(_texts(body or "")) for _, body in elements(xml_text(data, "sharedStrings.xml"), "si")]
 
 
 def _value(kind: str, body: str, strings: list[str]) -> object:
     if kind == "inlineStr":
-        return _string_text("".join(t.group(1) or "" for t in _T.finditer(_RPH.sub("", body))))
-    v = _V.search(body)
-    raw = v.group(1) if v else None
+        return _string_text(_texts(body))
+    raw = _first(body, "v")
     if kind == "s" and raw:
         i = int(raw)
         return strings[i] if 0 <= i < len(strings) else ""
-    if kind in ("str", "e"):
+    if kind == "str":
+        return _string_text(raw)
+    if kind == "e":
         return _text(raw)
     if kind == "b":
         return raw == "1"
@@ -752,17 +796,15 @@ def parse_sheet_xml(name: str, data: bytes, strings: list[str]) -> Sheet:
     """One sheet's cells (value and formula), read by regular expressions alone: cells may leave
     out r="…" and take their place from their order, elements may carry namespace prefixes."""
     refuse_declarations(data, name)
-    data = _without_comments(data)
-    text = data.decode("utf-8")
-    sheet = Sheet(name, merged_refs=merged_refs_in(data))
+    text = _without_comments(xml_text(data, name))
+    sheet = Sheet(name, merged_refs=[_text(m) for m in _MERGE_TEXT.findall(text)])
     cells = sheet.cells
     row_index = -1
-    for row in _ROW.finditer(text):
-        attrs = dict(_ATTR.findall(row.group(1)))
+    for row_attrs, row_body in elements(text, "row"):
+        attrs = dict(_ATTR.findall(row_attrs))
         row_index = int(attrs["r"]) - 1 if "r" in attrs else row_index + 1
         col_index = -1
-        for cell in _CELL.finditer(row.group(2) or ""):
-            head, body = cell.group(1), cell.group(2)
+        for head, body in elements(row_body or "", "c"):
             ref = _R.search(head)
             if not body:  # most cells are styled blanks: skip them before any other work
                 if ref is None:
@@ -772,12 +814,12 @@ def parse_sheet_xml(name: str, data: bytes, strings: list[str]) -> Sheet:
                 r, col_index = parse_ref(ref.group(1))
             else:
                 r, col_index = row_index, col_index + 1
-            f = _F.search(body)
+            f = _first(body, "f")
             t = _TYPE.search(head)
             value = _value(t.group(1) if t else "n", body, strings)
             if value == "":
                 value = None  # an empty result ("" from a formula) shows nothing, as a blank
-            formula = None if f is None else _text(f.group(1))
+            formula = None if f is None else _text(f)
             if value is not None or formula is not None:
                 cells[(r, col_index)] = Cell(value, formula)
     return sheet

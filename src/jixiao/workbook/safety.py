@@ -10,6 +10,7 @@ relationships with defusedxml); macros are never run.
 from __future__ import annotations
 
 import io
+import re
 import struct
 import zipfile
 import zlib
@@ -17,6 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ..errors import JixiaoError
+from ..files import require_regular_file
 
 try:  # ISA-L inflates about twice as fast as zlib; zlib where no isal wheel is built for the machine
     from isal import isal_zlib as _deflate
@@ -24,13 +26,92 @@ except ImportError:  # pragma: no cover
     _deflate = zlib
 _INFLATE_ERRORS = (zlib.error, _deflate.error)
 
+# What reading one workbook may cost is bounded by these: every member is inflated whole, so
+# memory follows the largest member a file may hold, not what a file claims.
 MAX_FILE_BYTES = 100 * 1024 * 1024  # a department's workbook is a few MB at most
-MAX_UNPACKED_BYTES = 1024 * 1024 * 1024  # zip bombs inflate past this
+MAX_MEMBER_BYTES = 64 * 1024 * 1024  # one part inflated (a 300-project sheet is under 1 MB)
+MAX_UNPACKED_BYTES = 512 * 1024 * 1024  # all parts inflated: zip bombs pass this
 MAX_RATIO = 200  # and compress far better than any real sheet
+SYMLINK = 0o120000  # a member's Unix mode (high 16 bits of external_attr) saying "symbolic link"
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
+
+
+# --- the one declaration guard, for every XML part read or passed on ----------------------------
+
+PROLOG_LIMIT = 64 * 1024  # the root element of a part starts within this (a prolog is a line or two)
+_BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
+         (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+# Without a BOM, the first character "<" in the encodings XML allows (XML 1.0 appendix F)
+_FIRST_BYTES = ((b"<\x00\x00\x00", "utf-32-le"), (b"\x00\x00\x00<", "utf-32-be"), (b"<\x00", "utf-16-le"),
+                (b"\x00<", "utf-16-be"))
+
+
+def _prolog_text(data: bytes) -> str:
+    """A part's beginning as text, in the encoding its BOM or first bytes announce."""
+    head = bytes(data[:PROLOG_LIMIT])
+    for bom, encoding in _BOMS:
+        if head.startswith(bom):
+            return head[len(bom):].decode(encoding, "replace")
+    for first, encoding in _FIRST_BYTES:
+        if head.startswith(first):
+            return head.decode(encoding, "replace")
+    return head.decode("utf-8", "replace")
+
+
+def refuse_declarations(data: bytes, part: str) -> None:
+    """A part that declares a DTD or entities is refused before any parser sees it. XML allows a
+    DTD (where alone entities are declared) only in the prolog, before the root element: the
+    prolog is walked token by token (the XML declaration, processing instructions, comments,
+    white space), in whatever encoding the part is written, and anything else that opens with
+    "<!" there is refused. ``data`` may be the part's beginning only (``read_member_head``)."""
+    text, at = _prolog_text(data), 0
+    while True:
+        at = len(text) - len(text[at:].lstrip())  # white space
+        if text.startswith("<?", at):
+            close = "?>"
+        elif text.startswith("<!--", at):
+            close = "-->"
+        elif text.startswith("<!", at):
+            raise JixiaoError(f"工作簿部件 {part} 含有 DTD/实体声明，出于安全考虑拒绝读取")
+        else:
+            break
+        stop = text.find(close, at + 2)
+        if stop == -1:  # the prolog runs past what was looked at (or never ends)
+            at = len(text)
+            break
+        at = stop + len(close)
+    if at >= len(text) and len(data) >= PROLOG_LIMIT:
+        raise JixiaoError(f"工作簿部件 {part} 的开头异常（{PROLOG_LIMIT // 1024} KB 内没有根元素），拒绝读取")
+
+
+def is_xml_part(name: str) -> bool:
+    return name.endswith((".xml", ".rels", ".vml")) or name == "[Content_Types].xml"
+
+
+_DECLARED_ENCODING = re.compile(r'^(<\?xml[^<>]*?\sencoding\s*=\s*["\'])([^"\']+)(["\'])')
+
+
+def xml_text(data: bytes, part: str) -> str:
+    """A part's text, in the encoding its BOM or first bytes announce (UTF-8 or UTF-16, as XML
+    allows), its declaration saying UTF-8 from then on (what jixiao writes back is UTF-8)."""
+    encoding, skip = "utf-8", 0
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            encoding, skip = name, len(bom)
+            break
+    else:
+        for first, name in _FIRST_BYTES:
+            if data.startswith(first):
+                encoding = name
+                break
+    try:
+        text = bytes(data[skip:]).decode(encoding)
+    except UnicodeDecodeError:
+        raise JixiaoError(f"工作簿部件 {part} 的文字编码有误（不是有效的 {encoding.upper()}），无法读取") from None
+    return _DECLARED_ENCODING.sub(r"\1UTF-8\3", text, count=1) if encoding != "utf-8" else text
 
 
 def open_workbook_zip(path: str | Path) -> zipfile.ZipFile:
@@ -40,6 +121,7 @@ def open_workbook_zip(path: str | Path) -> zipfile.ZipFile:
         raise JixiaoError(f"找不到文件：{path}")
     if path.is_dir():
         raise JixiaoError(f"这是一个文件夹，不是工作簿：{path}")
+    require_regular_file(path)
     size = path.stat().st_size
     if size == 0:
         raise JixiaoError(f"文件是空的（0 字节）：{path}")
@@ -64,12 +146,30 @@ def open_workbook_zip(path: str | Path) -> zipfile.ZipFile:
         archive.close()
         hint = "（这像是一个 Word 文档）" if "word/document.xml" in names else ""
         raise JixiaoError(f"不是 Excel 工作簿{hint}：{path}")
+    for info in infos:  # every member, whether or not this command reads it
+        refusal = _member_refusal(info)
+        if refusal:
+            archive.close()
+            raise JixiaoError(f"工作簿部件 {info.filename} {refusal}，拒绝读取：{path}")
     unpacked = sum(i.file_size for i in infos)
     packed = sum(i.compress_size for i in infos) or 1
     if unpacked > MAX_UNPACKED_BYTES or (unpacked > 50 * 1024 * 1024 and unpacked / packed > MAX_RATIO):
         archive.close()
         raise JixiaoError(f"工作簿解压后过大（{unpacked / 1024 / 1024:.0f} MB），疑似压缩炸弹，拒绝读取：{path}")
     return archive
+
+
+def _member_refusal(info: zipfile.ZipInfo) -> str | None:
+    """Why a member is refused, or None."""
+    if info.flag_bits & 0x1:
+        return "已加密"
+    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        return f"使用了 Excel 不用的压缩方式（{info.compress_type}）"
+    if (info.external_attr >> 16) & 0o170000 == SYMLINK:
+        return "是一个符号链接"
+    if info.file_size > MAX_MEMBER_BYTES:
+        return f"解压后过大（{info.file_size / 1024 / 1024:.0f} MB，上限 {MAX_MEMBER_BYTES // 1024 // 1024} MB）"
+    return None
 
 
 class WorkbookArchive(zipfile.ZipFile):
@@ -115,7 +215,7 @@ def _member_errors(archive: zipfile.ZipFile, name: str):
         yield
     except KeyError:
         raise JixiaoError(f"工作簿缺少部件 {name}，文件不完整：{archive.filename}") from None
-    except (zipfile.BadZipFile, *_INFLATE_ERRORS, OSError, ValueError, EOFError) as e:
+    except (zipfile.BadZipFile, *_INFLATE_ERRORS, OSError, ValueError, EOFError, NotImplementedError, RuntimeError) as e:
         raise JixiaoError(f"工作簿已损坏（{name}：{e}）：{archive.filename}") from None
 
 
