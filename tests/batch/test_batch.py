@@ -129,3 +129,68 @@ def test_a_projects_counts_are_its_own(example_book):
             sum(f.severity.value == s for f in mine) for s in ("错误", "警告", "提示")), row["项目"]
     assert sum(r["错误"] + r["警告"] + r["提示"] for r in record.projects) == sum(
         f.path.startswith("projects[") for f in findings)
+
+
+# --- a batch survives its workers ---------------------------------------------------------------
+
+
+def _children(pid: int) -> list[int]:
+    path = f"/proc/{pid}/task/{pid}/children"
+    try:
+        with open(path) as fh:
+            return [int(p) for p in fh.read().split()]
+    except OSError:
+        return []
+
+
+def test_a_worker_killed_midway_costs_only_its_file(folder, tmp_path, example_book):
+    """The kernel's OOM killer (or any crash) ends a worker: its file becomes a row 无法读取 with
+    the reason; every other file is checked and the summary is written."""
+    import json
+    import os
+    import shutil
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from jixiao.batch import expand
+
+    from ..security.test_hostile_input import big_sheet
+
+    batch = tmp_path / "batch"
+    shutil.copytree(folder, batch)
+    slow = big_sheet(tmp_path, example_book, 60).rename(batch / "0-slow.xlsx")  # first, and seconds long
+    files = expand([batch])
+    summary = tmp_path / "s.json"
+    with open(summary, "w") as out:
+        process = subprocess.Popen([sys.executable, "-m", "jixiao", "check", batch, "--jobs", "2", "--format", "json"],
+                                   stdout=out, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 30
+        while len(_children(process.pid)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        time.sleep(1.0)  # the slow file is being read
+        for worker in _children(process.pid):
+            try:
+                os.kill(worker, signal.SIGKILL)
+            except ProcessLookupError:  # it had just finished
+                pass
+        assert process.wait(60) in (1, 2), process.stderr.read()
+    departments = json.loads(summary.read_text(encoding="utf-8"))["部门"]
+    assert sorted(d["文件"] for d in departments) == sorted(map(str, files))  # every file is a row
+    died = {d["文件"] for d in departments if "意外退出" in (d["原因"] or "")}
+    assert str(slow) in died and len(died) <= 2  # the files the killed workers had
+    unreadable = [d for d in departments if d["状态"] == "无法读取"]
+    assert len(unreadable) == 2 + len(died)  # the folder's corrupt and renamed files, and those
+
+
+def test_a_file_over_its_time_is_given_up_and_the_rest_go_on(tmp_path, example_book):
+    from jixiao.batch import run_batch
+
+    from ..security.test_hostile_input import big_sheet
+
+    slow = big_sheet(tmp_path, example_book, 60)  # a 60 MB sheet: several seconds to read
+    records = run_batch([slow, example_book, example_book], jobs=2, timeout=2)
+    assert [r.department["状态"] for r in records] == ["无法读取", "已检查", "已检查"]
+    assert records[0].department["原因"].startswith("超时：超过 2 秒")
+    assert [r.path for r in records] == [str(slow), str(example_book), str(example_book)]  # in order

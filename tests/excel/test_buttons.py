@@ -200,3 +200,15 @@ print("ok")
 
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr
+
+
+@pytest.mark.parametrize("keep", ["book scope only", "none"])
+def test_a_workbook_whose_names_did_not_arrive_is_refused_not_passed(example_book, keep):
+    """An older client, or names removed: the button must not report 错误 0 of what it never read."""
+    data = payload(example_book)
+    data["names"] = [n for n in data["names"] if n["book_scope"]] if keep == "book scope only" else []
+    book = xlwings.Book(json=data)
+    buttons.validate(book)
+    [alert] = [a["args"][0] for a in book.json()["actions"] if a["func"] == "alert"]
+    assert alert.startswith("无法读取本工作簿") and "校验完成" not in alert
+    assert [a["func"] for a in book.json()["actions"]] == ["alert"]  # nothing coloured, no results sheet

@@ -28,6 +28,7 @@ import yaml
 from ..conftest import EXAMPLE
 
 N = 100_000  # repetitions of an attack's worst shape
+ADDRESS_SPACE = 6 * 1024 ** 3  # each command's hard limit (LibreOffice, for the PDF, reserves much)
 
 
 # --- building hostile files ---------------------------------------------------------------------
@@ -61,6 +62,11 @@ def sheet_part(book: Path, index: int = 2) -> str:
 def inside(tag: bytes, insert: bytes) -> Callable[[bytes], bytes]:
     """Put ``insert`` right after the first ``tag`` (as bytes)."""
     return lambda data: data.replace(tag, tag + insert, 1)
+
+
+def at_end(tag: bytes, insert: bytes) -> Callable[[bytes], bytes]:
+    """Put ``insert`` right before the last ``tag``: after every element it could close on."""
+    return lambda data: (lambda at: data[:at] + insert + data[at:])(data.rindex(tag))
 
 
 def before_root(insert: bytes) -> Callable[[bytes], bytes]:
@@ -189,6 +195,8 @@ class Run:
 def run_bounded(args: list, cwd: Path, timeout: float, file_limit: int | None = None) -> Run:
     """The CLI in a fresh process; killed after ``timeout`` s; its peak memory from wait4."""
     def limits():
+        # A hard ceiling as well as the measured peak: a runaway allocation fails, not the machine
+        resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE, ADDRESS_SPACE))
         if file_limit is not None:  # a full disk, as the process sees it
             signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
             resource.setrlimit(resource.RLIMIT_FSIZE, (file_limit, file_limit))
@@ -256,23 +264,33 @@ WRITERS = {  # every writing command, with its output in tmp
 ATTACKS = [
     # Time: shapes that made a scan grow with the square of the input
     Attack("general scan, unclosed <row>", _book_arg(_scan(
-        "rows", sheet_part(None), lambda d: before_root(b"<!-- c -->")(inside(b"<sheetData>", b"<row>" * N)(d)))),
+        "rows", sheet_part(None), lambda d: before_root(b"<!-- c -->")(at_end(b"</sheetData>", b"<row>" * N)(d)))),
         "", code=(0, 1, 2)),
     Attack("general scan, unclosed <c> tags", _book_arg(_scan(
-        "cells", sheet_part(None), lambda d: before_root(b"<!-- c -->")(inside(b"<sheetData>", b'<c r="A1"' * N)(d)))),
+        "cells", sheet_part(None), lambda d: before_root(b"<!-- c -->")(at_end(b"</sheetData>", b'<row><c r="A1">' + b'<c r="A1"' * N + b"</row>")(d)))),
         "", code=(0, 1, 2)),
     Attack("quick scan, <c r=…> without >", _book_arg(_scan(
-        "quick", sheet_part(None), inside(b"<sheetData>", b'<c r="A1" t="s"' * N))), "", code=(0, 1, 2)),
+        "quick", sheet_part(None), at_end(b"</sheetData>", b'<c r="A1" t="s"' * N))), "", code=(0, 1, 2)),
     Attack("a long attribute name", _book_arg(_scan(
-        "attr", sheet_part(None), lambda d: before_root(b"<!-- c -->")(inside(b"<sheetData>", b"<row " + b"a" * N + b">")(d)))),
+        "attr", sheet_part(None), lambda d: before_root(b"<!-- c -->")(at_end(b"</sheetData>", b"<row " + b"a" * N + b"></row>")(d)))),
         "", code=(0, 1, 2)),
     Attack("unclosed comments", _book_arg(_scan(
-        "comments", sheet_part(None), inside(b"<sheetData>", b"<!--" * N))), "", code=(0, 1, 2)),
+        "comments", sheet_part(None), at_end(b"</sheetData>", b"<!--" * N))), "", code=(0, 1, 2)),
     Attack("unclosed <si>", _book_arg(_scan(
-        "si", "xl/sharedStrings.xml", lambda d: re.sub(rb"(<sst[^>]*>)", lambda m: m.group(1) + b"<si>" * N, d, count=1))),
+        "si", "xl/sharedStrings.xml", at_end(b"</sst>", b"<si>" * N))),
         "", code=(0, 1, 2)),
     Attack("unclosed <t> in a string", _book_arg(_scan(
-        "t", "xl/sharedStrings.xml", lambda d: d.replace(b"<si>", b"<si><r>" + b"<t>" * N + b"</r>", 1))),
+        "t", "xl/sharedStrings.xml", at_end(b"</sst>", b"<si><r>" + b"<t>" * N + b"</r></si>"))),
+        "", code=(0, 1, 2)),
+    Attack("error cells without their end", _book_arg(_scan(
+        "errors", sheet_part(None), at_end(b"</sheetData>", b'<c r="A1" t="e"' * N))), "", code=(0, 1, 2)),
+    Attack("formulas without their end", _book_arg(_scan(
+        "formulas", sheet_part(None), at_end(b"</sheetData>", b"<f " * N))), "", code=(0, 1, 2)),
+    Attack("merge cells without their end", _book_arg(_scan(
+        "merges", sheet_part(None), lambda d: d.replace(b"</sheetData>", b"</sheetData>" + b"<mergeCell " * N, 1))),
+        "", code=(0, 1, 2)),
+    Attack("defined names without their end", _book_arg(_scan(
+        "names", "xl/workbook.xml", lambda d: d.replace(b"<definedNames>", b"<definedNames>" + b"<definedName " * N, 1))),
         "", code=(0, 1, 2)),
     Attack("styles with many <xf>", _annotate(_scan(
         "xf", "xl/styles.xml", lambda d: re.sub(rb"(<cellXfs[^>]*>)", lambda m: m.group(1) + b"<xf/>" * N, d, count=1))),
