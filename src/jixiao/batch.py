@@ -31,13 +31,18 @@ class FileRecord:
 
 
 def expand(paths: list[Path]) -> list[Path]:
-    """The files to check: given files, and every workbook/data file below given folders (sorted;
-    Excel's ~$ lock files and hidden files left out)."""
+    """The files to check: given files, and every entry below given folders named as a workbook or
+    data file, whatever it is (sorted; Excel's ~$ lock files and hidden files left out). A pipe, a
+    link to nothing or an unreadable file is an entry too: it gets its row, 无法读取 with the reason.
+    Links to folders are not followed (one could loop)."""
     out: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found = [p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES
-                     and not p.name.startswith(("~$", "."))]
+            found = []
+            for folder, dirs, names in os.walk(path):
+                dirs[:] = [d for d in dirs if not d.startswith(".")]
+                found += [Path(folder, n) for n in names if Path(n).suffix.lower() in SUFFIXES
+                          and not n.startswith(("~$", ".")) and not Path(folder, n).is_dir()]
             out.extend(sorted(found))
         else:
             out.append(path)
@@ -73,6 +78,10 @@ def check_file(path: str) -> FileRecord:
         # would otherwise walk them all once more as it resumes (see ``collector_paused``).
         with collector_paused():
             return _check_file(path)
+    except OSError as e:  # the system refused the file (permissions, a disk error)
+        from .files import os_failure
+
+        return _unreadable(path, str(os_failure(e)))
     except Exception as e:  # a bug or a hostile file must not stop the batch
         return _unreadable(path, f"处理此文件时程序出错（{type(e).__name__}: {e}）；其余文件不受影响，请把该文件反馈给 jixiao 的开发者")
 

@@ -22,6 +22,7 @@ _WRITE_FAILURES = {
     errno.EPERM: "没有写入该位置的权限，请换一个文件夹或请管理员开通权限",
     errno.ENAMETOOLONG: "文件名或路径过长，请缩短名称或换一个较浅的文件夹",
     errno.ENOTDIR: "路径中有一段是文件而不是文件夹",
+    errno.EEXIST: "已有同名的文件（路径中有一段是文件而不是文件夹？）",
     errno.ENOENT: "路径中的文件夹不存在",
     errno.EISDIR: "该路径是一个文件夹",
     errno.EBUSY: "文件正被其他程序占用（例如在 Excel 中打开），请关闭后再试",
@@ -49,17 +50,24 @@ def write_bytes(path: str | Path, data: bytes) -> Path:
 
 
 def require_regular_file(path: Path) -> None:
-    """Refuse a pipe, a device or a socket before opening it: reading one can wait forever."""
+    """Refuse, with the reason, what cannot be read as a file: a pipe, a device or a socket
+    (reading one can wait forever), a link to nothing, a file without read permission."""
+    if path.is_symlink() and not path.exists():
+        raise JixiaoError(f"链接失效（指向的文件不存在，或链接绕成了环）：{path}")
     if path.exists() and not path.is_dir() and not path.is_file():
         raise JixiaoError(f"这不是普通文件（可能是管道、设备或套接字），拒绝读取：{path}")
+    if path.is_file() and not os.access(path, os.R_OK):
+        raise JixiaoError(f"无读取权限：{path}")
 
 
-def read_failure(error: OSError, path: str | Path) -> JixiaoError:
-    """One Chinese sentence for an OSError met while reading ``path``."""
-    reasons = {errno.EACCES: "没有读取该文件的权限", errno.EPERM: "没有读取该文件的权限",
-               errno.ENOENT: "找不到该文件", errno.EISDIR: "这是一个文件夹", errno.ENAMETOOLONG: "路径过长",
-               errno.EIO: "读取时出现磁盘错误"}
-    return JixiaoError(f"无法读取 {path}：{reasons.get(error.errno, error.strerror or str(error))}。")
+def os_failure(error: OSError) -> JixiaoError:
+    """One Chinese sentence for an OSError met outside a write jixiao guards (reading a file,
+    listing a folder): what the system said, in words the person can act on."""
+    reasons = {errno.EACCES: "没有权限", errno.EPERM: "没有权限", errno.ENOENT: "找不到该文件或文件夹",
+               errno.ELOOP: "链接绕成了环", errno.EIO: "磁盘读写出错", errno.ENAMETOOLONG: "路径过长",
+               errno.ENOSPC: "磁盘空间不足", errno.EROFS: "该位置是只读的", errno.ENOTDIR: "路径中有一段是文件而不是文件夹"}
+    reason = reasons.get(error.errno, error.strerror or str(error))
+    return JixiaoError(f"无法处理 {error.filename or '文件'}：{reason}。")
 
 
 @contextlib.contextmanager

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 from decimal import Decimal
 
 import pandas as pd
@@ -194,3 +195,26 @@ def test_a_file_over_its_time_is_given_up_and_the_rest_go_on(tmp_path, example_b
     assert [r.department["状态"] for r in records] == ["无法读取", "已检查", "已检查"]
     assert records[0].department["原因"].startswith("超时：超过 2 秒")
     assert [r.path for r in records] == [str(slow), str(example_book), str(example_book)]  # in order
+
+
+def test_every_entry_that_looks_like_an_input_gets_a_row(tmp_path, example_book):
+    """Pipes, links to nothing and links in a loop are rows 无法读取 with the reason, never left out."""
+    import json
+    import os
+    import shutil
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(example_book, folder / "good.xlsx")
+    os.mkfifo(folder / "pipe.xlsx")
+    (folder / "dangling.yaml").symlink_to(tmp_path / "nowhere.yaml")
+    (folder / "loop.xlsx").symlink_to(folder / "loop.xlsx")
+    (folder / "sub").mkdir()
+    (folder / "sub" / "up").symlink_to(folder, target_is_directory=True)  # a folder loop: not followed
+    result = run_cli("check", folder, "--format", "json", "--jobs", "2")
+    assert result.returncode == 2, result.stderr
+    rows = {Path(d["文件"]).name: d for d in json.loads(result.stdout)["部门"]}
+    assert set(rows) == {"good.xlsx", "pipe.xlsx", "dangling.yaml", "loop.xlsx"}
+    assert rows["good.xlsx"]["状态"] == "已检查"
+    assert "不是普通文件" in rows["pipe.xlsx"]["原因"]
+    assert "链接失效" in rows["dangling.yaml"]["原因"] and "链接失效" in rows["loop.xlsx"]["原因"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from decimal import Decimal
 
 import pytest
@@ -103,3 +105,15 @@ def test_written_yaml_keeps_numbers_as_written():
     text = dumps(doc)
     assert "initial: 8" in text and "full_year: 0.61" in text
     assert to_plain(doc)["projects"][0]["funds"]["current"] == {"initial": Decimal("8.00"), "full_year": Decimal("0.61")}
+
+
+def test_the_yaml_written_has_no_anchors_and_reads_back(tmp_path, example_doc):
+    """The example repeats many values (the same weights, the same targets): each is written out
+    in full, so that editing one by hand changes only that one (and jixiao/1 refuses aliases)."""
+    from jixiao.model.dataformat import load, save
+    from jixiao.model.derive import canonical
+
+    path = save(example_doc, tmp_path / "d.yaml") or tmp_path / "d.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert not re.search(r"(^|[\s:\[,])[&*]id\d+", text)
+    assert canonical(load(path)) == canonical(example_doc)

@@ -86,6 +86,11 @@ def test_cli_recompute_in_place_keeps_a_backup(tmp_path, tampered, refs):
     assert f"{SHEET}!{total}：999 → 418.85" in result.stdout and "显示值有变化的单元格 3 个" in result.stdout
     assert (tmp_path / "book.重算前.xlsx").read_bytes() == original
     assert book.read_bytes() != original
+    once = book.read_bytes()
+    again = run_cli("recompute", book, "--in-place")  # a second run must not overwrite the first backup
+    assert again.returncode == 0 and "book.重算前(2).xlsx" in again.stdout
+    assert (tmp_path / "book.重算前.xlsx").read_bytes() == original
+    assert (tmp_path / "book.重算前(2).xlsx").read_bytes() == once
 
 
 def test_cli_recompute_needs_an_output_or_in_place(tmp_path, tampered):
@@ -132,7 +137,7 @@ def _shared_down(clean_book, tmp_path, at):
                 text, n = re.subn(rf'(<c r="{master}"[^>]*>)<f>(.*?)</f>',
                                   rf'\1<f t="shared" ref="{master}:{follower}" si="0">\2+0</f>', text)
                 assert n == 1
-                text, n = re.subn(rf'(<c r="{follower}"[^>]*?)( t="\w+")?>(?:<f>.*?</f>)?<v>', rf'\1><f t="shared" si="0"/><v>', text)
+                text, n = re.subn(rf'(<c r="{follower}"[^>]*?)( t="\w+")?>(?:<f>.*?</f>)?<v>', r'\1><f t="shared" si="0"/><v>', text)
                 assert n == 1
                 data = text.encode()
             dst.writestr(item, data)

@@ -358,6 +358,10 @@ ATTACKS = [
     Attack("DTD in UTF-16, sheet", _book_arg(_scan("dtd9", sheet_part(None), lambda d: utf16(before_root(DTD)(d)))),
            "DTD"),
     Attack("a symlink member", _book_arg(symlinked), "符号链接"),
+    Attack("a sheet part that is not XML", _book_arg(_scan("text", sheet_part(None), b"just some text, no XML")),
+           "工作簿已损坏"),
+    Attack("a CRC mismatch in a part check does not read, checked",
+           _book_arg(lambda tmp, book: bad_crc(tmp, book, "docProps/app.xml")), "已损坏"),
     Attack("a CRC mismatch in a part check does not read, annotated",
            _annotate(lambda tmp, book: bad_crc(tmp, book, "docProps/app.xml")), "已损坏", outputs=("out.xlsx",)),
     # Special files

@@ -9,6 +9,7 @@ import socket
 import subprocess
 import zipfile
 from email import message_from_bytes, policy
+from email.message import EmailMessage
 
 import pandas as pd
 import pytest
@@ -175,3 +176,37 @@ def test_without_libreoffice_the_package_says_so_and_has_the_rest(tmp_path, good
     assert manifest["pdf_note"] == result.pdf_note
     msg = message_from_bytes(result.files["eml"].read_bytes(), policy=policy.default)
     assert len(list(msg.iter_attachments())) == 2
+
+
+def test_a_server_that_drips_is_given_up_at_the_deadline():
+    """One byte a second never trips a read timeout; the conversation's own deadline ends it."""
+    import socket
+    import threading
+    import time
+
+    from jixiao.signoff.mail import send
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    port = listener.getsockname()[1]
+
+    def drip():
+        conn, _ = listener.accept()
+        with conn:
+            for byte in b"220 " + b"x" * 30:  # a greeting that never ends its line; bounded: 34 s at most
+                try:
+                    conn.sendall(bytes([byte]))
+                except OSError:
+                    return  # the client hung up: stop
+                time.sleep(1)
+
+    server = threading.Thread(target=drip, daemon=True)
+    server.start()
+    msg = EmailMessage()
+    msg["From"], msg["To"], msg["Subject"] = "a@example.org", "b@example.org", "x"
+    t0 = time.monotonic()
+    with pytest.raises(JixiaoError, match="超过 3 秒仍未完成"):
+        send(msg, "127.0.0.1", port, starttls=False, deadline=3)
+    assert time.monotonic() - t0 < 6
+    listener.close()

@@ -134,13 +134,35 @@ def test_national_scheme_puts_the_total_row_first(tmp_path, example_doc):
     assert ws.cell(total.row, 2).value == "年度资金总额" and ws.cell(current.row, 2).value == "其中：当年财政拨款"
 
 
-def test_a_project_named_with_an_apostrophe_keeps_its_names(tmp_path, example_doc):
+@pytest.mark.parametrize("name", ["O'Brien 项目", "张三's 项目", "行政运行!经费", "[方括号]经费", "星号*经费", "问号?经费",
+                                  "斜杠/经费", "反斜杠\\经费", "冒号:经费", "控制\x01字符\x1f经费", "空\x00字节",
+                                  "'首尾引号'", "_x0041_ 转义样"])
+def test_a_project_named_with_an_awkward_character_is_written_and_read_back(tmp_path, example_doc, name):
+    """Every project keeps its sheet, its names and its name: the sheet's name is made safe, the
+    project's own name is kept as typed (what XML cannot carry goes in as Excel's _xHHHH_)."""
     import copy
+    import warnings
 
     from jixiao.workbook.extract import extract
     from jixiao.workbook.fill import fill
 
     doc = copy.deepcopy(example_doc)
-    doc.projects[0].name = "O'Brien 项目"
-    back = extract(fill(doc, tmp_path / "apostrophe.xlsx"))
+    doc.projects[0].name = name
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # XlsxWriter refuses a name with a warning: none may pass
+        back = extract(fill(doc, tmp_path / "awkward.xlsx"))
     assert [p.name for p in back.projects] == [p.name for p in doc.projects]
+
+def test_a_name_xlsxwriter_refuses_is_an_error_not_a_warning(tmp_path):
+    import xlsxwriter
+
+    from jixiao.errors import JixiaoError
+    from jixiao.forms.sheet import FormSheet
+    from jixiao.forms.styles import Styles
+
+    wb = xlsxwriter.Workbook(str(tmp_path / "x.xlsx"))
+    sheet = FormSheet(wb, Styles(wb), "表", [10])
+    with pytest.raises(JixiaoError, match="无法为工作表“表”写入名称"):
+        sheet._define("表!not a name", "=表!$A$1")  # a space: XlsxWriter refuses it (and returns -1)
+    sheet._define("表!jx_fine", "=表!$A$1")
+    wb.close()

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+import time
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
+from jixiao.errors import JixiaoError
 from jixiao.workbook.libreoffice import convert
 
 from .helpers import field_cells, formula_cells
@@ -73,3 +77,44 @@ def test_pdf_shows_the_forms_in_chinese(tmp_path, example_book, example_doc):
         assert "".join(project.name.split())[:12] in compact
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert "WenQuanYi" in fonts or "WQY" in fonts.upper(), fonts  # CJK glyphs came from a real CJK font
+
+
+# --- a LibreOffice that does not end: a stand-in that forks, as soffice starts soffice.bin ------------
+
+
+def _stand_in(tmp_path: Path, monkeypatch, then: str) -> Path:
+    """A fake ``soffice`` first on PATH: it starts a child that would run for five minutes (its
+    PID written down), then ``then`` (sleep on, or exit at once)."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    pid_file = tmp_path / "child.pid"
+    script = bin_dir / "soffice"
+    script.write_text(f"#!/bin/sh\nsleep 300 &\necho $! > {pid_file}\n{then}\n")
+    script.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    return pid_file
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"  # a zombie has ended: only its parent has not reaped it yet
+
+
+@pytest.mark.parametrize("then, message", [("sleep 300", "超时"), ("exit 0", "转换失败")])
+def test_no_process_outlives_a_conversion(tmp_path, monkeypatch, then, message):
+    pid_file = _stand_in(tmp_path, monkeypatch, then)
+    book = tmp_path / "b.xlsx"
+    book.write_bytes(b"PK")
+    t0 = time.monotonic()
+    with pytest.raises(JixiaoError, match=message):
+        convert(book, "pdf", tmp_path / "out", timeout=2)
+    assert time.monotonic() - t0 < 10
+    child = int(pid_file.read_text())
+    for _ in range(50):
+        if not _alive(child):
+            break
+        time.sleep(0.1)
+    assert not _alive(child), "the stand-in's child survived"

@@ -7,6 +7,7 @@ from __future__ import annotations
 import zipfile
 from decimal import Decimal
 
+import openpyxl
 import pytest
 
 from jixiao.workbook import reader
@@ -184,8 +185,6 @@ DECLINED = [
     # (why the quick scan leaves the sheet to calamine, sheet data, cell, expected Cell)
     ("rich inline text", '<row r="2"><c r="B2" t="inlineStr"><is><r><t>富</t></r><r><t>文本</t></r></is></c></row>',
      (1, 1), Cell("富文本", None)),
-    ("a comment among the cells (what it holds is not a cell)",
-     '<row r="2"><!-- <c r="B2"><v>9</v></c> --><c r="C2"><v>1</v></c></row>', (1, 1), Cell(None, None)),
     ("an empty value element", '<row r="2"><c r="B2"><f>A1</f><v/></c></row>', (1, 1), Cell(None, "A1")),
     ("an ISO date", '<row r="2"><c r="B2" t="d"><v>2024-05-01T00:00:00</v></c></row>', (1, 1),
      Cell(Decimal(45413), None)),
@@ -200,16 +199,40 @@ def test_what_the_quick_scan_declines_calamine_reads(tmp_path, why, data, at, ex
         assert isinstance(sheet, GridSheet) and sheet.cell(*at) == expected
 
 
-@pytest.mark.parametrize("reading", ["calamine", "general scan"])
-def test_what_a_comment_holds_is_not_read(tmp_path, reading, monkeypatch):
-    """A cell inside a comment among the cells, and a shared string inside one among the strings,
-    are no part of the workbook: no reading sees them (the quick scan leaves such a sheet to calamine)."""
-    data = ('<row r="2"><!-- <c r="B2"><v>9</v></c> --><c r="C2" t="s"><v>0</v></c>'
-            '<!----><c r="D2" t="s"><v>1</v></c></row>')
-    with book_with(tmp_path, data, strings=["<t>甲</t><!-- </si><si><t>藏</t> -->", "<t>乙</t>"]) as book:
-        assert quick_scan_of(book) is None
-        sheet = read_as(book, reading, monkeypatch)
-        assert [sheet.value(1, c) for c in (1, 2, 3)] == [None, "甲", "乙"]
+# What XML says is no element, or is text: (construct, sheet data, shared strings, B2 C2 D2 as shown)
+MARKUP = [
+    ("a comment", '<row r="2"><!-- <c r="B2"><v>9</v></c> --><c r="C2" t="s"><v>0</v></c>'
+                  '<!----><c r="D2" t="s"><v>1</v></c></row>',
+     ["<t>甲</t><!-- </si><si><t>藏</t> -->", "<t>乙</t>"], [None, "甲", "乙"]),
+    ("a processing instruction", '<row r="2"><?pi <c r="B2"><v>999999</v></c> ?><c r="C2" t="s"><v>0</v></c>'
+                                 '<c r="D2"><v>1</v></c></row><?pi <row r="3"><c r="B3"><v>7</v></c></row>?>',
+     ["<t>甲</t><?pi </si><si><t>藏</t>?>"], [None, "甲", Decimal(1)]),
+    ("CDATA text", '<row r="2"><c r="B2" t="inlineStr"><is><t><![CDATA[a<b & </t> c]]></t></is></c>'
+                   '<c r="C2" t="s"><v>0</v></c></row>',
+     ["<t><![CDATA[<si>不是新条目</si>]]></t>"], ["a<b & </t> c", "<si>不是新条目</si>", None]),
+]
+
+
+@pytest.mark.parametrize("construct, data, strings, shown", MARKUP, ids=[m[0] for m in MARKUP])
+def test_what_xml_says_is_no_element_is_not_read(tmp_path, construct, data, strings, shown):
+    """Whichever reading the reader picks, the cells are what XML defines (the LibreOffice test
+    below holds the same files to what LibreOffice shows)."""
+    with book_with(tmp_path, data, strings=strings) as book:
+        sheet = book.sheet("表")
+        assert [sheet.value(1, c) for c in (1, 2, 3)] == shown
+        assert sheet.value(2, 1) is None  # nothing read from inside a construct
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("construct, data, strings, shown", MARKUP, ids=[m[0] for m in MARKUP])
+def test_libreoffice_shows_what_jixiao_reads(tmp_path, construct, data, strings, shown):
+    from jixiao.workbook.libreoffice import convert
+
+    with book_with(tmp_path, data, strings=strings) as book:
+        ours = [book.sheet("表").value(r, c) for r in (1, 2) for c in (1, 2, 3)]
+    theirs = openpyxl.load_workbook(convert(tmp_path / "book.xlsx", "xlsx", tmp_path / "lo"), data_only=True).active
+    seen = [theirs.cell(r + 1, c + 1).value for r in (1, 2) for c in (1, 2, 3)]
+    assert [None if v in (None, "") else (Decimal(str(v)) if isinstance(v, (int, float)) else v) for v in seen] == ours
 
 
 def test_prefixed_cells_in_a_plain_sheet_are_not_passed_over(tmp_path):

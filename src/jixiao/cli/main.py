@@ -46,9 +46,9 @@ class JixiaoGroup(click.Group):
             click.echo("已中断。", err=True)
             sys.exit(130)
         except OSError as e:  # reading or writing a file the system refused: the person can act on it
-            from ..files import write_failure
+            from ..files import os_failure
 
-            click.echo(f"错误：{write_failure(e, e.filename or '文件')}", err=True)
+            click.echo(f"错误：{os_failure(e)}", err=True)
             sys.exit(EXIT_BAD_INPUT)
         except MemoryError:
             click.echo("错误：内存不足，文件过大或过于复杂，无法处理。", err=True)
@@ -282,8 +282,10 @@ def _load_any(source: Path):
 @click.option("--smtp-port", type=int, default=lambda: int(os.environ.get("JIXIAO_SMTP_PORT", "587")), show_default="587")
 @click.option("--starttls/--no-starttls", default=True, show_default=True, help="是否使用 STARTTLS 加密。")
 @click.option("--smtp-user", default=lambda: os.environ.get("JIXIAO_SMTP_USER", ""), help="SMTP 用户名（可不填）。")
+@click.option("--smtp-timeout", type=click.FloatRange(1, 3600), default=120, show_default=True,
+              help="与邮件服务器的整个通信最多用时（秒）。")
 def signoff_cmd(book: Path, folder: Path, force: bool, mail_to: tuple[str, ...], mail_from: str, send: bool,
-                smtp_host: str, smtp_port: int, starttls: bool, smtp_user: str) -> None:
+                smtp_host: str, smtp_port: int, starttls: bool, smtp_user: str, smtp_timeout: float) -> None:
     """生成签批包：只含数值的工作簿、PDF、自评报告、manifest.json 和邮件（.eml），可直接发送。
 
     仍有错误时拒绝生成并列出错误，除非 --force。
@@ -303,7 +305,8 @@ def signoff_cmd(book: Path, folder: Path, force: bool, mail_to: tuple[str, ...],
     if result.name_note:
         click.echo(f"  注意：{result.name_note}")
     if send:
-        answer = send_mail(result.message, smtp_host, smtp_port, starttls=starttls, user=smtp_user or None)
+        answer = send_mail(result.message, smtp_host, smtp_port, starttls=starttls, user=smtp_user or None,
+                           deadline=smtp_timeout)
         click.echo(f"邮件已发送给 {', '.join(mail_to)}；服务器回复：{answer}")
 
 
@@ -432,6 +435,28 @@ def _check_batch(files: list[Path], fmt: str, summary_to: Path | None, jobs: int
         sys.exit(1)
 
 
+def _new_backup(book: Path) -> Path:
+    """A copy of ``book`` beside it under a name no file has: 文件名.重算前.xlsx, then
+    文件名.重算前(2).xlsx and so on. An earlier backup is never overwritten."""
+    import shutil
+
+    from ..files import write_failure
+
+    for n in range(1, 1000):
+        backup = book.with_name(f"{book.stem}.重算前{'' if n == 1 else f'({n})'}{book.suffix}")
+        try:
+            with open(book, "rb") as src, open(backup, "xb") as dst:  # "x": never an existing file
+                shutil.copyfileobj(src, dst)
+        except FileExistsError:
+            continue
+        except OSError as e:
+            backup.unlink(missing_ok=True)
+            raise write_failure(e, backup) from None
+        shutil.copystat(book, backup)
+        return backup
+    raise JixiaoError(f"备份文件已有 999 个，请先清理：{book.parent}")
+
+
 @cli.command("recompute", context_settings=CONTEXT)
 @click.argument("book", type=click.Path(path_type=Path))
 @click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path),
@@ -442,7 +467,6 @@ def recompute_cmd(book: Path, output: Path | None, in_place: bool) -> None:
 
     不改动任何填报单元格；列出显示值有变化的单元格（原值 → 新值）。
     """
-    import shutil
 
     from ..recompute import describe, recompute_file
 
@@ -451,8 +475,7 @@ def recompute_cmd(book: Path, output: Path | None, in_place: bool) -> None:
     if in_place:
         if not book.is_file():
             raise JixiaoError(f"找不到文件：{book}")
-        backup = book.with_name(f"{book.stem}.重算前{book.suffix}")
-        shutil.copy2(book, backup)
+        backup = _new_backup(book)
         output = book
     changed = recompute_file(book, output)
     if in_place:

@@ -14,6 +14,7 @@ import unicodedata
 from functools import lru_cache
 from decimal import Decimal
 
+from ..errors import JixiaoError
 from ..model.derive import Slot
 from ..workbook.celltext import xml_safe  # a leaf module: the rules for text in a cell
 from .layout import field_name
@@ -61,6 +62,17 @@ def cached(value: object) -> object:
 
 class FormSheet:
     """One form's worksheet: cells, merges, names and row heights."""
+
+    def _define(self, name: str, target: str) -> None:
+        # XlsxWriter refuses a name it cannot write with a warning and -1; a sheet without its
+        # names would be read back as no form at all, so it is an error here.
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            refused = self.wb.define_name(name, target) == -1
+        if refused:
+            raise JixiaoError(f"无法为工作表“{self.name}”写入名称 {name}（表名不被 Excel 接受），请修改项目名称后重试")
 
     def __init__(self, workbook, styles: Styles, sheet_name: str, widths: list[float]):
         self.wb = workbook
@@ -171,9 +183,9 @@ class FormSheet:
         for path, (r1, c1, r2, c2) in self.places.items():
             name = field_name(path)
             ref = a1(r1, c1, True) if (r1, c1) == (r2, c2) else f"{a1(r1, c1, True)}:{a1(r2, c2, True)}"
-            self.wb.define_name(f"{scope}!{name}", f"={sheet}!{ref}")
+            self._define(f"{scope}!{name}", f"={sheet}!{ref}")
         for name, value in self.constants.items():
-            self.wb.define_name(f"{scope}!{name}", '="' + value.replace('"', '""') + '"')
+            self._define(f"{scope}!{name}", '="' + value.replace('"', '""') + '"')
         for row in set(self._lines) | set(self._min_heights):
             if row in self._fixed_heights:
                 continue

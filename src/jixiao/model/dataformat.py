@@ -50,7 +50,11 @@ _Loader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
 
 
 class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):
-    pass
+    """Writes every value out in full: an anchor and its aliases (&id001 / *id001) would make
+    one hand edit change every place the value is repeated (and jixiao/1 refuses them on reading)."""
+
+    def ignore_aliases(self, data) -> bool:
+        return True
 
 
 def _represent_decimal(dumper, value: Decimal):
@@ -83,11 +87,11 @@ _Dumper.add_representer(str, _represent_str)
 
 def read_raw(path: Path) -> Any:
     """The parsed YAML/JSON tree of a data file, or a JixiaoError saying why it cannot be read."""
+    require_regular_file(path)
     if not path.exists():
         raise JixiaoError(f"找不到文件：{path}")
     if path.is_dir():
         raise JixiaoError(f"这是一个文件夹，不是数据文件：{path}")
-    require_regular_file(path)
     size = path.stat().st_size
     if size > MAX_DATA_FILE_BYTES:
         raise JixiaoError(f"数据文件过大（{size // 1024 // 1024} MB），拒绝读取：{path}")

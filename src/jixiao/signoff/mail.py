@@ -9,6 +9,7 @@ import re
 import smtplib
 import socket
 import ssl
+import threading
 from decimal import Decimal
 from email import policy
 from email.message import EmailMessage
@@ -96,16 +97,32 @@ def as_bytes(msg: EmailMessage) -> bytes:
     return msg.as_bytes(policy=policy.SMTP)
 
 
-def send(msg: EmailMessage, host: str, port: int, starttls: bool = True, user: str | None = None) -> str:
-    """Send ``msg`` to its To addresses; returns the server's answer to the message."""
+SMTP_READ_TIMEOUT = 30  # seconds one answer from the server may take
+SMTP_DEADLINE = 120  # seconds the whole conversation may take (a server that drips never trips the other)
+
+
+def send(msg: EmailMessage, host: str, port: int, starttls: bool = True, user: str | None = None,
+         deadline: float = SMTP_DEADLINE) -> str:
+    """Send ``msg`` to its To addresses; returns the server's answer to the message. The whole
+    conversation ends at ``deadline`` seconds, however the server paces it."""
     recipients = [a.strip() for a in (msg["To"] or "").split(",") if a.strip()]
     if not recipients:
         raise JixiaoError("没有收件人：请用 --to 指定（可多次）")
     password = os.environ.get(PASSWORD_ENV, "")
     if user and not password:
         raise JixiaoError(f"已指定 SMTP 用户 {user}，但环境变量 {PASSWORD_ENV} 中没有密码")
+    expired = threading.Event()
+    watchdog = None
     try:
-        with smtplib.SMTP(host, port, timeout=30) as smtp:
+        smtp = _Deadlined(expired, timeout=min(SMTP_READ_TIMEOUT, deadline))
+        watchdog = threading.Timer(deadline, smtp.expire)
+        watchdog.daemon = True
+        watchdog.start()
+        smtp.connect(host, port)
+        if expired.is_set():
+            smtp.close()
+            raise TimeoutError
+        with smtp:
             smtp.ehlo()
             if starttls:
                 smtp.starttls(context=ssl.create_default_context())
@@ -123,11 +140,34 @@ def send(msg: EmailMessage, host: str, port: int, starttls: bool = True, user: s
             if code != 250:
                 raise JixiaoError(f"邮件服务器未接收邮件：{code} {answer.decode(errors='replace')}")
             return f"{code} {answer.decode(errors='replace')}"
-    except ConnectionRefusedError:
-        raise JixiaoError(f"无法连接邮件服务器 {host}:{port}：连接被拒绝（服务器没有运行，或地址、端口有误）") from None
-    except (socket.timeout, TimeoutError):
-        raise JixiaoError(f"连接邮件服务器 {host}:{port} 超时") from None
-    except smtplib.SMTPAuthenticationError as e:
-        raise JixiaoError(f"邮件服务器登录失败：{e.smtp_code} {e.smtp_error.decode(errors='replace')}") from None
     except (smtplib.SMTPException, ssl.SSLError, OSError) as e:
+        if expired.is_set():
+            raise JixiaoError(f"与邮件服务器 {host}:{port} 的通信超过 {deadline:g} 秒仍未完成，已放弃（服务器过慢或无响应）") from None
+        if isinstance(e, ConnectionRefusedError):
+            raise JixiaoError(f"无法连接邮件服务器 {host}:{port}：连接被拒绝（服务器没有运行，或地址、端口有误）") from None
+        if isinstance(e, (socket.timeout, TimeoutError)):
+            raise JixiaoError(f"连接邮件服务器 {host}:{port} 超时") from None
+        if isinstance(e, smtplib.SMTPAuthenticationError):
+            raise JixiaoError(f"邮件服务器登录失败：{e.smtp_code} {e.smtp_error.decode(errors='replace')}") from None
         raise JixiaoError(f"发送邮件失败：{e}") from None
+    finally:
+        if watchdog is not None:
+            watchdog.cancel()
+
+
+class _Deadlined(smtplib.SMTP):
+    """An SMTP client whose socket is shut down when the overall deadline passes: a read then
+    waiting, however slowly bytes arrive, ends at once."""
+
+    def __init__(self, expired, **kwargs):
+        self._expired = expired
+        super().__init__(**kwargs)
+
+    def expire(self) -> None:
+        self._expired.set()
+        sock = getattr(self, "sock", None)
+        if sock is not None:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass

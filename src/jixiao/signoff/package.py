@@ -9,9 +9,11 @@ marks every page and the mail subject 含未通过校验项.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
+import os
 import re
 import shutil
 import tempfile
@@ -103,7 +105,11 @@ def signoff(source: str | Path, folder: str | Path, *, force: bool = False, mail
     counts = {s: checked.count(s) for s in ("错误", "警告", "提示")}
     result = SignoffResult(folder, findings=findings, forced=forced)
     stem, result.name_note = _stem(doc)
-    folder.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        lock, made = _claim(folder)
+    except OSError as e:
+        raise write_failure(e, folder) from None
     work = Path(tempfile.mkdtemp(prefix=".signoff-", dir=folder.parent))
     try:
         # 1. The values-only workbook: results and 签批 added to the forms, then rebuilt from the
@@ -151,12 +157,11 @@ def signoff(source: str | Path, folder: str | Path, *, force: bool = False, mail
         message = build_message(context, [files[k] for k in ("xlsx", "pdf", "docx") if k in files], mail_from, mail_to)
         files["eml"] = work / f"{stem}.eml"
         files["eml"].write_bytes(as_bytes(message))
-        if folder.exists():
-            _move_into(work, folder)
-        else:
-            work.rename(folder)
+        _move_into(work, folder)
+        lock.unlink()
     except BaseException as e:
         shutil.rmtree(work, ignore_errors=True)
+        _release(folder, lock, made)
         # A write the system refused is told of the package, not of the working folder inside it
         if isinstance(e, WriteError):
             raise WriteError(folder, e.reason) from None
@@ -168,8 +173,43 @@ def signoff(source: str | Path, folder: str | Path, *, force: bool = False, mail
     return result
 
 
+LOCK_NAME = ".jixiao-签批进行中"
+
+
+def _claim(folder: Path) -> tuple[Path, bool]:
+    """The package's folder, claimed for this run alone: made anew, or an empty one given, with a
+    lock file created exclusively in it, so that a second run into the same folder refuses
+    instead of mixing two packages. Returns the lock and whether the folder was made here."""
+    made = False
+    try:
+        folder.mkdir()
+        made = True
+    except FileExistsError:
+        pass
+    lock = folder / LOCK_NAME
+    try:
+        os.close(os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+    except FileExistsError:
+        raise JixiaoError(f"另一次签批正在写入这个文件夹，请等它完成或换一个文件夹：{folder}") from None
+    except NotADirectoryError:
+        raise JixiaoError(f"输出文件夹已存在且不为空，请换一个：{folder}") from None
+    if any(p.name != LOCK_NAME for p in folder.iterdir()):
+        lock.unlink()
+        raise JixiaoError(f"输出文件夹已存在且不为空，请换一个：{folder}")
+    return lock, made
+
+
+def _release(folder: Path, lock: Path, made: bool) -> None:
+    """A failed run leaves the folder as it found it."""
+    with contextlib.suppress(OSError):
+        lock.unlink()
+    if made:
+        with contextlib.suppress(OSError):
+            folder.rmdir()
+
+
 def _move_into(work: Path, folder: Path) -> None:
-    """An empty folder was given: move the files in, then drop the work folder."""
+    """Move the finished files into the claimed folder, then drop the work folder."""
     for path in work.iterdir():
         path.rename(folder / path.name)
     work.rmdir()

@@ -30,6 +30,43 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
+def _run_as_group(cmd: list[str], env: dict, timeout: float, source: Path) -> subprocess.CompletedProcess:
+    """``cmd`` in a process group of its own, the whole group ended when the command exits or at
+    the deadline: ``soffice`` is a script that starts ``soffice.bin``, which a plain timeout (the
+    direct child only) would leave running, for minutes, on a hostile workbook. Its output goes to
+    files, not pipes, so a child left holding them cannot keep us waiting."""
+    posix = os.name == "posix"
+    flags = {"start_new_session": True} if posix else {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        process = subprocess.Popen(cmd, stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=env, **flags)
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            raise JixiaoError(f"LibreOffice 处理超时（{timeout:.0f} 秒）：{source}") from None
+        finally:
+            _end_group(process)
+        out.seek(0)
+        err.seek(0)
+        return subprocess.CompletedProcess(cmd, process.returncode, out.read().decode("utf-8", "replace"),
+                                           err.read().decode("utf-8", "replace"))
+
+
+def _end_group(process: subprocess.Popen) -> None:
+    """Every process of the command's group, ended."""
+    if os.name == "posix":
+        import signal
+
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+    elif process.poll() is None:
+        subprocess.run(["taskkill", "/F", "/T", "/PID", str(process.pid)], capture_output=True)
+    if process.poll() is None:
+        process.kill()
+    process.wait()
+
+
 def convert(source: str | Path, fmt: str, outdir: str | Path, timeout: float = 300) -> Path:
     """Convert ``source`` with LibreOffice (formulas recalculated on load); returns the new file.
 
@@ -47,10 +84,7 @@ def convert(source: str | Path, fmt: str, outdir: str | Path, timeout: float = 3
         cmd = [exe, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore",
                "--nolockcheck", "--convert-to", fmt, "--outdir", str(outdir), str(source)]
         env = dict(os.environ, HOME=profile)
-        try:
-            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
-        except subprocess.TimeoutExpired:
-            raise JixiaoError(f"LibreOffice 处理超时（{timeout:.0f} 秒）：{source}") from None
+        proc = _run_as_group(cmd, env, timeout, source)
     ext = fmt.split(":")[0]
     out = outdir / (source.stem + "." + ext)
     if proc.returncode != 0 or not out.exists():

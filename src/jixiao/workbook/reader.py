@@ -421,6 +421,12 @@ class Workbook:
             for part in ("xl/sharedStrings.xml", "xl/styles.xml", "[Content_Types].xml", "_rels/.rels"):
                 if part in names:  # the prolog is enough: these can be large
                     refuse_declarations(read_member_head(self._zip, part, PROLOG_LIMIT), part)
+            # Every other member is inflated and its CRC checked too, once: a damaged part refuses
+            # the workbook in every command alike, not only in those that copy it.
+            read_whole = {s.part for s in self.sheets} | {"xl/sharedStrings.xml", "xl/workbook.xml",
+                                                         "xl/_rels/workbook.xml.rels"}
+            for part in names - read_whole:
+                read_member(self._zip, part)
         except JixiaoError:
             self._zip.close()
             raise
@@ -558,7 +564,9 @@ class Workbook:
         # A plain root right after the declaration also means no DTD can precede it. Prefixed cells
         # among plain elements end in </x:c>: the quick scan's count would not see them, and
         # calamine passes them over.
-        if not _PLAIN_ROOT.match(data) or data.find(b":c>", start, end) >= 0:
+        if not _PLAIN_ROOT.match(data) or data.find(b":c>", start, end) >= 0 or _SPECIAL_BYTES.search(data, start, end):
+            # (comments, processing instructions and CDATA among the cells: only the general scan
+            # reads them as XML does, and calamine's grid is not needed for such a sheet)
             return parse_sheet_xml(entry.name, data, self.strings)
         return (quick_scan(entry.name, data, start, end, self.strings) or self._grid_sheet(entry, data, start, end)
                 or parse_sheet_xml(entry.name, data, self.strings))
@@ -747,25 +755,42 @@ def merged_refs_in(data: bytes) -> list[str]:
 # --- the general scan ---------------------------------------------------------------------------
 
 
-def _without_comments(data):
-    """XML comments dropped (``data`` bytes or text): what one holds (a cell, a string) is no part
-    of the workbook. Each comment's end is searched once; one never closed runs to the end of the
-    part (as XML has it)."""
-    opening, closing = ("<!--", "-->") if isinstance(data, str) else (b"<!--", b"-->")
-    if opening not in data:
+_SHEET_ROOT = re.compile(r"<(?:\w+:)?(?:worksheet|chartsheet|dialogsheet|macrosheet)(?=[\s/>])")
+_SPECIAL = re.compile(r"<!--|<\?|<!\[CDATA\[")
+_SPECIAL_BYTES = re.compile(_SPECIAL.pattern.encode())
+_ENDS = {"<!--": "-->", "<?": "?>", "<![CDATA[": "]]>"}
+
+
+def _markup_only(data):
+    """``data`` (bytes or text) as a reader of its elements must see it, as XML defines it:
+    comments and processing instructions dropped (what they hold is no part of the workbook),
+    CDATA sections turned into the escaped text they stand for. Each end is searched once, onward;
+    one never closed runs to the end of the part."""
+    text = isinstance(data, str)
+    special = _SPECIAL if text else _SPECIAL_BYTES
+    first = special.search(data)
+    if first is None:
         return data
-    out, at = [], 0
-    while (start := data.find(opening, at)) != -1:
-        out.append(data[at:start])
-        stop = data.find(closing, start + 4)
-        at = len(data) if stop == -1 else stop + 3
+    out, at, m = [], 0, first
+    while m is not None:
+        out.append(data[at:m.start()])
+        opening = m.group(0) if text else m.group(0).decode()
+        closing = _ENDS[opening] if text else _ENDS[opening].encode()
+        stop = data.find(closing, m.end())
+        end = len(data) if stop == -1 else stop
+        if opening == "<![CDATA[":
+            inner = data[m.end():end]
+            escaped = (inner if text else inner.decode("utf-8", "replace")).replace("&", "&amp;").replace("<", "&lt;")
+            out.append(escaped if text else escaped.encode())
+        at = end if stop == -1 else stop + len(closing)
+        m = special.search(data, at)
     out.append(data[at:])
     return data[:0].join(out)
 
 
 def parse_shared_strings(data: bytes) -> list[str]:
     refuse_declarations(data, "sharedStrings.xml")
-    data = _without_comments(data)
+    data = _markup_only(data)
     plain = _QUICK_STRING.findall(data)
     # Every <si> plain, and every closing tag one of theirs or the root's: no other was missed.
     if len(plain) == data.count(b"<si") and data.count(b"</") == 2 * len(plain) + 1:
@@ -796,7 +821,9 @@ def parse_sheet_xml(name: str, data: bytes, strings: list[str]) -> Sheet:
     """One sheet's cells (value and formula), read by regular expressions alone: cells may leave
     out r="…" and take their place from their order, elements may carry namespace prefixes."""
     refuse_declarations(data, name)
-    text = _without_comments(xml_text(data, name))
+    text = _markup_only(xml_text(data, name))
+    if _SHEET_ROOT.search(text) is None:
+        raise JixiaoError(f"工作簿已损坏：工作表“{name}”的部件不是工作表的 XML")
     sheet = Sheet(name, merged_refs=[_text(m) for m in _MERGE_TEXT.findall(text)])
     cells = sheet.cells
     row_index = -1

@@ -117,11 +117,11 @@ def xml_text(data: bytes, part: str) -> str:
 def open_workbook_zip(path: str | Path) -> zipfile.ZipFile:
     """The workbook's zip archive, or a JixiaoError that says plainly why it is refused."""
     path = Path(path)
+    require_regular_file(path)
     if not path.exists():
         raise JixiaoError(f"找不到文件：{path}")
     if path.is_dir():
         raise JixiaoError(f"这是一个文件夹，不是工作簿：{path}")
-    require_regular_file(path)
     size = path.stat().st_size
     if size == 0:
         raise JixiaoError(f"文件是空的（0 字节）：{path}")
