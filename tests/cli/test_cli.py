@@ -111,3 +111,22 @@ def test_demo_runs_on_the_bundled_example(tmp_path):
     assert "3. 校验：错误 " in result.stdout
     package = tmp_path / "out" / "zhuzhou-gxj-2024.签批包"
     assert (package / "manifest.json").exists() and list(package.glob("*.eml"))
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "cp936", "gb18030", "big5"])
+def test_output_to_a_console_in_another_encoding_never_stops_the_command(tmp_path, example_book, encoding):
+    """A Chinese Windows console (GBK), or a file it is redirected to: ✓ and ✗ are not in GBK."""
+    import os
+    import subprocess
+    import sys
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.xlsx").write_bytes(example_book.read_bytes())
+    done = subprocess.run([sys.executable, "-m", "jixiao", "check", folder, "--jobs", "1"], capture_output=True,
+                          env={**os.environ, "PYTHONIOENCODING": encoding})
+    assert done.returncode == 1, done.stderr.decode(encoding, "replace")
+    text = done.stdout.decode(encoding)  # what the console shows, decodable as its encoding
+    assert "a.xlsx" in text and "Traceback" not in done.stderr.decode(encoding, "replace")
+    if encoding != "big5":  # Big5 has no simplified characters: they show as "?", the command goes on
+        assert ("× " in text or "✗ " in text) and "错误 14" in text

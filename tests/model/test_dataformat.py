@@ -116,3 +116,28 @@ def test_the_yaml_written_has_no_anchors_and_reads_back(tmp_path, example_doc):
     text = path.read_text(encoding="utf-8")
     assert not re.search(r"(^|[\s:\[,])[&*]id\d+", text)
     assert canonical(load(path)) == canonical(example_doc)
+
+
+@pytest.mark.parametrize("typed, read", [("07311234567", "07311234567"), ("0100", "0100"), ("-012", "-012"),
+                                         ("12", 12), ("0", 0), ("0x1F", 31), ("1_000", 1000)])
+def test_digits_with_a_leading_zero_stay_text(tmp_path, typed, read):
+    """YAML 1.1 reads 07311234567 as an octal number (992295287): a phone or a code must not change."""
+    from jixiao.model.dataformat import read_raw
+
+    path = tmp_path / "d.yaml"
+    path.write_text(f"value: {typed}\n", encoding="utf-8")
+    assert read_raw(path)["value"] == read
+
+
+def test_a_phone_typed_with_a_leading_zero_round_trips(tmp_path, example_doc):
+    import copy
+
+    from jixiao.model.dataformat import load, save
+
+    doc = copy.deepcopy(example_doc)
+    doc.department.phone = "07311234567"
+    path = tmp_path / "d.yaml"
+    save(doc, path)
+    text = path.read_text(encoding="utf-8").replace("'07311234567'", "07311234567")  # as a person would type it
+    path.write_text(text, encoding="utf-8")
+    assert load(path).department.phone == "07311234567"

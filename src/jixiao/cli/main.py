@@ -25,11 +25,31 @@ EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 70
 
 
+def _safe_console() -> None:
+    """A console (or a file it is redirected to) in another encoding than UTF-8, such as GBK on a
+    Chinese Windows: what it cannot show becomes "?" instead of stopping the command."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "utf-8").lower().replace("-", "")
+        if encoding != "utf8" and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
+
+
+def _mark(ok: bool) -> str:
+    """✓ / ✗ where the console has them, else √ / ×, which GBK has too."""
+    symbol = "✓" if ok else "✗"
+    try:
+        symbol.encode(sys.stdout.encoding or "utf-8")
+    except (UnicodeEncodeError, LookupError):
+        symbol = "√" if ok else "×"
+    return symbol
+
+
 class JixiaoGroup(click.Group):
     """A click group that turns errors into one Chinese line and an exit code."""
 
     def main(self, args=None, prog_name=None, **extra):  # noqa: D401 - click API
         extra.pop("standalone_mode", None)
+        _safe_console()
         try:
             # Not standalone: click hands its exceptions to us instead of printing and exiting.
             code = super().main(args, prog_name, standalone_mode=False, **extra)
@@ -424,9 +444,9 @@ def _check_batch(files: list[Path], fmt: str, summary_to: Path | None, jobs: int
         for r in records:
             d = r.department
             if d["状态"] == "无法读取":
-                click.echo(f"✗ {r.path}：无法读取：{d['原因']}")
+                click.echo(f"{_mark(False)} {r.path}：无法读取：{d['原因']}")
             else:
-                click.echo(f"{'✗' if d['错误'] else '✓'} {r.path}：{d['部门']}，错误 {d['错误']}，警告 {d['警告']}，提示 {d['提示']}")
+                click.echo(f"{_mark(not d['错误'])} {r.path}：{d['部门']}，错误 {d['错误']}，警告 {d['警告']}，提示 {d['提示']}")
         click.echo(f"共 {len(records)} 个文件：无法读取 {len(unreadable)} 个，错误合计 {errors}。"
                    + (f"汇总：{summary_to}" if summary_to else ""))
     if unreadable:

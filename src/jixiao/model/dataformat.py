@@ -48,6 +48,20 @@ def _construct_decimal(loader, node):
 
 _Loader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
 
+_LEADING_ZERO = re.compile(r"[-+]?0[0-9_]+")
+
+
+def _construct_int(loader, node):
+    """An integer, except where YAML 1.1 would read digits with a leading zero as octal: a phone
+    (07311234567) or a code (0100) stays the text it was typed as."""
+    text = loader.construct_scalar(node)
+    if _LEADING_ZERO.fullmatch(text):
+        return text
+    return loader.construct_yaml_int(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+
 
 class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):
     """Writes every value out in full: an anchor and its aliases (&id001 / *id001) would make
