@@ -41,12 +41,30 @@ def expand(paths: list[Path]) -> list[Path]:
             found = []
             for folder, dirs, names in os.walk(path):
                 dirs[:] = [d for d in dirs if not d.startswith(".")]
+                skip = _package_internals(Path(folder), names)
                 found += [Path(folder, n) for n in names if Path(n).suffix.lower() in SUFFIXES
-                          and not n.startswith(("~$", ".")) and not Path(folder, n).is_dir()]
+                          and not n.startswith(("~$", ".")) and n not in skip and not Path(folder, n).is_dir()]
             out.extend(sorted(found))
         else:
             out.append(path)
     return out
+
+
+def _package_internals(folder: Path, names: list[str]) -> set[str]:
+    """In a sign-off package's folder, the files that are not a department to check: its
+    manifest and its data file (the package's workbook copy stands for the department)."""
+    if "manifest.json" not in names:
+        return set()
+    import json
+
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return set()
+    if not isinstance(manifest, dict) or manifest.get("format") != "jixiao-signoff/1":
+        return set()
+    listed = {f.get("name") for f in manifest.get("files", []) if isinstance(f, dict)}
+    return {"manifest.json"} | {n for n in listed if isinstance(n, str) and not n.endswith((".xlsx", ".xlsm"))}
 
 
 def _number(value: object) -> float | None:
@@ -90,6 +108,48 @@ def _unreadable(path: str, reason: str) -> FileRecord:
     return FileRecord(path, {"部门": None, "年度": None, "状态": "无法读取", "原因": reason, "文件": path})
 
 
+# What a file is, in the order a department's files are preferred when a folder holds several
+KINDS = ("工作簿", "签批副本", "标注副本", "数据文件")
+
+
+def _kind(result) -> str:
+    contents = result.contents
+    if contents is None:
+        return "数据文件"
+    return "签批副本" if contents.values_only else "标注副本" if contents.annotated else "工作簿"
+
+
+def one_per_department(records: list[FileRecord]) -> list[FileRecord]:
+    """A folder read as departments: of the files of one department and year (its workbook, the
+    annotated copy, the sign-off copy, a data file), the one most like what it filed is kept, in
+    its place, and names the others; files that could not be read all stay."""
+    best: dict[tuple, FileRecord] = {}
+    others: dict[tuple, list[str]] = {}
+    for r in records:
+        d = r.department
+        if d["状态"] != "已检查" or not d["部门"]:
+            continue
+        key = (d["部门"], d["年度"])
+        kept = best.get(key)
+        if kept is None or KINDS.index(d["来源"]) < KINDS.index(kept.department["来源"]):
+            if kept is not None:
+                others.setdefault(key, []).append(kept.path)
+            best[key] = r
+        else:
+            others.setdefault(key, []).append(r.path)
+    out = []
+    for r in records:
+        d = r.department
+        key = (d["部门"], d["年度"])
+        if d["状态"] == "已检查" and d["部门"]:
+            if best.get(key) is not r:
+                continue
+            if key in others:
+                d["同一部门的其他文件"] = "；".join(sorted(others[key]))
+        out.append(r)
+    return out
+
+
 def _check_file(path: str) -> FileRecord:
     result = check_path(path)
     if not result.readable:
@@ -110,7 +170,8 @@ def _check_file(path: str) -> FileRecord:
         money = _metrics(*sums)
         total, grade = None, None
     department = {"部门": dept_name, "年度": doc.year, "状态": "已检查", "原因": None, **money,
-                  "总分": _number(total), "等级": grade, **_counts(findings), "项目数": len(doc.projects), "文件": path}
+                  "总分": _number(total), "等级": grade, **_counts(findings), "项目数": len(doc.projects), "文件": path,
+                  "来源": _kind(result)}
     by_project: dict[int, list] = {}
     for f in findings:
         if f.location.item is not None:
@@ -269,7 +330,7 @@ def terminal_progress(done: int, total: int) -> None:
 MONEY = ["年初预算数", "全年预算数", "全年执行数", "执行率", "年初口径执行率", "调整率"]
 COUNTS = ["错误", "警告", "提示"]
 COLUMNS = {
-    "部门": ["部门", "年度", "状态", *MONEY, "总分", "等级", *COUNTS, "项目数", "原因", "文件"],
+    "部门": ["部门", "年度", "状态", *MONEY, "总分", "等级", *COUNTS, "项目数", "原因", "文件", "来源", "同一部门的其他文件"],
     "项目": ["部门", "项目", "项目编码", *MONEY, "总分", "等级", *COUNTS, "文件"],
     "发现": ["部门", "表单", "严重程度", "规则", "单元格", "说明", "应为", "文件"],
 }

@@ -118,7 +118,8 @@ def _check_path(path: Path, settings: Settings) -> CheckResult:
             contents = read_book(path)
             result.contents = contents
             result.doc = contents.doc
-            result.findings, result.context = check_contents(contents, settings)
+            # jixiao's sign-off copy holds values where formulas were: judged on its values, as sent
+            result.findings, result.context = check_contents(contents, settings, formulas_read=not contents.values_only)
         elif suffix in DATA_SUFFIXES:
             from .model.dataformat import load
 

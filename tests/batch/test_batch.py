@@ -218,3 +218,43 @@ def test_every_entry_that_looks_like_an_input_gets_a_row(tmp_path, example_book)
     assert rows["good.xlsx"]["状态"] == "已检查"
     assert "不是普通文件" in rows["pipe.xlsx"]["原因"]
     assert "链接失效" in rows["dangling.yaml"]["原因"] and "链接失效" in rows["loop.xlsx"]["原因"]
+
+
+def test_a_department_counts_once_whatever_files_of_it_a_folder_holds(tmp_path, example_book):
+    """Its workbook, the annotated copy, its sign-off package (manifest, values copy, data file)
+    and a data file: one row, from the workbook, naming the others; the manifest is not an input."""
+    import json
+    import shutil
+
+    from jixiao.checking import check_path
+    from jixiao.report.annotate import annotate
+    from jixiao.signoff.package import signoff
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    book = folder / "部门.xlsx"
+    shutil.copy(example_book, book)
+    annotate(book, folder / "部门.校验结果.xlsx", check_path(book).findings)
+    package = signoff(book, folder / "签批包", force=True)
+    shutil.copy(package.files["data"], folder / "部门.yaml")
+    result = run_cli("check", folder, "--format", "json", "--jobs", "2")
+    assert result.returncode == 1, result.stderr  # errors, and no unreadable file (the manifest is not read)
+    departments = json.loads(result.stdout)["部门"]
+    assert len(departments) == 1
+    [row] = departments
+    assert row["文件"] == str(book) and row["来源"] == "工作簿"
+    others = row["同一部门的其他文件"].split("；")
+    assert sorted(Path(o).name for o in others) == sorted(
+        ["部门.校验结果.xlsx", package.files["xlsx"].name, "部门.yaml"])
+
+
+def test_the_sign_off_copy_stands_for_its_department_when_it_is_all_there_is(tmp_path, example_book):
+    import json
+
+    from jixiao.signoff.package import signoff
+
+    package = signoff(example_book, tmp_path / "签批包", force=True)
+    result = run_cli("check", tmp_path / "签批包", "--format", "json")
+    [row] = json.loads(result.stdout)["部门"]
+    assert row["来源"] == "签批副本" and row["文件"] == str(package.files["xlsx"])
+    assert result.returncode == 1  # its errors; the manifest and the data file are not counted

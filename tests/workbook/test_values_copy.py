@@ -328,11 +328,17 @@ def target(source: str, rel: etree._Element) -> str:
     return t.lstrip("/") if t.startswith("/") else posixpath.normpath(posixpath.join(posixpath.dirname(source), t))
 
 
+MARK = ("jx_values_only", None, '"jixiao 签批副本：只含数值"')  # what the copy adds: its mark
+
+
 def names_of(path: Path) -> list[tuple[str, str | None, str]]:
-    """workbook.xml's defined names: (name, localSheetId, text), sorted."""
+    """workbook.xml's defined names: (name, localSheetId, text), sorted; the copy's mark, which
+    every copy must carry, left out (so that a copy's names compare with its source's)."""
     book = etree.fromstring(parts_of(path)["xl/workbook.xml"])
-    return sorted(((n.get("name"), n.get("localSheetId"), n.text) for n in book.iter(f"{{{MAIN}}}definedName")),
-                  key=lambda name: (name[0], name[1] or "", name[2]))
+    names = [(n.get("name"), n.get("localSheetId"), n.text) for n in book.iter(f"{{{MAIN}}}definedName")]
+    if names.count(MARK):
+        names.remove(MARK)
+    return sorted(names, key=lambda name: (name[0], name[1] or "", name[2]))
 
 
 def contents(path: Path) -> dict[str, tuple[list[str], dict]]:
@@ -594,3 +600,27 @@ def test_libreoffice_renders_the_copy(tmp_path, copy, example_doc):
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     text = "".join(text.split())
     assert example_doc.department.name in text and "2024年度部门（单位）整体支出绩效自评表" in text
+
+
+def test_every_copy_carries_its_mark(tmp_path, example_book):
+    copy = values_only(example_book, tmp_path / "copy.xlsx")
+    book = etree.fromstring(parts_of(copy)["xl/workbook.xml"])
+    assert MARK in [(n.get("name"), n.get("localSheetId"), n.text) for n in book.iter(f"{{{MAIN}}}definedName")]
+
+
+def test_the_copy_checks_on_its_values_with_the_findings_of_its_source(tmp_path, example_book):
+    """Its formulas were frozen on purpose (the mark in its names says so): no "formula typed over"
+    (F06) for each of them, and otherwise exactly the findings of the workbook it came from."""
+    from jixiao.checking import check_path
+
+    copy = values_only(example_book, tmp_path / "copy.xlsx")
+    source = check_path(example_book)
+    checked = check_path(copy)
+    assert checked.readable and checked.contents.values_only and not source.contents.values_only
+
+    def seen(result):
+        return sorted((f.rule, f.location.sheet, f.location.cell, f.message) for f in result.findings)
+
+    assert not [f for f in checked.findings if f.rule == "F06"]
+    assert [f for f in source.findings if f.rule == "F06"]  # the example keeps typed-over formulas
+    assert seen(checked) == sorted(x for x in seen(source) if x[0] != "F06")

@@ -431,9 +431,10 @@ def check_cmd(paths: tuple[Path, ...], fmt: str, annotate_to: Path | None, summa
 def _check_batch(files: list[Path], fmt: str, summary_to: Path | None, jobs: int | None, timeout: float) -> None:
     import json
 
-    from ..batch import run_batch, summary_json, terminal_progress, write_summary
+    from ..batch import one_per_department, run_batch, summary_json, terminal_progress, write_summary
 
-    records = run_batch(files, jobs, progress=terminal_progress if fmt == "text" else None, timeout=timeout)
+    checked = run_batch(files, jobs, progress=terminal_progress if fmt == "text" else None, timeout=timeout)
+    records = one_per_department(checked)
     if summary_to is not None:
         write_summary(records, summary_to)
     unreadable = [r for r in records if r.department["状态"] == "无法读取"]
@@ -446,8 +447,12 @@ def _check_batch(files: list[Path], fmt: str, summary_to: Path | None, jobs: int
             if d["状态"] == "无法读取":
                 click.echo(f"{_mark(False)} {r.path}：无法读取：{d['原因']}")
             else:
-                click.echo(f"{_mark(not d['错误'])} {r.path}：{d['部门']}，错误 {d['错误']}，警告 {d['警告']}，提示 {d['提示']}")
-        click.echo(f"共 {len(records)} 个文件：无法读取 {len(unreadable)} 个，错误合计 {errors}。"
+                more = d.get("同一部门的其他文件")
+                also = f"（同一部门的其他文件未重复计入：{more}）" if more else ""
+                click.echo(f"{_mark(not d['错误'])} {r.path}：{d['部门']}，错误 {d['错误']}，警告 {d['警告']}，提示 {d['提示']}{also}")
+        counted = f"共 {len(records)} 个文件" if len(records) == len(checked) else \
+            f"共 {len(checked)} 个文件，按部门计 {len(records)} 个"
+        click.echo(f"{counted}：无法读取 {len(unreadable)} 个，错误合计 {errors}。"
                    + (f"汇总：{summary_to}" if summary_to else ""))
     if unreadable:
         sys.exit(2)

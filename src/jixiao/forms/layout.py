@@ -14,6 +14,10 @@ from functools import cached_property
 from ..model.document import Building, Indicator, SpecialFund
 
 FORM_NAME = "jx_form"  # sheet-local constant naming the form a sheet holds
+# The book-wide constant that marks jixiao's values-only sign-off copy (formulas frozen on purpose)
+VALUES_ONLY_NAME, VALUES_ONLY_TEXT = "jx_values_only", '"jixiao 签批副本：只含数值"'
+# ... and its annotated copy (the original's findings marked in it): a folder counts its department once
+ANNOTATED_NAME, ANNOTATED_TEXT = "jx_annotated", '"jixiao 标注副本"'
 FORM_A1, FORM_A2, FORM_PROJECT = "附件1", "附件2", "项目"
 # Each form's title after its year ("2024年度项目支出绩效自评表"): printed on the sheet, and how a
 # sheet whose names are gone is still known for a form.

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import JixiaoError
+from ..forms.layout import ANNOTATED_NAME, ANNOTATED_TEXT
 from ..workbook.patch import WorkbookPatch
 from .findings import HEADERS, PLACE_COLUMN, RESULT_SHEET, WIDTHS, cell_marks, reference, result_rows
 
@@ -23,6 +24,7 @@ def annotate(source: str | Path, output: str | Path, findings) -> Path:
         raise JixiaoError("标注结果不能覆盖原工作簿，请换一个输出文件名")
     patch = WorkbookPatch(source)
     mark(patch, findings)
+    patch.define_constant(ANNOTATED_NAME, ANNOTATED_TEXT)
     return patch.save(output)
 
 

@@ -22,7 +22,8 @@ from pathlib import Path
 
 from ..errors import JixiaoError
 from ..forms.formulas import FormulaState, Positions, cell_of, normalise
-from ..forms.layout import FORM_NAME, INFO_FIELDS, NOT_APPLICABLE, TITLES, Table
+from ..forms.layout import (ANNOTATED_NAME, FORM_NAME, INFO_FIELDS, NOT_APPLICABLE, TITLES, VALUES_ONLY_NAME,
+                            Table)
 from ..forms.sheet import a1
 from ..forms.spec import FORM_SPECS, SPECS
 from ..model.document import (FORMAT, Department, Document, Indicator, Report,
@@ -102,6 +103,8 @@ class BookContents:
     locations: CellLocations = field(default_factory=CellLocations)  # data path → its cell
     formula_states: list[FormulaState] = field(default_factory=list)
     forms: list["FormPlace"] = field(default_factory=list)  # where each form's fields are
+    values_only: bool = False  # jixiao's sign-off copy: its formulas were frozen to values on purpose
+    annotated: bool = False  # jixiao's annotated copy of a workbook
 
     @property
     def sheets(self) -> dict[str, str]:
@@ -376,7 +379,9 @@ def read_contents(book, source: str = "工作簿") -> BookContents:
         raise JixiaoError(f"“基本信息”中的年度应为四位数字，实际为：{year!r}")
     scheme = _clean(_info_value(book, "jx_scheme")[0], "text")
     load_scheme(str(scheme))  # an unknown scheme is reported here, with the known ones
-    contents = BookContents(Document(year=int(year), scheme=str(scheme), format=FORMAT, department=Department()))
+    contents = BookContents(Document(year=int(year), scheme=str(scheme), format=FORMAT, department=Department()),
+                            values_only=book.name(VALUES_ONLY_NAME) is not None,
+                            annotated=book.name(ANNOTATED_NAME) is not None)
     doc = contents.doc
     for data_path, (name, _label) in INFO_FIELDS.items():
         if not data_path.startswith("department."):

@@ -127,8 +127,9 @@ class WorkbookPart:
                 dn.set("localSheetId", str(int(local) - 1))
         return rid
 
-    def set_name(self, name: str, local: int, text: str, hidden: bool = False) -> None:
-        """Define sheet-scoped ``name`` (sheet position ``local``) as ``text``, replacing one there was."""
+    def set_name(self, name: str, local: int | None, text: str, hidden: bool = False) -> None:
+        """Define ``name`` as ``text``, scoped to the sheet at position ``local`` (None: the whole
+        book), replacing one there was."""
         names = self.root.find(_m("definedNames"))
         if names is None:
             names = etree.Element(_m("definedNames"))
@@ -141,10 +142,13 @@ class WorkbookPart:
                     found = self.root.find(_m(tag))
                     if found is not None:
                         found.addnext(names)
+        scope = None if local is None else str(local)
         for dn in names.findall(_m("definedName")):
-            if dn.get("name") == name and dn.get("localSheetId") == str(local):
+            if dn.get("name") == name and dn.get("localSheetId") == scope:
                 names.remove(dn)
-        dn = etree.SubElement(names, _m("definedName"), name=name, localSheetId=str(local))
+        dn = etree.SubElement(names, _m("definedName"), name=name)
+        if scope is not None:
+            dn.set("localSheetId", scope)
         if hidden:
             dn.set("hidden", "1")
         dn.text = text

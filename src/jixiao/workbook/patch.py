@@ -58,6 +58,7 @@ class WorkbookPatch:
         self._header: str | None = None
         self._select: str | None = None
         self._filters: dict[str, str] = {}  # sheet → its autoFilter's range
+        self._book_names: dict[str, str] = {}  # book-wide constants to define
         self._formulas_changed = False
 
     def sheet_xml(self, sheet: str) -> str:
@@ -163,6 +164,10 @@ class WorkbookPatch:
                      self.sheet_xml(sheet), count=1, flags=re.S)
         self._sheet_xml[sheet] = re.sub(r'<dimension ref="[^"]*"/>', f'<dimension ref="A1:B{max(len(rows), 1)}"/>', xml, count=1)
 
+    def define_constant(self, name: str, text: str) -> None:
+        """A book-wide name holding the constant ``text`` (a quoted string, as Excel writes one)."""
+        self._book_names[name] = text
+
     def replace_part(self, name: str, data: bytes) -> None:
         """Give an existing part (``xl/vbaProject.bin``) new bytes."""
         if name not in self.parts:
@@ -243,6 +248,8 @@ class WorkbookPatch:
             quoted = "'" + sheet.replace("'", "''") + "'"
             editors.workbook.set_name("_xlnm._FilterDatabase", editors.workbook.sheet_position(sheet),
                                       f"{quoted}!{ref}", hidden=True)
+        for name, text in self._book_names.items():
+            editors.workbook.set_name(name, None, text)
         if opened is not None:
             editors.workbook.open_on(self.sheet_order.index(opened), first=bool(new))
         elif self._removed:

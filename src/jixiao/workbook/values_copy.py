@@ -20,6 +20,7 @@ from lxml import etree
 
 from ..errors import JixiaoError
 from ..files import atomic_output
+from ..forms.layout import VALUES_ONLY_NAME, VALUES_ONLY_TEXT
 from .parts import MAIN, PKG_RELS, R, TYPES, parse_part, part_bytes
 from .safety import open_workbook_zip, read_member
 
@@ -154,8 +155,13 @@ def _clean_workbook(root: etree._Element, sheet_ids: set[str]) -> etree._Element
                 names.remove(name)
             elif local is not None:
                 name.set("localSheetId", str(new_index[int(local)]))
-        if not len(names):
-            root.remove(names)
+    else:  # the definedNames element follows sheets (nothing the copy keeps comes between them)
+        names = etree.Element(f"{{{MAIN}}}definedNames")
+        sheets.addnext(names)
+    # The mark that this is a sign-off copy: its formulas were frozen to values on purpose, so a
+    # check of it judges values only (no "formula typed over", F06).
+    marker = etree.SubElement(names, f"{{{MAIN}}}definedName", name=VALUES_ONLY_NAME)
+    marker.text = VALUES_ONLY_TEXT
     for view in root.iter(f"{{{MAIN}}}workbookView"):
         for attr in ("activeTab", "firstSheet"):
             value = view.get(attr)
