@@ -55,7 +55,8 @@ def rezip(source: Path, target: Path, change: dict | None = None, add: dict | No
     return target
 
 
-def sheet_part(book: Path, index: int = 2) -> str:
+def sheet_part(index: int = 2) -> str:
+    """A form sheet's part (sheet 1 is 基本信息)."""
     return f"xl/worksheets/sheet{index}.xml"
 
 
@@ -100,23 +101,41 @@ def big_sheet(tmp: Path, book: Path, megabytes: int) -> Path:
         r += 1
     xml = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="http://schemas.openxml'
            'formats.org/spreadsheetml/2006/main"><sheetData>' + "".join(rows) + "</sheetData></worksheet>").encode()
-    return rezip(book, tmp / "big.xlsx", {sheet_part(book, 1): xml})
+    return rezip(book, tmp / "big.xlsx", {sheet_part(1): xml})
+
+
+# A member's two headers in a zip: (signature, where its name starts, field offsets by name)
+LOCAL = (b"PK\x03\x04", 30, {"flags": 6, "method": 8, "size": 22})
+CENTRAL = (b"PK\x01\x02", 46, {"flags": 8, "method": 10, "size": 24})
+
+
+def headers_of(blob: bytearray, member: str, kinds=(LOCAL, CENTRAL)):
+    """(offset of the header, its field offsets) of each header naming ``member``."""
+    name = member.encode()
+    for signature, name_at, fields in kinds:
+        at = blob.find(signature)
+        while at != -1:
+            if blob[at + name_at:at + name_at + len(name)] == name:
+                yield at, fields
+            at = blob.find(signature, at + 4)
+
+
+def patched(path: Path, member: str, change: Callable[[bytearray, int, dict], None], kinds=(LOCAL, CENTRAL)) -> Path:
+    """``path`` with ``change(blob, header offset, fields)`` made in each header of ``member``."""
+    blob = bytearray(path.read_bytes())
+    for at, fields in list(headers_of(blob, member, kinds)):
+        change(blob, at, fields)
+    path.write_bytes(bytes(blob))
+    return path
 
 
 def lying_size(tmp: Path, book: Path) -> Path:
     """A member whose stated size is far below what it inflates to."""
     path = rezip(book, tmp / "lying.xlsx", {"docProps/app.xml": b"<a>" + b"x" * (50 * 1024 * 1024) + b"</a>"})
-    blob = bytearray(path.read_bytes())
-    name = b"docProps/app.xml"
-    for header, offset in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):  # uncompressed size fields
-        at = blob.find(header)
-        while at != -1:
-            name_at = at + (30 if header == b"PK\x03\x04" else 46)
-            if blob[name_at:name_at + len(name)] == name:
-                blob[at + offset:at + offset + 4] = (1000).to_bytes(4, "little")
-            at = blob.find(header, at + 4)
-    path.write_bytes(bytes(blob))
-    return path
+
+    def state_1000(blob, at, fields):
+        blob[at + fields["size"]:at + fields["size"] + 4] = (1000).to_bytes(4, "little")
+    return patched(path, "docProps/app.xml", state_1000)
 
 
 def symlinked(tmp: Path, book: Path) -> Path:
@@ -132,46 +151,24 @@ def symlinked(tmp: Path, book: Path) -> Path:
 def bad_crc(tmp: Path, book: Path, member: str) -> Path:
     """``member`` stored (not deflated) with one byte changed after its CRC was taken."""
     path = rezip(book, tmp / "crc.xlsx", infos={member: {"compress_type": zipfile.ZIP_STORED}})
-    blob = bytearray(path.read_bytes())
-    name = member.encode()
-    at = blob.find(b"PK\x03\x04")
-    while at != -1:
-        if blob[at + 30:at + 30 + len(name)] == name:
-            start = at + 30 + len(name) + int.from_bytes(blob[at + 28:at + 30], "little")
-            blob[start + 5] ^= 0x01
-            break
-        at = blob.find(b"PK\x03\x04", at + 4)
-    path.write_bytes(bytes(blob))
-    return path
+
+    def flip_a_byte(blob, at, fields):
+        start = at + LOCAL[1] + len(member.encode()) + int.from_bytes(blob[at + 28:at + 30], "little")
+        blob[start + 5] ^= 0x01
+    return patched(path, member, flip_a_byte, kinds=(LOCAL,))
 
 
 def with_method(tmp: Path, book: Path, member: str, method: int) -> Path:
     """``member`` marked with another compression method (its bytes left as they are)."""
-    path = rezip(book, tmp / "method.xlsx")
-    blob = bytearray(path.read_bytes())
-    name = member.encode()
-    for header, method_at, name_at in ((b"PK\x03\x04", 8, 30), (b"PK\x01\x02", 10, 46)):
-        at = blob.find(header)
-        while at != -1:
-            if blob[at + name_at:at + name_at + len(name)] == name:
-                blob[at + method_at:at + method_at + 2] = method.to_bytes(2, "little")
-            at = blob.find(header, at + 4)
-    path.write_bytes(bytes(blob))
-    return path
+    def mark(blob, at, fields):
+        blob[at + fields["method"]:at + fields["method"] + 2] = method.to_bytes(2, "little")
+    return patched(rezip(book, tmp / "method.xlsx"), member, mark)
 
 
 def encrypted_flag(tmp: Path, book: Path, member: str) -> Path:
-    path = rezip(book, tmp / "flag.xlsx")
-    blob = bytearray(path.read_bytes())
-    name = member.encode()
-    for header, flag_at, name_at in ((b"PK\x03\x04", 6, 30), (b"PK\x01\x02", 8, 46)):
-        at = blob.find(header)
-        while at != -1:
-            if blob[at + name_at:at + name_at + len(name)] == name:
-                blob[at + flag_at] |= 0x01
-            at = blob.find(header, at + 4)
-    path.write_bytes(bytes(blob))
-    return path
+    def flag(blob, at, fields):
+        blob[at + fields["flags"]] |= 0x01
+    return patched(rezip(book, tmp / "flag.xlsx"), member, flag)
 
 
 def utf16(data: bytes) -> bytes:
@@ -264,18 +261,18 @@ WRITERS = {  # every writing command, with its output in tmp
 ATTACKS = [
     # Time: shapes that made a scan grow with the square of the input
     Attack("general scan, unclosed <row>", _book_arg(_scan(
-        "rows", sheet_part(None), lambda d: before_root(b"<!-- c -->")(at_end(b"</sheetData>", b"<row>" * N)(d)))),
+        "rows", sheet_part(), lambda d: before_root(b"<!-- c -->")(at_end(b"</sheetData>", b"<row>" * N)(d)))),
         "", code=(0, 1, 2)),
     Attack("general scan, unclosed <c> tags", _book_arg(_scan(
-        "cells", sheet_part(None), lambda d: before_root(b"<!-- c -->")(at_end(b"</sheetData>", b'<row><c r="A1">' + b'<c r="A1"' * N + b"</row>")(d)))),
+        "cells", sheet_part(), lambda d: before_root(b"<!-- c -->")(at_end(b"</sheetData>", b'<row><c r="A1">' + b'<c r="A1"' * N + b"</row>")(d)))),
         "", code=(0, 1, 2)),
     Attack("quick scan, <c r=…> without >", _book_arg(_scan(
-        "quick", sheet_part(None), at_end(b"</sheetData>", b'<c r="A1" t="s"' * N))), "", code=(0, 1, 2)),
+        "quick", sheet_part(), at_end(b"</sheetData>", b'<c r="A1" t="s"' * N))), "", code=(0, 1, 2)),
     Attack("a long attribute name", _book_arg(_scan(
-        "attr", sheet_part(None), lambda d: before_root(b"<!-- c -->")(at_end(b"</sheetData>", b"<row " + b"a" * N + b"></row>")(d)))),
+        "attr", sheet_part(), lambda d: before_root(b"<!-- c -->")(at_end(b"</sheetData>", b"<row " + b"a" * N + b"></row>")(d)))),
         "", code=(0, 1, 2)),
     Attack("unclosed comments", _book_arg(_scan(
-        "comments", sheet_part(None), at_end(b"</sheetData>", b"<!--" * N))), "", code=(0, 1, 2)),
+        "comments", sheet_part(), at_end(b"</sheetData>", b"<!--" * N))), "", code=(0, 1, 2)),
     Attack("unclosed <si>", _book_arg(_scan(
         "si", "xl/sharedStrings.xml", at_end(b"</sst>", b"<si>" * N))),
         "", code=(0, 1, 2)),
@@ -283,11 +280,11 @@ ATTACKS = [
         "t", "xl/sharedStrings.xml", at_end(b"</sst>", b"<si><r>" + b"<t>" * N + b"</r></si>"))),
         "", code=(0, 1, 2)),
     Attack("error cells without their end", _book_arg(_scan(
-        "errors", sheet_part(None), at_end(b"</sheetData>", b'<c r="A1" t="e"' * N))), "", code=(0, 1, 2)),
+        "errors", sheet_part(), at_end(b"</sheetData>", b'<c r="A1" t="e"' * N))), "", code=(0, 1, 2)),
     Attack("formulas without their end", _book_arg(_scan(
-        "formulas", sheet_part(None), at_end(b"</sheetData>", b"<f " * N))), "", code=(0, 1, 2)),
+        "formulas", sheet_part(), at_end(b"</sheetData>", b"<f " * N))), "", code=(0, 1, 2)),
     Attack("merge cells without their end", _book_arg(_scan(
-        "merges", sheet_part(None), lambda d: d.replace(b"</sheetData>", b"</sheetData>" + b"<mergeCell " * N, 1))),
+        "merges", sheet_part(), lambda d: d.replace(b"</sheetData>", b"</sheetData>" + b"<mergeCell " * N, 1))),
         "", code=(0, 1, 2)),
     Attack("defined names without their end", _book_arg(_scan(
         "names", "xl/workbook.xml", lambda d: d.replace(b"<definedNames>", b"<definedNames>" + b"<definedName " * N, 1))),
@@ -333,7 +330,7 @@ ATTACKS = [
     Attack("UTF-16 styles, annotated", _annotate(_scan("utf16s", "xl/styles.xml", utf16)), "", code=(0, 1)),
     Attack("UTF-16 relationships, annotated", _annotate(_scan("utf16r", "xl/_rels/workbook.xml.rels", utf16)), "",
            code=(0, 1)),
-    Attack("UTF-16 sheet, checked", _book_arg(_scan("utf16sh", sheet_part(None), utf16)), "", code=(0, 1)),
+    Attack("UTF-16 sheet, checked", _book_arg(_scan("utf16sh", sheet_part(), utf16)), "", code=(0, 1)),
     Attack("UTF-16 styles, signed off", _signoff(_scan("utf16so", "xl/styles.xml", utf16)), "", code=(0,), seconds=60),
     Attack("a member compressed with bzip2", _annotate(lambda tmp, book: with_method(tmp, book, "docProps/app.xml", 12)),
            "压缩方式", outputs=("out.xlsx",)),
@@ -341,7 +338,7 @@ ATTACKS = [
            "已加密", outputs=("out.xlsx",)),
     # The declaration guard, whatever comes before the DOCTYPE and wherever the part is
     Attack("DTD after a comment holding <, sheet", _book_arg(_scan(
-        "dtd1", sheet_part(None), before_root(b"<!-- a < b -->" + DTD))), "DTD"),
+        "dtd1", sheet_part(), before_root(b"<!-- a < b -->" + DTD))), "DTD"),
     Attack("DTD after a comment holding <, shared strings", _book_arg(_scan(
         "dtd2", "xl/sharedStrings.xml", before_root(b"<!-- <x> -->" + DTD))), "DTD"),
     Attack("DTD after a comment holding <, styles", _book_arg(_scan(
@@ -355,10 +352,10 @@ ATTACKS = [
     Attack("DTD in [Content_Types].xml", _book_arg(_scan("dtd7", "[Content_Types].xml", before_root(DTD))), "DTD"),
     Attack("DTD in _rels/.rels, annotated", _annotate(_scan("dtd8", "_rels/.rels", before_root(DTD))), "DTD",
            outputs=("out.xlsx",)),
-    Attack("DTD in UTF-16, sheet", _book_arg(_scan("dtd9", sheet_part(None), lambda d: utf16(before_root(DTD)(d)))),
+    Attack("DTD in UTF-16, sheet", _book_arg(_scan("dtd9", sheet_part(), lambda d: utf16(before_root(DTD)(d)))),
            "DTD"),
     Attack("a symlink member", _book_arg(symlinked), "符号链接"),
-    Attack("a sheet part that is not XML", _book_arg(_scan("text", sheet_part(None), b"just some text, no XML")),
+    Attack("a sheet part that is not XML", _book_arg(_scan("text", sheet_part(), b"just some text, no XML")),
            "工作簿已损坏"),
     Attack("a CRC mismatch in a part check does not read, checked",
            _book_arg(lambda tmp, book: bad_crc(tmp, book, "docProps/app.xml")), "已损坏"),
