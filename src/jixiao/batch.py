@@ -187,7 +187,7 @@ def _check_file(path: str) -> FileRecord:
                          "总分": _number(summary.total_score) if summary else None,
                          "等级": summary.grade if summary else None, **_counts(mine), "文件": path})
     rows = [{"部门": dept_name, "表单": f.form, "严重程度": _SEVERITIES[f.severity], "规则": f.rule, "单元格": f.cell,
-             "说明": f.message, "应为": f.expected, "文件": path} for f in findings]
+             "说明": f.message, "应为": f.shown_expected, "文件": path} for f in findings]
     return FileRecord(path, department, projects, rows)
 
 

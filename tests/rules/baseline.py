@@ -28,7 +28,8 @@ def clean_doc() -> Document:
         execution=Execution(D(10), "95%", D("9.5")), goals=Goals("完成培训", "完成了培训"),
         indicators=indicators(), total_score=D("99.5"),
         report=Report(budget="2024年预算100万元，其中年初预算100万元，实际支出95万元。",
-                      spending="2024年支出95万元，主要用于：场地费50万元、资料费45万元。"))
+                      spending="2024年支出95万元，主要用于：场地费50万元、资料费45万元。",
+                      shortcomings="培训覆盖面仍不够广。", next_steps="扩大培训范围。"))
     overall = Overall(funds=funds, execution=Execution(D(10), "95%", D("9.5")),
                       by_source=BySource(general_budget=D(100)), by_nature=ByNature(basic=D(5), project=D(95)),
                       goals=Goals("目标", "完成"), indicators=indicators(), total_score=D("99.5"))

@@ -371,7 +371,7 @@ def _format_text(results) -> str:
             total = f"总分 {fmt_score(s.total_score)}（{s.grade}）" if s.total_score is not None else "不计分"
             lines.append(f"■ {s.form}：{total}；错误 {s.errors}，警告 {s.warnings}，提示 {s.infos}")
             for f in (f for f in r.findings if f.form == s.form):
-                expected = f"（应为 {f.expected}）" if f.expected is not None else ""
+                expected = f"（应为 {f.shown_expected}）" if f.shown_expected is not None else ""
                 lines.append(f"  {f.severity.value} {f.rule} {f.cell}  {f.message}{expected}")
         total_errors, total_warnings, total_infos = (r.count(x) for x in ("错误", "警告", "提示"))
         verdict = "未通过：有错误须改正" if total_errors else "通过：没有错误"

@@ -373,3 +373,18 @@ def _compare_lists(target: Reading, actual: Reading, ceiling: bool) -> Compariso
     if missed is None:
         return Comparison(met=True)
     return Comparison(met=False, op=missed.op)  # no single number to suggest a score from
+
+
+_QUANTITY_IN_TEXT = re.compile(rf"(\d+(?:\.\d+)?|{_CN_RUN})({_UNIT_ALTS})")
+
+
+def quantities_in(text: str) -> list[tuple[int, Decimal, str]]:
+    """(position, value, canonical unit) of every number with a unit in a passage of text:
+    "全年新增规模以上工业企业112家" → [(12, 112, "家")]."""
+    s = unicodedata.normalize("NFKC", text)
+    out = []
+    for m in _QUANTITY_IN_TEXT.finditer(s):
+        value, unit = _cn_number(m.group(1)), _unit(m.group(2))
+        if value is not None and unit is not None:
+            out.append((m.start(), value * unit[1], unit[0]))
+    return out

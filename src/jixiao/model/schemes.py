@@ -38,6 +38,7 @@ class Scheme:
     level1: tuple[Level1, ...]
     fund_rows: tuple[str, ...]
     ceiling_categories: tuple[str, ...]
+    cost_indicator: tuple[str, str] | None  # (一级, 二级) of the cost indicator a form must have
     grades: tuple[Grade, ...]
     scoring: str
 
@@ -91,6 +92,7 @@ def load_scheme(scheme_id: str) -> Scheme:
         ),
         fund_rows=fund_rows,
         ceiling_categories=tuple(raw.get("ceiling_categories", ())),
+        cost_indicator=tuple(raw["cost_indicator"]) if raw.get("cost_indicator") else None,
         grades=tuple(Grade(g["name"], Decimal(str(g["min"]))) for g in raw["grades"]),
         scoring=raw.get("scoring", "proportional"),
     )

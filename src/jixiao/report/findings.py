@@ -34,7 +34,7 @@ def result_rows(findings: list[Finding]) -> list[ResultRow]:
     for f in findings:
         loc = f.location
         target = (loc.sheet, loc.cell) if loc.sheet and loc.cell else None
-        rows.append(ResultRow((f.severity.value, f.rule, f.form, loc.place, f.message, f.expected or ""), target))
+        rows.append(ResultRow((f.severity.value, f.rule, f.form, loc.place, f.message, f.shown_expected or ""), target))
     return rows
 
 

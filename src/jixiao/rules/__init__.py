@@ -76,14 +76,18 @@ def run_rules(doc: Document, settings: Settings = DEFAULT_SETTINGS, locations=No
     sheet_of = getattr(locations, "sheet_of", None)
     for order, r in enumerate(CATALOG.values()):
         rule_id, severity, severity_rank = r.id, r.severity, r.severity.rank
-        for path, message, expected in r.check(ctx):
+        for path, message, expected, milder in r.check(ctx):
             head = path.partition(".")[0]
             place = forms.get(head)
             if place is None:
                 place = forms[head] = (form_of(doc, head), _form_rank(head), sheet_of(head) if sheet_of else None)
             location = Location.of(place[0], path, place[2] or None, locate(locations, path))
-            finding = Finding(rule_id, severity, location, message, expected)
-            found.append((place[1], severity_rank, order, len(found), finding))
+            if milder is None:
+                finding = Finding(rule_id, severity, location, message, expected)
+                found.append((place[1], severity_rank, order, len(found), finding))
+            else:
+                finding = Finding(rule_id, milder, location, message, None if milder is INFO else expected)
+                found.append((place[1], milder.rank, order, len(found), finding))
     found.sort()  # the fourth element is unique: findings themselves are never compared
     return [t[-1] for t in found]
 

@@ -30,11 +30,13 @@ _RANKS = {"错误": 0, "警告": 1, "提示": 2}
 
 class Hit(NamedTuple):
     """What a rule found, before the engine places it: the field path and the message. (A
-    named tuple: a big department's check makes thousands.)"""
+    named tuple: a big department's check makes thousands.) ``severity`` is set only where the
+    catalog gives one case of a rule a milder severity (I04's % case, X05's short name)."""
 
     path: str
     message: str
     expected: str | None = None
+    severity: "Severity | None" = None
 
 
 # "projects[3].indicators[2].score" → prefix projects[3], item 3, row (indicators, 2)
@@ -97,6 +99,13 @@ class Finding:
     def cell(self) -> str:
         """A1 on the form's sheet, or the data path when there is no sheet."""
         return self.location.cell or self.location.path
+
+    @property
+    def shown_expected(self) -> str | None:
+        """The expected value as a person is shown it (the 应为 of every output): only where the
+        message does not already state it."""
+        e = self.expected
+        return e if e is not None and e not in self.message.replace("−", "-") else None
 
 
 @dataclass(frozen=True)

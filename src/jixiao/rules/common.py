@@ -65,13 +65,22 @@ def holds(stated: object, computed: Decimal, is_rate: bool) -> bool | None:
     return half_up(shown, places) == half_up(computed, places)
 
 
+MINUS = "−"  # U+2212: a sign in a message, as the catalog writes "调整额 −14.47 万元"
+
+
 def money(d: Decimal) -> str:
-    """An amount as the forms show it: 2922.70."""
+    """An amount as the forms show it: 2922.70 (for an expected value: a machine reads it)."""
     return f"{half_up(d, 2)}"
 
 
+def amount(d: Decimal) -> str:
+    """An amount in a message: "2922.70 万元", "−14.47 万元"."""
+    return money(d).replace("-", MINUS) + " 万元"
+
+
 def percent(d: Decimal) -> str:
-    return f"{half_up(d * 100, 2)}%"
+    """A rate in a message: "96.66%", "−17.67%"."""
+    return f"{half_up(d * 100, 2)}%".replace("-", MINUS)
 
 
 def score(d: Decimal) -> str:
@@ -81,4 +90,6 @@ def score(d: Decimal) -> str:
 
 
 def quote(value: object) -> str:
-    return f"“{value}”"
+    """A text quoted as Chinese nests quotations: “项目‘制造名城’走进西安活动经费”."""
+    inner = str(value).replace("“", "‘").replace("”", "’").replace('"', "")
+    return f"“{inner}”"

@@ -11,11 +11,11 @@ from decimal import Decimal
 from functools import cached_property
 
 from ..forms.formulas import FormulaState
-from ..model.derive import Slots, derive_basic, derive_overall, derive_project, shown_row
+from ..model.derive import Slots, as_computed, derive_basic, derive_overall, derive_project, shown_row
 from ..model.document import Document, FundRow, Indicator, Overall, Project, is_placeholder
 from ..model.indicator_values import Comparison, compare, read_value
 from ..model.schemes import Scheme, load_scheme
-from .catalog import Hit
+from .catalog import Hit, Severity
 from .common import num
 from .settings import DEFAULT_SETTINGS, Settings
 
@@ -94,6 +94,25 @@ class Context:
         return [(int(form.prefix[9:-1]), form.form, form) for form in self.scored_forms
                 if form.prefix.startswith("projects[")]
 
+    @cached_property
+    def _computed_slots(self) -> dict[str, Slots]:
+        """Each form's derived values with every derived cell left to its formula: what the
+        right formulas yield (F06), made only for a workbook whose formulas were changed."""
+        doc = as_computed(self.doc)
+        out = {}
+        if doc.basic_data is not None:
+            out["basic_data"] = derive_basic(doc.basic_data)
+        if doc.overall is not None:
+            out["overall"] = derive_overall(doc.overall)
+        for i, p in enumerate(doc.projects):
+            out[f"projects[{i}]"] = derive_project(p)
+        return out
+
+    def computed_slot(self, path: str) -> tuple[Slots | None, str]:
+        """(the computed slots of the form ``path`` is on, the slot's key within them)."""
+        prefix, _, key = path.partition(".")
+        return self._computed_slots.get(prefix), key
+
     def basic_rate(self, path: str) -> Decimal | None:
         """A 附件1 rate as its formula computes it (控制率, a building's rates), or None."""
         return num(self.basic_slots[path].formula) if self.basic_slots is not None else None
@@ -103,5 +122,7 @@ class Context:
         return self.settings.amount_tolerance
 
     @staticmethod
-    def hit(path: str, message: str, expected: object = None) -> Hit:
-        return Hit(path, message, None if expected is None else str(expected))
+    def hit(path: str, message: str, expected: object = None, severity: Severity | None = None) -> Hit:
+        """A finding at ``path``. ``expected`` only on 错误 and 警告 (a 提示 proposes in its
+        message); ``severity`` only where one case of the rule is milder than the rule."""
+        return Hit(path, message, None if expected is None else str(expected), severity)

@@ -13,11 +13,30 @@ from typing import Iterator
 from ..model.document import PLACEHOLDER_MARKS, Indicator, get_path, is_placeholder, kind_of
 from ..model.numbers import parse_rate, plain
 from .catalog import ERROR, WARNING, Hit, rule
-from .common import blank, quote
+from .common import amount, blank, percent, quote, score
 from .context import Context
 
 RATE_FIELDS = {"rate", "area_rate", "investment_rate"}
 FUND_LABELS = {"initial": "年初预算数", "full_year": "全年预算数", "executed": "全年执行数"}
+# The label a number field carries on the paper form, by its last step (a message names the
+# field as staff see it: 得分栏, not a generic 数值栏).
+NUMBER_LABELS = {
+    **FUND_LABELS, "prior": "上年决算数", "budget": "本年预算数", "final": "本年决算数",
+    "score": "得分", "weight": "分值", "total_score": "总分", "authorized": "编制数", "actual": "实际在职人数",
+    "approved_area": "批复规模", "actual_area": "实际规模", "area_rate": "规模控制率",
+    "budget_investment": "预算投资", "actual_investment": "实际投资", "investment_rate": "投资概算控制率",
+    "general_budget": "一般公共预算", "government_fund": "政府性基金拨款", "special_account": "纳入专户管理的非税收入拨款",
+    "other": "其他资金", "basic": "基本支出", "project": "项目支出",
+}
+_RATE_LABELS = {"execution.rate": "执行率", "staff.rate": "控制率"}
+
+
+def number_label(path: str) -> str:
+    """The printed label of the number field at ``path``: 得分, 全年执行数, 控制率 …"""
+    for tail, label in _RATE_LABELS.items():
+        if path.endswith(tail):
+            return label
+    return NUMBER_LABELS.get(path.rpartition(".")[2], "该栏")
 _NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?")
 
 
@@ -150,8 +169,8 @@ def _f02_in(ctx: Context, block, prefix: str) -> Iterator[Hit]:
         # A 得分 (of an indicator or of execution) sits beside its 分值.
         weight = get_path(ctx.doc, path.rpartition(".")[0]).weight if name == "score" else None
         suggestion = _suggestion(value, name, weight)
-        hint = f"，应填数字 {suggestion}" if suggestion is not None else "，应填数字"
-        yield ctx.hit(path, f"数值栏填写了文字{quote(value)}{hint}", suggestion)
+        hint = f"请改为数字 {suggestion}" if suggestion is not None else "请改为数字"
+        yield ctx.hit(path, f"{number_label(path)}栏填写了文字{quote(value)}，这里只能填数字。{hint}", suggestion)
 
 
 def _is_mark(value: object) -> bool:
@@ -204,13 +223,58 @@ def f05(ctx: Context) -> Iterator[Hit]:
                           f"{ind.level2 or ''}的空行（三级指标为{quote(ind.name or '')}）填有{label} {value}")
 
 
+# What a derived cell's formula computes, in words (a message never shows an Excel formula).
+FORMULA_WORDS = {
+    "total_score": ("各指标得分之和加执行得分", "score"), "execution.score": ("分值乘执行率，执行率超过 100% 按 100% 计", "score"),
+    "execution.rate": ("全年执行数除以全年预算数", "rate"), "weight_total": ("各分值之和", "score"),
+    "adjustment.amount": ("全年预算数减年初预算数", "amount"), "adjustment.rate": ("调整额除以年初预算数", "rate"),
+    "funds.total": ("当年财政拨款、上年结转资金、其他资金之和", "amount"), "staff.rate": ("实际在职人数除以编制数", "rate"),
+    "three_public.car": ("公车购置与公车运行维护之和", "amount"),
+    "three_public.total": ("公务用车购置和维护经费、出国经费、公务接待之和", "amount"),
+    "project_spending.special_total": ("各专项之和", "amount"),
+    "project_spending.total": ("业务工作经费、运行维护经费、市级专项资金之和", "amount"),
+    "area_rate": ("实际规模除以批复规模", "rate"), "investment_rate": ("实际投资除以预算投资", "rate"),
+}
+_COLUMN_STEP = re.compile(r"\.(initial|full_year|executed|prior|budget|final)$")
+
+
+def _formula_words(key: str) -> tuple[str, str] | None:
+    key = _COLUMN_STEP.sub("", key)
+    return FORMULA_WORDS.get(key) or FORMULA_WORDS.get(key.rpartition(".")[2])
+
+
+def _formula_value(ctx: Context, path: str) -> tuple[str, str] | None:
+    """(the value the right formula yields with every derived cell restored, as shown in a
+    message; its words), or None when its inputs cannot be read."""
+    slots, key = ctx.computed_slot(path)
+    words = _formula_words(key) if key else None
+    if slots is None or words is None or key not in slots:
+        return None
+    value = slots[key].formula
+    if not isinstance(value, Decimal):
+        return None
+    text = {"score": lambda v: score(v), "rate": percent, "amount": amount}[words[1]](value)
+    return text, words[0]
+
+
 @rule("F06", WARNING, "公式被改写")
 def f06(ctx: Context) -> Iterator[Hit]:
     """F06 A derived cell of a workbook does not hold its formula: a value was typed over it, or
-    the formula was altered. The cell is checked on the value it shows (workbooks only)."""
+    the formula was altered. The cell is checked on the value it shows (workbooks only); the
+    message gives the value the right formula yields, in words, never the formula."""
     for state in ctx.formula_states:
+        found = _formula_value(ctx, state.path)
+        right = f"按公式应为 {found[0]}（{found[1]}）" if found else "请恢复公式"
+        expected = found[0].removesuffix(" 万元") if found else None
+        if found and found[0] == amount(Decimal(0)) and isinstance(state.value, Decimal) and state.value != 0:
+            # a total typed over a sum of blanks: the formula would wipe out a true amount
+            yield ctx.hit(state.path, f"这里应由公式（{found[1]}）计算，现为手填的 {amount(state.value)}，而各分项都未填写，"
+                                      f"恢复公式会得 0。请先按明细填写各分项，再恢复公式")
+            continue
         if state.formula is None:
-            shown = "空白" if blank(state.value) else f"手填值 {state.value}"
-            yield ctx.hit(state.path, f"公式被改写：这里应为公式，现为{shown}（按显示的值校验）", state.expected)
+            shown = "空白" if blank(state.value) else f"手填的 {state.value}"
+            yield ctx.hit(state.path, f"这里应由公式计算，现为{shown}（本次按显示的值校验）。{right}。"
+                                      f"请用“重算”按钮或 jixiao recompute 恢复公式", expected)
         else:
-            yield ctx.hit(state.path, f"公式被改动为 ={state.formula}（按显示的值校验）", state.expected)
+            yield ctx.hit(state.path, f"这里的公式被改动过（本次按显示的值校验）。{right}。"
+                                      f"请用“重算”按钮或 jixiao recompute 恢复公式", expected)

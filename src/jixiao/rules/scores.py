@@ -7,7 +7,7 @@ from typing import Iterator
 
 from ..model.derive import xsum
 from ..model.numbers import plain
-from .catalog import ERROR, Hit, rule
+from .catalog import ERROR, WARNING, Hit, rule
 from .common import blank, holds, num, quote, rate, score
 from .context import Context, ScoredForm
 
@@ -26,7 +26,7 @@ def s01(ctx: Context) -> Iterator[Hit]:
                 continue
             if s < 0 or (w is not None and s > w):
                 yield ctx.hit(form.path(f"indicators[{j}].score"),
-                              f"指标{quote(ind.name)}得分 {plain(s)} 不在 0 到分值 {plain(w) if w is not None else '?'} 之间",
+                              f"指标{quote(ind.name)}得分 {plain(s)} 不在 0 到分值 {plain(w) if w is not None else '?'} 之间。请改正得分栏",
                               f"0～{plain(w)}" if w is not None else None)
 
 
@@ -50,7 +50,7 @@ def s02(ctx: Context) -> Iterator[Hit]:
             total = totals.get(l1.name, Decimal(0))
             if total != l1.weight:
                 where = form.path(f"indicators[{first[l1.name]}].weight") if l1.name in first else form.path("indicators")
-                yield ctx.hit(where, f"{l1.name}各指标分值合计 {plain(total)}，指标体系规定为 {plain(l1.weight)}",
+                yield ctx.hit(where, f"{l1.name}各指标分值合计 {plain(total)}，指标体系规定为 {plain(l1.weight)}。请调整本类指标的分值栏",
                               plain(l1.weight))
 
 
@@ -63,7 +63,7 @@ def s03(ctx: Context) -> Iterator[Hit]:
             continue
         total = xsum(*weights)
         if total != 100:
-            yield ctx.hit(form.path("execution.weight"), f"各指标分值与预算执行率分值合计为 {plain(total)}，应为 100", "100")
+            yield ctx.hit(form.path("execution.weight"), f"各指标分值与预算执行率分值合计为 {plain(total)}，应为 100。请调整分值栏", "100")
 
 
 @rule("S04", ERROR, "预算执行率得分计算错误")
@@ -77,7 +77,7 @@ def s04(ctx: Context) -> Iterator[Hit]:
         expected = weight * min(shown_rate, Decimal(1))
         if holds(e.score, expected, is_rate=False) is False:
             yield ctx.hit(form.path("execution.score"),
-                          f"预算执行率得分填写为 {plain(e.score)}，按分值 {plain(weight)} × 执行率应为 {score(expected)}",
+                          f"预算执行率得分填写为 {plain(e.score)}，按分值 {plain(weight)} 乘执行率（超过 100% 按 100% 计）应为 {score(expected)}。请改正执行得分",
                           score(expected))
 
 
@@ -92,7 +92,7 @@ def s05(ctx: Context) -> Iterator[Hit]:
         expected = xsum(*scores)
         if holds(f.total_score, expected, is_rate=False) is False:
             yield ctx.hit(form.path("total_score"),
-                          f"总分填写为 {plain(f.total_score)}，各指标得分与预算执行率得分之和为 {score(expected)}", score(expected))
+                          f"总分填写为 {plain(f.total_score)}，各指标得分与预算执行率得分之和为 {score(expected)}。请改正总分", score(expected))
 
 
 @rule("S06", ERROR, "扣分未说明原因")
@@ -103,4 +103,22 @@ def s06(ctx: Context) -> Iterator[Hit]:
             s, w = num(ind.score), num(ind.weight)
             if s is not None and w is not None and s < w and blank(ind.deviation):
                 yield ctx.hit(form.path(f"indicators[{j}].deviation"),
-                              f"指标{quote(ind.name)}得分 {plain(s)} 低于分值 {plain(w)}，须填写偏差原因分析及改进措施")
+                              f"指标{quote(ind.name)}得分 {plain(s)} 低于分值 {plain(w)}，而偏差原因分析及改进措施未填写。请说明扣分原因和改进措施")
+
+
+@rule("S07", WARNING, "指标分值被移走")
+def s07(ctx: Context) -> Iterator[Hit]:
+    """S07 A named indicator (not a placeholder) with 分值 0 or blank on a form whose other
+    indicators carry 分值: weight moved away from an indicator instead of deducting."""
+    for form in ctx.scored_forms:
+        rows = form.rows
+        weighted = sum(1 for _, ind in rows if num(ind.weight))
+        if not weighted:
+            continue
+        for j, ind in rows:
+            w = ind.weight
+            if blank(ind.name) or not (blank(w) or num(w) == 0):
+                continue
+            yield ctx.hit(form.path(f"indicators[{j}].weight"),
+                          f"指标{quote(ind.name)}的分值为{'空' if blank(w) else ' 0'}，而本表其他指标都有分值：未完成的指标"
+                          f"应保留分值并扣分，不能把分值移给其他指标。请恢复其分值，并按完成情况打分")
