@@ -44,9 +44,17 @@ def test_validate_writes_results_colours_and_links(tmp_path, example_book):
     for r in range(2, len(rows) + 1):
         assert ws.cell(r, 4).hyperlink.location.endswith("!" + rows[r - 1][3].split("!")[1])
     assert wb["附件2"]["I5"].fill.start_color.rgb.endswith("FFC7CE")  # F02, an error
-    assert wb["附件2"]["E5"].fill.start_color.rgb.endswith("FFEB9C")  # B01, a warning
+    warning = _a_warning_alone(findings)
+    assert wb[warning.sheet][warning.cell].fill.start_color.rgb.endswith("FFEB9C")  # yellow
     assert wb.active.title == "校验结果"
-    assert seen["alerts"] == ["校验完成：错误 14，警告 24，提示 35；有错误须改正后才能签批。明细见“校验结果”表。"]
+    counts = [sum(f.severity.value == s for f in findings) for s in ("错误", "警告", "提示")]
+    assert seen["alerts"] == ["校验完成：错误 {}，警告 {}，提示 {}；有错误须改正后才能签批。明细见“校验结果”表。".format(*counts)]
+
+
+def _a_warning_alone(findings):
+    """A 警告 on a cell where no 错误 is (so its mark is yellow)."""
+    errors = {(f.sheet, f.cell) for f in findings if f.severity.value == "错误"}
+    return next(f for f in findings if f.severity.value == "警告" and f.sheet and (f.sheet, f.cell) not in errors)
 
 
 def test_validate_again_replaces_the_results_and_old_marks(tmp_path, example_book):
@@ -99,7 +107,9 @@ def test_clear_marks_restores_colours_and_removes_the_results(tmp_path, example_
     wb = openpyxl.load_workbook(out)
     assert "校验结果" not in wb.sheetnames
     assert wb["附件2"]["I5"].fill.start_color.rgb.endswith("F2F2F2")  # a derived cell: its grey again
-    assert wb["附件2"]["E5"].fill.start_color.rgb.endswith("FFFFFF")  # an input cell: white
+    warning = _a_warning_alone([f for f in check_path(example_book).findings if f.rule != "F06"])
+    original = openpyxl.load_workbook(example_book)[warning.sheet][warning.cell].fill.start_color.rgb
+    assert wb[warning.sheet][warning.cell].fill.start_color.rgb[2:] == original[2:] != "FFEB9C"  # its own colour again
     assert seen["alerts"][0].startswith("已清除 ")
 
 

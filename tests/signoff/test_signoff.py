@@ -22,6 +22,7 @@ from jixiao.workbook.fill import fill
 
 from ..conftest import run_cli
 from ..examples.corrections import corrected
+from ..examples.test_example_findings import ERRORS
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +39,7 @@ def package(tmp_path_factory, good_book):
 def test_the_example_as_filed_is_refused_and_the_errors_listed(tmp_path, example_book):
     with pytest.raises(JixiaoError) as err:
         signoff(example_book, tmp_path / "out")
-    assert "仍有 14 项错误" in err.value.message and len(err.value.details) == 14
+    assert f"仍有 {ERRORS} 项错误" in err.value.message and len(err.value.details) == ERRORS
     assert any("F02 附件2 I5" in d for d in err.value.details)
     assert not (tmp_path / "out").exists() and not list(tmp_path.glob(".signoff-*"))
 

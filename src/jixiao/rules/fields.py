@@ -128,16 +128,16 @@ def f01(ctx: Context) -> Iterator[Hit]:
     and 年度资金总额 全年预算数/全年执行数 (stated or derivable from its parts)."""
     doc = ctx.doc
     if doc.overall is not None and blank(doc.department.name):
-        yield ctx.hit("department.name", "部门（单位）名称未填写")
+        yield ctx.hit("department.name", "部门（单位）名称未填写。请填写")
     for form in ctx.scored_forms:
         f = form.form
         if form.prefix.startswith("projects["):
             for key, label in (("name", "项目支出名称"), ("authority", "主管部门"), ("implementer", "实施单位")):
                 if blank(getattr(f, key)):
-                    yield ctx.hit(form.path(key), f"{label}未填写")
+                    yield ctx.hit(form.path(key), f"{label}未填写。请填写")
         for key, label in (("target", "预期目标"), ("actual", "实际完成情况")):
             if blank(getattr(f.goals, key)):
-                yield ctx.hit(form.path(f"goals.{key}"), f"年度总体目标的{label}未填写")
+                yield ctx.hit(form.path(f"goals.{key}"), f"年度总体目标的{label}未填写。请填写")
         for col in ("full_year", "executed"):
             if form.prefix == "overall":
                 missing = getattr(f.funds, col) is None
@@ -145,7 +145,7 @@ def f01(ctx: Context) -> Iterator[Hit]:
                 parts = (getattr(getattr(f.funds, k), col) for k in ("current", "carryover", "other", "total"))
                 missing = all(v is None for v in parts)
             if missing:
-                yield ctx.hit(f"{form.total_path}.{col}", f"年度资金总额的{FUND_LABELS[col]}未填写")
+                yield ctx.hit(f"{form.total_path}.{col}", f"年度资金总额的{FUND_LABELS[col]}未填写。请填写")
 
 
 @rule("F02", ERROR, "数值栏填了文字")
@@ -189,7 +189,7 @@ def f03(ctx: Context) -> Iterator[Hit]:
             if missing:
                 names = "、".join(labels[k] for k in missing)
                 yield ctx.hit(f"{prefix}.indicators[{j}].{missing[0]}",
-                              f"指标{quote(ind.name or '（未命名）')}分值为 {plain(ind.weight)}，但{names}未填写")
+                              f"指标{quote(ind.name or '（未命名）')}分值为 {plain(ind.weight)}，但{names}未填写。请填写{names}")
 
 
 @rule("F04", ERROR, "指标类别不在指标体系中")
@@ -201,10 +201,10 @@ def f04(ctx: Context) -> Iterator[Hit]:
         if l1 is None:
             known = "、".join(x.name for x in scheme.level1)
             yield ctx.hit(f"{prefix}.indicators[{j}].level1",
-                          f"一级指标{quote(ind.level1 or '')}不在指标体系 {scheme.id} 中（应为 {known} 之一）")
+                          f"一级指标{quote(ind.level1 or '')}不在指标体系 {scheme.id} 中。请改为 {known} 之一")
         elif ind.level2 not in l1.level2:
             yield ctx.hit(f"{prefix}.indicators[{j}].level2",
-                          f"二级指标{quote(ind.level2 or '')}不属于一级指标{quote(l1.name)}（应为 {'、'.join(l1.level2)} 之一）")
+                          f"二级指标{quote(ind.level2 or '')}不属于一级指标{quote(l1.name)}。请改为 {'、'.join(l1.level2)} 之一")
 
 
 @rule("F05", WARNING, "空行带有分值或得分")
@@ -220,7 +220,7 @@ def f05(ctx: Context) -> Iterator[Hit]:
             key, value = carried[0]
             label = "分值" if key == "weight" else "得分"
             yield ctx.hit(f"{prefix}.indicators[{j}].{key}",
-                          f"{ind.level2 or ''}的空行（三级指标为{quote(ind.name or '')}）填有{label} {value}")
+                          f"{ind.level2 or ''}的空行（三级指标为{quote(ind.name or '')}）填有{label} {value}。请删去，或补全这一指标")
 
 
 # What a derived cell's formula computes, in words (a message never shows an Excel formula).

@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Iterator
 
 from .catalog import ERROR, WARNING, Hit, rule
-from .common import blank, holds, percent, quote, rate
+from .common import amount, blank, holds, percent, quote, rate
 from .context import Context
 
 
@@ -24,7 +24,7 @@ def r01(ctx: Context) -> Iterator[Hit]:
     computed = ctx.basic_rate("staff.rate")
     if _stated_rate_rule(b.staff.rate, computed):
         yield ctx.hit("basic_data.staff.rate",
-                      f"控制率填写为{quote(b.staff.rate)}，按实际在职人数 {b.staff.actual} ÷ 编制数 {b.staff.authorized} 应为 {percent(computed)}",
+                      f"控制率填写为{quote(b.staff.rate)}，按实际在职人数 {b.staff.actual} 人除以编制数 {b.staff.authorized} 人应为 {percent(computed)}。请改正控制率",
                       percent(computed))
 
 
@@ -37,7 +37,7 @@ def r02(ctx: Context) -> Iterator[Hit]:
     computed = ctx.basic_rate("staff.rate")
     value = computed if computed is not None else rate(b.staff.rate)
     if value is not None and value > 1:
-        yield ctx.hit("basic_data.staff.rate", f"在职人员控制率 {percent(value)} 超过 100%：实际在职人数多于编制数")
+        yield ctx.hit("basic_data.staff.rate", f"在职人员控制率 {percent(value)} 超过 100%：实际在职人数多于编制数。请核对人数，或说明超编的原因")
 
 
 _BUILDING_RATES = (("area_rate", "规模控制率", "实际规模", "批复规模"),
@@ -54,7 +54,7 @@ def r03(ctx: Context) -> Iterator[Hit]:
             computed = ctx.basic_rate(f"buildings[{i}].{key}")
             if _stated_rate_rule(stated, computed):
                 yield ctx.hit(f"basic_data.buildings[{i}].{key}",
-                              f"{label}填写为{quote(stated)}，按{num_label} ÷ {den_label}应为 {percent(computed)}", percent(computed))
+                              f"{label}填写为{quote(stated)}，按{num_label}除以{den_label}应为 {percent(computed)}。请改正{label}", percent(computed))
 
 
 @rule("R04", WARNING, "楼堂馆所超规模或超概算")
@@ -66,7 +66,7 @@ def r04(ctx: Context) -> Iterator[Hit]:
             computed = ctx.basic_rate(f"buildings[{i}].{key}")
             value = computed if computed is not None else rate(getattr(building, key))
             if value is not None and value > 1:
-                yield ctx.hit(f"basic_data.buildings[{i}].{key}", f"{label} {percent(value)} 超过 100%")
+                yield ctx.hit(f"basic_data.buildings[{i}].{key}", f"{label} {percent(value)} 超过 100%。请核对，或说明超出的原因")
 
 
 @rule("R05", ERROR, "执行率计算错误")
@@ -76,7 +76,7 @@ def r05(ctx: Context) -> Iterator[Hit]:
         stated, computed = form.form.execution.rate, form.execution_rate
         if computed is not None and holds(stated, computed, is_rate=True) is False:
             yield ctx.hit(form.path("execution.rate"),
-                          f"执行率填写为{quote(stated)}，按全年执行数 {form.total.executed} ÷ 全年预算数 {form.total.full_year} 应为 {percent(computed)}",
+                          f"执行率填写为{quote(stated)}，按全年执行数 {amount(form.total.executed)}除以全年预算数 {amount(form.total.full_year)}应为 {percent(computed)}。请改正执行率",
                           percent(computed))
 
 
@@ -88,5 +88,5 @@ def r06(ctx: Context) -> Iterator[Hit]:
         value = form.execution_rate
         if value is not None and value < floor and blank(form.form.adjustment_note):
             yield ctx.hit(form.path("adjustment_note"),
-                          f"执行率 {percent(value)} 低于 {percent(floor)}，请在预算调整说明中说明原因")
+                          f"执行率 {percent(value)} 低于 {percent(floor)}，而预算调整说明未填写。请在预算调整说明栏说明执行率低的原因")
 
