@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -190,3 +191,15 @@ def test_the_results_filter_has_the_name_excel_writes_with_it(annotated, tmp_pat
         assert names == [(str(position), f"'校验结果'!{absolute_coordinate(ws.auto_filter.ref)}")]
         with Workbook(path) as book:
             assert book.name("_xlnm._FilterDatabase", "校验结果").sheet == "校验结果"
+
+
+GOLDEN_TEXT = Path(__file__).parent / "golden" / "check_example.txt"
+
+
+def test_the_examples_text_output_is_the_reviewed_golden_file(example_book):
+    """`jixiao check` of the filed example, every line as it was read and judged by a person who
+    must act on it (issue 16). A change here is a change in what staff are told: read the diff,
+    then regenerate with `jixiao check <filled example> > tests/cli/golden/check_example.txt`."""
+    result = run_cli("check", example_book)
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == GOLDEN_TEXT.read_text(encoding="utf-8").splitlines()

@@ -341,8 +341,9 @@ def test_every_rule_has_a_firing_and_a_silent_case():
 
 
 @pytest.mark.parametrize("state, message, expected", [
-    (FormulaState(f"{P}.funds.total.full_year", "=SUM(E6:E8)", None, D(100)),
-     "现为手填的 100（本次按显示的值校验）。按公式应为 100.00 万元（当年财政拨款、上年结转资金、其他资金之和）", "100.00"),
+    (FormulaState(f"{P}.funds.total.full_year", "=SUM(E6:E8)", None, D(90)),
+     "现为手填的 90（本次按显示的值校验）。按公式应为 100.00 万元（当年财政拨款、上年结转资金、其他资金之和）", "100.00"),
+    (FormulaState(f"{P}.funds.total.full_year", "=SUM(E6:E8)", None, D(100)), "现为手填的 100，与公式结果相同", "100.00"),
     (FormulaState(f"{P}.total_score", "=SUM(H16:H33,I9)", "SUM(H16:H30,I9)", D(90)),
      "公式被改动过（本次按显示的值校验）。按公式应为 99.5（各指标得分之和加执行得分）", "99.5"),
     (FormulaState(f"{P}.execution.score", "=IF(…)", None, "100%"), "按公式应为 9.5（分值乘执行率", "9.5"),
@@ -359,7 +360,7 @@ def test_f06_on_the_example_total_gives_the_stated_value_not_the_texts_sum(examp
     the "100%" text (the old advice, =SUM(H16:H33,I5), gave 85.2)."""
     state = FormulaState("overall.total_score", "=SUM(H16:H33,I5)", None, D("95.2"))
     [f] = [f for f in run_rules(example_doc, formula_states=[state]) if f.rule == "F06"]
-    assert f.expected == "95.2" and "按公式应为 95.2" in f.message
+    assert f.expected == "95.2" and "95.2，与公式结果相同" in f.message and "85.2" not in f.message
 
 
 def test_f06_never_advises_a_formula_that_wipes_out_a_total_over_blank_parts(example_doc):

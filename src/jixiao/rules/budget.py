@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Iterator
 
+from ..model.numbers import plain
 from .catalog import ERROR, INFO, WARNING, Hit, rule
 from .common import amount, blank, close, num, percent
 from .context import Context, ScoredForm
@@ -61,9 +62,10 @@ def b02(ctx: Context) -> Iterator[Hit]:
             continue
         initial, full = adjusted
         size = "（年初预算数为 0）" if initial == 0 else f"，调整率 {percent((full - initial) / initial)}"
+        moved = f"调减了 {amount(initial - full)}" if full < initial else f"调增了 {amount(full - initial)}"
         yield ctx.hit(form.path("adjustment_note"),
-                      f"全年预算数 {amount(full)}比年初预算数 {amount(initial)}调整了 {amount(full - initial)}{size}，"
-                      f"幅度达到 {percent(threshold)} 以上，而预算调整说明未填写。{_EXPLAIN}")
+                      f"全年预算数 {amount(full)}比年初预算数 {amount(initial)}{moved}{size}，"
+                      f"幅度达到 {plain(threshold * 100)}% 以上，而预算调整说明未填写。{_EXPLAIN}")
 
 
 @rule("B03", WARNING, "预算被调减后执行率失真")

@@ -257,6 +257,12 @@ def _formula_value(ctx: Context, path: str) -> tuple[str, str] | None:
     return text, words[0]
 
 
+def _same_number(value: object, expected: str | None) -> bool:
+    """A typed number equal to what the formula yields ("95.2" typed over a 总分 of 95.2)."""
+    return isinstance(value, Decimal) and expected is not None and _NUMBER.fullmatch(expected) is not None \
+        and Decimal(expected) == value
+
+
 @rule("F06", WARNING, "公式被改写")
 def f06(ctx: Context) -> Iterator[Hit]:
     """F06 A derived cell of a workbook does not hold its formula: a value was typed over it, or
@@ -271,7 +277,10 @@ def f06(ctx: Context) -> Iterator[Hit]:
             yield ctx.hit(state.path, f"这里应由公式（{found[1]}）计算，现为手填的 {amount(state.value)}，而各分项都未填写，"
                                       f"恢复公式会得 0。请先按明细填写各分项，再恢复公式")
             continue
-        if state.formula is None:
+        if state.formula is None and _same_number(state.value, expected):
+            yield ctx.hit(state.path, f"这里应由公式（{found[1]}）计算，现为手填的 {state.value}，与公式结果相同，"
+                                      f"但其他栏改动后不会随之更新。请用“重算”按钮或 jixiao recompute 恢复公式", expected)
+        elif state.formula is None:
             shown = "空白" if blank(state.value) else f"手填的 {state.value}"
             yield ctx.hit(state.path, f"这里应由公式计算，现为{shown}（本次按显示的值校验）。{right}。"
                                       f"请用“重算”按钮或 jixiao recompute 恢复公式", expected)

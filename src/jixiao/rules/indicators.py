@@ -253,8 +253,8 @@ def i11(ctx: Context) -> Iterator[Hit]:
                 late = [d for d in dates_in(getattr(ind, key)) if d.year > year]
                 if late:
                     yield ctx.hit(form.path(f"indicators[{j}].{key}"),
-                                  f"指标{quote(ind.name)}的{label}{quote(getattr(ind, key))}写的是 {late[0].year} 年"
-                                  f"{late[0].month} 月 {late[0].day} 日，晚于 {year} 年底，不在本评价年度内。"
+                                  f"指标{quote(ind.name)}的{label}{quote(getattr(ind, key))}写的是{late[0].year}年"
+                                  f"{late[0].month}月{late[0].day}日，晚于{year}年底，不在本评价年度内。"
                                   f"请改为本年度内可以考核的{label}")
             earlier = _earlier_work(ind.actual, year)
             if earlier:
