@@ -211,3 +211,13 @@ def test_date_reading():
 def test_number_comparisons_in_full(target, actual, ceiling, expected):
     """A number against a number, whole: what a rule reads of it (comparator, bounds, units)."""
     assert compare(read_value(target), read_value(actual), ceiling) == expected
+
+
+def test_half_width_agrees_with_nfkc_where_it_acts_and_leaves_chinese_punctuation():
+    import unicodedata
+
+    from jixiao.model.indicator_values import _NUMBER_SIGNS, half_width
+
+    for ch in _NUMBER_SIGNS + "\u3000":
+        assert half_width(ch) == unicodedata.normalize("NFKC", ch), ch
+    assert half_width("预算收入 ６０．５ 万元（含结转），") == "预算收入 60.5 万元（含结转），"

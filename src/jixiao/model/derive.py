@@ -178,6 +178,16 @@ def _unstate(block, path: str) -> None:
         setattr(owner, leaf, None)
 
 
+def derive_computed(block) -> Slots:
+    """The derived values of one form's block with every derived value left to its formula (what
+    the right formulas yield); only that block is copied."""
+    derive = {BasicData: derive_basic, Overall: derive_overall, Project: derive_project}[type(block)]
+    block = copy.deepcopy(block)
+    for path in derive(block):
+        _unstate(block, path)
+    return derive(block)
+
+
 def as_computed(doc):
     """A copy of ``doc`` in which every derived value is left to its formula (nothing stated)."""
     doc = copy.deepcopy(doc)

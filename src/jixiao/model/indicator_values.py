@@ -121,6 +121,20 @@ def _plain(d: Decimal) -> str:
     return f"{d.quantize(Decimal('0.0001')).normalize():f}"
 
 
+# Full-width digits, letters and the signs numbers are written with (０-９, Ａ-ｚ, ％ ． ＋ － ＝ ＜ ＞)
+# and the ideographic space to their plain forms, as NFKC would; Chinese punctuation （，：）
+# stays, so long narrative text is rarely touched at all.
+_NUMBER_SIGNS = "０１２３４５６７８９％．＋－＝＜＞" + "".join(chr(c) for c in range(0xFF21, 0xFF3B)) + \
+    "".join(chr(c) for c in range(0xFF41, 0xFF5B))
+_HALF_WIDTH = {ord(ch): ord(ch) - 0xFEE0 for ch in _NUMBER_SIGNS} | {0x3000: 0x20}
+_FULL_WIDTH = re.compile("[" + re.escape(_NUMBER_SIGNS) + "\u3000]")
+
+
+def half_width(text: str) -> str:
+    """``text`` with full-width digits, letters and signs made plain: "６０万元" → "60万元"."""
+    return text.translate(_HALF_WIDTH) if _FULL_WIDTH.search(text) else text
+
+
 def _clean(text: str) -> str:
     s = unicodedata.normalize("NFKC", text)  # full-width digits, ％, ＞, ＝ … to their plain forms
     s = s.replace("≧", "≥").replace("≦", "≤").replace(">=", "≥").replace("<=", "≤").replace("⩾", "≥").replace("⩽", "≤")
@@ -196,12 +210,17 @@ def _date_of(m: re.Match) -> Reading | None:
     return Reading("date", op=LE if m.group(4) else None, date=date)
 
 
-def dates_in(text: object) -> list[dt.date]:
+def dates_in(text: object) -> tuple[dt.date, ...]:
     """Every full date written in a text (年月, 年月日), for the rules that place work in time."""
-    if not isinstance(text, str):
-        return []
-    found = (_date_of(m) for m in _DATE_IN_TEXT.finditer(unicodedata.normalize("NFKC", text)))
-    return [r.date for r in found if r is not None]
+    if not isinstance(text, str) or "月" not in text:
+        return ()
+    return _dates_in(text)
+
+
+@lru_cache(maxsize=16384)
+def _dates_in(text: str) -> tuple[dt.date, ...]:
+    found = (_date_of(m) for m in _DATE_IN_TEXT.finditer(half_width(text)))
+    return tuple(r.date for r in found if r is not None)
 
 
 _RANGE = re.compile(rf"^({_NUM})({_UNIT_ALTS})?[-~～—–至到]({_NUM})({_UNIT_ALTS})?$")
@@ -381,7 +400,7 @@ _QUANTITY_IN_TEXT = re.compile(rf"(\d+(?:\.\d+)?|{_CN_RUN})({_UNIT_ALTS})")
 def quantities_in(text: str) -> list[tuple[int, Decimal, str]]:
     """(position, value, canonical unit) of every number with a unit in a passage of text:
     "全年新增规模以上工业企业112家" → [(12, 112, "家")]."""
-    s = unicodedata.normalize("NFKC", text)
+    s = half_width(text)
     out = []
     for m in _QUANTITY_IN_TEXT.finditer(s):
         value, unit = _cn_number(m.group(1)), _unit(m.group(2))

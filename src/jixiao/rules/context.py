@@ -11,8 +11,8 @@ from decimal import Decimal
 from functools import cached_property
 
 from ..forms.formulas import FormulaState
-from ..model.derive import Slots, as_computed, derive_basic, derive_overall, derive_project, shown_row
-from ..model.document import Document, FundRow, Indicator, Overall, Project, is_placeholder
+from ..model.derive import Slots, derive_basic, derive_computed, derive_overall, derive_project, shown_row
+from ..model.document import Document, FundRow, Indicator, Overall, Project, get_path, is_placeholder
 from ..model.indicator_values import Comparison, compare, read_value
 from ..model.schemes import Scheme, load_scheme
 from .catalog import Hit, Severity
@@ -96,22 +96,20 @@ class Context:
 
     @cached_property
     def _computed_slots(self) -> dict[str, Slots]:
-        """Each form's derived values with every derived cell left to its formula: what the
-        right formulas yield (F06), made only for a workbook whose formulas were changed."""
-        doc = as_computed(self.doc)
-        out = {}
-        if doc.basic_data is not None:
-            out["basic_data"] = derive_basic(doc.basic_data)
-        if doc.overall is not None:
-            out["overall"] = derive_overall(doc.overall)
-        for i, p in enumerate(doc.projects):
-            out[f"projects[{i}]"] = derive_project(p)
-        return out
+        return {}
 
     def computed_slot(self, path: str) -> tuple[Slots | None, str]:
-        """(the computed slots of the form ``path`` is on, the slot's key within them)."""
+        """(the derived values of the form ``path`` is on with every derived cell restored to its
+        formula — what the right formulas yield (F06) —, the slot's key within them)."""
         prefix, _, key = path.partition(".")
-        return self._computed_slots.get(prefix), key
+        cache = self._computed_slots
+        if prefix not in cache:
+            try:
+                block = get_path(self.doc, prefix)
+            except (AttributeError, IndexError):
+                block = None
+            cache[prefix] = derive_computed(block) if block is not None else None
+        return cache[prefix], key
 
     def basic_rate(self, path: str) -> Decimal | None:
         """A 附件1 rate as its formula computes it (控制率, a building's rates), or None."""

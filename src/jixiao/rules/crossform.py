@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Iterator
 
 from ..model.derive import xsum
 from .catalog import ERROR, INFO, WARNING, Hit, rule
-from ..model.indicator_values import read_value
+from ..model.indicator_values import half_width, read_value
 from .common import amount, blank, close, money, num, quote
 from .context import Context
 
@@ -164,7 +163,7 @@ _PUNCT = re.compile(r"[\s“”‘’\"'、，,。．.（）()：:；;·\-—]")
 
 def statistic_key(name: str) -> str:
     """A 三级指标 name as one statistic: no spaces, punctuation or scope words; one word for rate."""
-    key = _PUNCT.sub("", unicodedata.normalize("NFKC", name))
+    key = _PUNCT.sub("", half_width(name))
     for word, same in _SYNONYMS:
         key = key.replace(word, same)
     return _SCOPE.sub("", key)

@@ -266,7 +266,7 @@ def i11(ctx: Context) -> Iterator[Hit]:
 
 
 def _earlier_work(text: object, year: int) -> str | None:
-    if not isinstance(text, str):
+    if not isinstance(text, str) or "年" not in text:
         return None
     m = next((m for m in _WORK_DATED.finditer(text) if int(m.group(1)) < year), None)
     return m.group(0) if m else None

@@ -59,13 +59,17 @@ _FUND_PARTS = (("current", "当年财政拨款"), ("carryover", "上年结转资
 @rule("M01", ERROR, "年度资金总额与分项之和不符")
 def m01(ctx: Context) -> Iterator[Hit]:
     """M01 年度资金总额 ≠ 当年财政拨款 + 上年结转资金 + 其他资金, per column, where the total is stated."""
+    tolerance = ctx.tolerance
     for i, p, form in ctx.projects:
         funds = p.funds
-        used = {key: any(not blank(getattr(getattr(funds, key), c)) for c in FUND_COLUMNS) for key, _ in _FUND_PARTS}
+        components = (funds.current, funds.carryover, funds.other)
+        used = None
         for col in FUND_COLUMNS:
             stated = num(getattr(funds.total, col))
-            if stated is None:
-                continue
+            if stated is None or close(stated, xsum(*(getattr(c, col) for c in components)), tolerance):
+                continue  # the common case, told without building the parts
+            if used is None:
+                used = {key: any(not blank(getattr(getattr(funds, key), c)) for c in FUND_COLUMNS) for key, _ in _FUND_PARTS}
             parts = [Part(f"projects[{i}].funds.{key}.{col}", f"{label}{FUND_LABELS[col]}", getattr(getattr(funds, key), col), used[key])
                      for key, label in _FUND_PARTS]
             found = _sum_hit(ctx, f"{form.total_path}.{col}", f"年度资金总额{FUND_LABELS[col]}", stated, parts,

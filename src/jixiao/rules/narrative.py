@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from decimal import Decimal
+from functools import lru_cache
 from typing import Iterator
 
 from ..forms.layout import REPORT_LABELS
-from ..model.indicator_values import quantities_in, read_value
+from ..model.indicator_values import half_width, quantities_in, read_value
 from ..model.numbers import plain
 from .catalog import ERROR, INFO, WARNING, Hit, rule
 from .common import amount, blank, close, half_up, num, quote
@@ -23,7 +23,7 @@ _EXECUTED = re.compile(r"(?:实际)?支出(?:为|共|合计)?" + _AMOUNT)
 
 def _plain_text(text: str) -> str:
     """Full-width digits and signs made plain, every space gone: "预算收入 ６０ 万元" → "预算收入60万元"."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    return re.sub(r"\s+", "", half_width(text))
 
 
 def budget_paragraph_amounts(text: str) -> dict[str, Decimal]:
@@ -80,7 +80,8 @@ def n02(ctx: Context) -> Iterator[Hit]:
 
 _YEAR_PREFIX = re.compile(r"^(?:\d{4}年度?|我市|全市|本级|本|该|市级|市)+")
 # "2024年县市区工信系统能力建设专项支出4.86万元": the fund or project the narrative spends on.
-_SUBJECT = re.compile(r"([^，。；、：:,;（）()“”\s]{2,40}?)(专项|项目|经费)(资金)?支出")
+_SUBJECT = re.compile(r"([^，。；、：:,;（）()“”\s]{2,40}?)(专项|项目|经费)(资金)?$")  # on the text before a 支出
+_SUBJECT_REACH = 46
 
 
 _KIND_SUFFIX = re.compile(r"(?:专项|经费|资金|项目|工作)+$")
@@ -110,7 +111,10 @@ def n03(ctx: Context) -> Iterator[Hit]:
                 project_rows = match_special_funds(ctx)[0] if ctx.doc.basic_data is not None else {}
             rows = ctx.doc.basic_data.project_spending.special_funds if ctx.doc.basic_data is not None else []
             own = [_core(n) for n in [p.name, *(rows[r].name for r in project_rows.get(i, []))] if n]
-            for m in _SUBJECT.finditer(text):
+            for spent in re.finditer("支出", text):
+                m = _SUBJECT.search(text, max(0, spent.start() - _SUBJECT_REACH), spent.start())
+                if m is None:
+                    continue
                 named = _core(m.group(1))
                 if len(named) < 2 or any(named in o or o in named for o in own):
                     continue
@@ -122,7 +126,6 @@ def n03(ctx: Context) -> Iterator[Hit]:
 
 _TARGET_WORDS = re.compile(r"[≥≤=><＞＜≧≦]|不低于|不少于|不超过|达到|\d+(?:\.\d+)?\S?(?:以上|以内)?|[（(].*?[)）]")
 _TARGET_BEFORE = re.compile(r"[≥≤><]|大于|小于|不低于|不少于|不超过|目标|计划|预期")  # a target restated
-_SENTENCE = re.compile(r"[^。；;\n]+")
 _NEAR = 30  # a figure this many characters after the measure speaks of it
 
 
@@ -138,18 +141,15 @@ def n04(ctx: Context) -> Iterator[Hit]:
         text = "\n".join(getattr(p.report, k) or "" for k in ("budget", "spending", "performance"))
         if not text:
             continue
-        sentences = [m.group(0) for m in _SENTENCE.finditer(unicodedata.normalize("NFKC", text))]
+        text = half_width(text)
         for j, ind in form.rows:
             actual = read_value(ind.actual)
             if actual.kind != "number" or actual.unit is None or not ind.name:
                 continue
-            measure = _TARGET_WORDS.sub("", unicodedata.normalize("NFKC", ind.name)).strip()
-            if len(measure) < 4:
+            measure = _measure(ind.name)
+            if len(measure) < 4 or measure not in text:
                 continue
-            for sentence in sentences:
-                at = sentence.find(measure)
-                if at < 0:
-                    continue
+            for sentence, at in _passages(text, measure):
                 found = [(pos, v) for pos, v, unit in quantities_in(sentence) if unit == actual.unit]
                 if any(_same(v, actual.value) for _, v in found):
                     break  # the passage states the result somewhere: it agrees
@@ -160,6 +160,26 @@ def n04(ctx: Context) -> Iterator[Hit]:
                                   f"自评报告写{quote(measure)}为 {plain(figures[0])}{actual.unit}，而指标{quote(ind.name)}的实际完成值为"
                                   f"{quote(ind.actual)}。请核对，使报告与表格一致")
                     break
+
+
+_STOPS = "。；;\n"
+
+
+def _passages(text: str, measure: str):
+    """(the sentence, the measure's place in it) for every sentence of ``text`` naming ``measure``."""
+    at = text.find(measure)
+    while at >= 0:
+        start = max(text.rfind(stop, 0, at) for stop in _STOPS) + 1
+        ends = [e for e in (text.find(stop, at) for stop in _STOPS) if e >= 0]
+        end = min(ends) if ends else len(text)
+        yield text[start:end], at - start
+        at = text.find(measure, end)
+
+
+@lru_cache(maxsize=8192)
+def _measure(name: str) -> str:
+    """What a 三级指标 measures: its name without the target words and numbers."""
+    return _TARGET_WORDS.sub("", half_width(name)).strip()
 
 
 def _same(a: Decimal, b: Decimal) -> bool:
