@@ -171,9 +171,12 @@ def test_annotate_adds_no_formula_and_lists_messages_as_typed(work):
     with Workbook(work["annotated"]) as book:
         results = book.sheet("校验结果")
         messages = [results.value(r, 4) for r in range(1, results.last_row() + 1)]
+        forms = [results.value(r, 2) for r in range(1, results.last_row() + 1)]
     quoted = [m for m in messages if isinstance(m, str) and any(a.strip()[:6] in m for a in ATTACKS)]
     assert quoted, "F-rule messages quote the typed text"
-    assert any("\x01" in m for m in messages if isinstance(m, str))  # a control character survives, escaped
+    assert any("\x01" in m for m in forms if isinstance(m, str))  # a control character survives, escaped
+    # a message is one line: what it quotes keeps its text, its control characters become spaces
+    assert not any(re.search(r"[\x00-\x08\x0b-\x1f]", m) for m in messages if isinstance(m, str))
 
 
 def test_summary_writes_every_name_and_file_name_as_text(work, attack_doc):
@@ -186,7 +189,7 @@ def test_summary_writes_every_name_and_file_name_as_text(work, attack_doc):
     assert attack_doc.department.name in values
     files = {Path(v).name for v in values if isinstance(v, str) and v.endswith(".xlsx")}
     assert {"=1+1.xlsx", "@SUM(1).xlsx"} <= files
-    assert any(isinstance(v, str) and v.startswith("=SUM(") for v in values)  # F06's 应为, as text
+    assert any(isinstance(v, str) and v.startswith("=HYPERLINK(") for v in values)  # a formula-like name, as text
 
 
 def test_summary_marks_a_text_cut_at_the_cell_limit(tmp_path):

@@ -92,4 +92,7 @@ def score(d: Decimal) -> str:
 def quote(value: object) -> str:
     """A text quoted as Chinese nests quotations: “项目‘制造名城’走进西安活动经费”."""
     inner = str(value).replace("“", "‘").replace("”", "’").replace('"', "")
-    return f"“{inner}”"
+    return f"“{_CONTROL.sub(' ', inner)}”"  # a message is one line: a quoted line break is a space
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
