@@ -7,7 +7,8 @@ from ..model.document import BasicData, Building, Department, SpecialFund, get_p
 from ..model.numbers import DASH
 from .common import footer, header, title_text
 from .formulas import attachment1_formulas
-from .layout import (A1_AMOUNT_COLS, A1_LINK_COL, A1_ROWS_AFTER_SPECIAL, A1_ROWS_BEFORE_SPECIAL, AMOUNT_COLUMNS,
+from .layout import (A1_AMOUNTS_LABEL, A1_AUSTERITY_LABEL, A1_BUILDINGS_LABEL, A1_LINK_LABEL, A1_STAFF_LABEL, BUILDING_HEADERS,
+                     STAFF_HEADERS, A1_AMOUNT_COLS, A1_LINK_COL, A1_ROWS_AFTER_SPECIAL, A1_ROWS_BEFORE_SPECIAL, AMOUNT_COLUMNS,
                      FORM_A1, FORM_NAME, NOT_APPLICABLE, TITLES)
 from .sheet import FormSheet
 
@@ -26,16 +27,16 @@ def build_attachment1(book, sheet_name: str, basic: BasicData, department: Depar
     header(fs, "附件1", title_text(year, TITLES[FORM_A1]), LAST_COL)
 
     # 1. 财政供养人员情况
-    fs.label(2, 0, "财政供养人员情况（人）", rows=2)
-    fs.label(2, 1, "编制数", c2=2)
-    fs.formula(2, 3, '=jx_year&"年实际在职人数"', f"{year}年实际在职人数", st.label(), c2=4)
-    fs.label(2, 5, "控制率", c2=6)
+    fs.label(2, 0, A1_STAFF_LABEL, rows=2)
+    fs.label(2, 1, STAFF_HEADERS["staff.authorized"], c2=2)
+    fs.formula(2, 3, f'=jx_year&"年{STAFF_HEADERS["staff.actual"]}"', f"{year}年{STAFF_HEADERS['staff.actual']}", st.label(), c2=4)
+    fs.label(2, 5, STAFF_HEADERS["staff.rate"], c2=6)
     fs.entry(3, 1, basic.staff.authorized, "count", path="staff.authorized", c2=2)
     fs.entry(3, 3, basic.staff.actual, "count", path="staff.actual", c2=4)
     fs.derived(3, 5, "staff.rate", slots["staff.rate"], "rate", c2=6)
 
     # 2. 经费控制情况
-    fs.label(4, 0, "经费控制情况（万元）")
+    fs.label(4, 0, A1_AMOUNTS_LABEL)
     fs.formula(4, 1, '=(jx_year-1)&"年决算数"', f"{year - 1}年决算数", st.label(), c2=2)
     fs.formula(4, 3, '=jx_year&"年预算数"', f"{year}年预算数", st.label(), c2=4)
     fs.formula(4, 5, '=jx_year&"年决算数"', f"{year}年决算数", st.label(), c2=6)
@@ -67,7 +68,7 @@ def build_attachment1(book, sheet_name: str, basic: BasicData, department: Depar
                 fs.entry(rr, c, getattr(row, col), "amount", path=path, c2=c + 1)
 
     # One row per 专项, and beside the form the project each belongs to.
-    fs.write(4, A1_LINK_COL, "对应项目（标识）", st.plain(size=9, color="#7F7F7F"))
+    fs.write(4, A1_LINK_COL, A1_LINK_LABEL, st.plain(size=9, color="#7F7F7F"))
     for i, fund in enumerate(specials):
         rr = first_special + i
         fs.entry(rr, 0, fund.name, "text")
@@ -81,8 +82,9 @@ def build_attachment1(book, sheet_name: str, basic: BasicData, department: Depar
         "error_title": "金额无效", "error_message": "金额以万元为单位，应为不小于 0 的数字。"})
 
     # 3. 楼堂馆所控制情况
-    fs.formula(r, 0, '="楼堂馆所控制情况（"&(jx_year-1)&"年完工项目）"', f"楼堂馆所控制情况（{year - 1}年完工项目）", st.label())
-    for i, head in enumerate(("批复规模（㎡）", "实际规模（㎡）", "规模控制率", "预算投资（万元）", "实际投资（万元）", "投资概算控制率")):
+    fs.formula(r, 0, f'="{A1_BUILDINGS_LABEL}（"&(jx_year-1)&"年完工项目）"', f"{A1_BUILDINGS_LABEL}（{year - 1}年完工项目）",
+               st.label())
+    for i, head in enumerate(BUILDING_HEADERS.values()):
         fs.label(r, 1 + i, head)
     fs.height(r, 32)
     buildings = basic.buildings or [Building()]
@@ -102,7 +104,7 @@ def build_attachment1(book, sheet_name: str, basic: BasicData, department: Depar
     fs.place("buildings", first_building, 0, r - 1, 6)
 
     # 4. 厉行节约保障措施, 5. 说明 and footer
-    fs.label(r, 0, "厉行节约保障措施")
+    fs.label(r, 0, A1_AUSTERITY_LABEL)
     fs.entry(r, 1, basic.austerity, "text", path="austerity", c2=LAST_COL)
     fs.min_height(r, 40)
     r += 2

@@ -8,7 +8,8 @@ from ..model.schemes import Scheme
 from .common import (LAST_COL, NINE_COLUMNS, footer, funds_block, goals_block, header, indicator_block,
                      title_text, total_block)
 from .formulas import attachment2_formulas
-from .layout import FORM_A2, FORM_NAME, LABELS, TITLES
+from .layout import (A2_DEPARTMENT_LABEL, A2_FUNDS_LABEL, BY_NATURE_LABEL, BY_SOURCE_LABEL, FORM_A2, FORM_NAME, LABELS,
+                     TITLES)
 from .sheet import FormSheet
 
 
@@ -19,16 +20,16 @@ def build_attachment2(book, sheet_name: str, overall: Overall, department: Depar
     slots = derive_overall(overall)
     header(fs, "附件2", title_text(year, TITLES[FORM_A2]), LAST_COL)
 
-    fs.label(2, 0, "市级预算部门（单位）名称", c2=2)
+    fs.label(2, 0, A2_DEPARTMENT_LABEL, c2=2)
     fs.formula(2, 3, '=""&jx_dept_name', department.name or "", fs.styles.derived("text"), c2=LAST_COL)
 
-    funds_at = funds_block(fs, 3, "年度预算申请（万元）", [("total", overall.funds)], slots, overall.execution,
+    funds_at = funds_block(fs, 3, A2_FUNDS_LABEL, [("total", overall.funds)], slots, overall.execution,
                            overall.adjustment_note, total_derived=False, path_of=lambda key, col: f"funds.{col}",
                            extra_rows=5)
     row = funds_at.next_row
     # 按收入性质分 | 按支出性质分, each an amount beside its label.
-    fs.label(row, 1, "按收入性质分：", c2=4, align="left")
-    fs.label(row, 5, "按支出性质分：", c2=LAST_COL, align="left")
+    fs.label(row, 1, BY_SOURCE_LABEL, c2=4, align="left")
+    fs.label(row, 5, BY_NATURE_LABEL, c2=LAST_COL, align="left")
     sources = [(LABELS[f"by_source.{k}"], k) for k in ("general_budget", "government_fund", "special_account", "other")]
     natures = [(LABELS[f"by_nature.{k}"], k) for k in ("basic", "project")]
     for i, (label, key) in enumerate(sources):

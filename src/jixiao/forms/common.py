@@ -12,7 +12,7 @@ from ..model.derive import Slots
 from ..model.document import Goals, Indicator, is_placeholder
 from ..model.numbers import plain
 from ..model.schemes import Scheme
-from .layout import FUND_COLUMNS, FUND_LABELS, INDICATOR_HEADERS, LABELS
+from .layout import EXECUTION_HEADERS, FUND_COLUMNS, FUND_HEADERS, FUND_LABELS, GOALS_LABEL, INDICATOR_HEADERS, LABELS
 from .sheet import FormSheet, a1
 
 # Column widths of the nine-column forms (附件2 and 项目): section | 一级 | 二级 | 三级 |
@@ -77,7 +77,7 @@ def funds_block(fs: FormSheet, top: int, section_label: str, rows: list[tuple[st
     """
     st = fs.styles
     fs.label(top, 1, "", c2=2)
-    for i, head in enumerate(("年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分")):
+    for i, head in enumerate((*FUND_HEADERS.values(), *EXECUTION_HEADERS.values())):
         fs.label(top, 3 + i, head)
     row_of = {key: top + 1 + i for i, (key, _) in enumerate(rows)}
     first_part = next((k for k, _ in rows if k != "total"), None)
@@ -128,7 +128,7 @@ def funds_block(fs: FormSheet, top: int, section_label: str, rows: list[tuple[st
 
 
 def goals_block(fs: FormSheet, top: int, goals: Goals) -> int:
-    fs.label(top, 0, "年度总体目标", rows=2)
+    fs.label(top, 0, GOALS_LABEL, rows=2)
     fs.label(top, 1, LABELS["goals.target"], c2=4)
     fs.label(top, 5, LABELS["goals.actual"], c2=8)
     fs.entry(top + 1, 1, goals.target, "text", path="goals.target", c2=4)

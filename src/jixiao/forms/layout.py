@@ -116,6 +116,16 @@ NOT_APPLICABLE = "——"
 A1_AMOUNT_COLS = {"prior": 1, "budget": 3, "final": 5}
 SPECIAL_FUND_COLUMNS = A1_AMOUNT_COLS  # offsets inside the 专项 table, which starts in column A
 A1_LINK_COL = 7  # H: the project a special fund belongs to (outside the print area)
+A1_LINK_LABEL = "对应项目（标识）"
+
+# 附件1's section labels and column headers, as printed (a year goes before 实际在职人数 and the
+# amount columns' 决算数/预算数; the 楼堂馆所 label ends with the year of the completed projects).
+A1_STAFF_LABEL, A1_AMOUNTS_LABEL = "财政供养人员情况（人）", "经费控制情况（万元）"
+A1_BUILDINGS_LABEL, A1_AUSTERITY_LABEL = "楼堂馆所控制情况", "厉行节约保障措施"
+STAFF_HEADERS = {"staff.authorized": "编制数", "staff.actual": "实际在职人数", "staff.rate": "控制率"}
+BUILDING_HEADERS = {"approved_area": "批复规模（㎡）", "actual_area": "实际规模（㎡）", "area_rate": "规模控制率",
+                    "budget_investment": "预算投资（万元）", "actual_investment": "实际投资（万元）",
+                    "investment_rate": "投资概算控制率"}
 
 A1_FIELDS = (
     Field("staff.authorized", "count", carry=True),
@@ -151,6 +161,14 @@ A1_TABLES = (
 
 FUND_COLUMNS = ("initial", "full_year", "executed")
 FUND_LABELS = {"current": "当年财政拨款", "carryover": "上年结转资金", "other": "其他资金", "total": "年度资金总额"}
+
+# The funds table's column headers (项目资金 / 年度预算申请), the last three on the total row only.
+FUND_HEADERS = {"initial": "年初预算数", "full_year": "全年预算数", "executed": "全年执行数"}
+EXECUTION_HEADERS = {"weight": "分值", "rate": "执行率", "score": "得分"}
+PROJECT_FUNDS_LABEL, A2_FUNDS_LABEL = "项目资金（万元）", "年度预算申请（万元）"
+A2_DEPARTMENT_LABEL = "市级预算部门（单位）名称"
+BY_SOURCE_LABEL, BY_NATURE_LABEL = "按收入性质分：", "按支出性质分："
+GOALS_LABEL = "年度总体目标"
 
 INDICATOR_HEADERS = ("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施")
 INDICATOR_COLUMNS = (
@@ -223,6 +241,8 @@ PROJECT_FIELDS = (
     *SHEET_ONLY_FIELDS,
 )
 PROJECT_TABLES = (INDICATORS,)
+# jixiao's own keys, labelled beside the project form outside its print area (the paper form has none)
+SIDE_LABELS = {"id": "项目标识", "code": "项目编码"}
 # Each labelled field's printed label, by its path within a form (a path has one label on every form).
 LABELS = {f.path: f.label for f in (*A1_FIELDS, *A2_FIELDS, *PROJECT_FIELDS) if f.label}
 TABLES = (*A1_TABLES, INDICATORS)  # every table of every form, once

@@ -7,7 +7,7 @@ from ..model.document import Project
 from ..model.schemes import Scheme
 from .common import LAST_COL, NINE_COLUMNS, funds_block, goals_block, header, indicator_block, title_text, total_block
 from .formulas import project_formulas
-from .layout import FORM_NAME, FORM_PROJECT, LABELS, REPORT_LABELS, TITLES
+from .layout import FORM_NAME, FORM_PROJECT, LABELS, PROJECT_FUNDS_LABEL, REPORT_LABELS, SIDE_LABELS, TITLES
 from .sheet import FormSheet
 
 # Beyond the print area: a spacer, then labels and values of what the paper form has no place for.
@@ -22,9 +22,9 @@ def build_project(book, sheet_name: str, project: Project, scheme: Scheme, year:
     grey = fs.styles.plain(size=9, color="#7F7F7F")
 
     header(fs, "附件3", title_text(year, TITLES[FORM_PROJECT]), LAST_COL)
-    fs.write(0, KEY_LABEL_COL, "项目标识", grey)
+    fs.write(0, KEY_LABEL_COL, SIDE_LABELS["id"], grey)
     fs.entry(0, KEY_VALUE_COL, project.id, "text", path="id")
-    fs.write(1, KEY_LABEL_COL, "项目编码", grey)
+    fs.write(1, KEY_LABEL_COL, SIDE_LABELS["code"], grey)
     fs.entry(1, KEY_VALUE_COL, project.code, "text", path="code")
 
     fs.label(2, 0, LABELS["name"])
@@ -36,7 +36,7 @@ def build_project(book, sheet_name: str, project: Project, scheme: Scheme, year:
 
     funds = project.funds
     rows = [(key, getattr(funds, key)) for key in scheme.fund_rows]
-    funds_at = funds_block(fs, 4, "项目资金（万元）", rows, slots, project.execution, project.adjustment_note,
+    funds_at = funds_block(fs, 4, PROJECT_FUNDS_LABEL, rows, slots, project.execution, project.adjustment_note,
                            total_derived=True, path_of=lambda key, col: f"funds.{key}.{col}")
     row = goals_block(fs, funds_at.next_row, project.goals)
     _, _, row = indicator_block(fs, row, project.indicators, scheme, blank)

@@ -15,6 +15,7 @@ import struct
 import zipfile
 import zlib
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import JixiaoError
@@ -114,14 +115,44 @@ def xml_text(data: bytes, part: str) -> str:
     return _DECLARED_ENCODING.sub(r"\1UTF-8\3", text, count=1) if encoding != "utf-8" else text
 
 
+@dataclass(frozen=True)
+class PackageKind:
+    """What an OOXML package must hold, and how a refusal names it."""
+
+    main_part: str  # the part every package of this kind has
+    noun: str  # "工作簿" / "Word 文档"
+    what: str  # "Excel 工作簿（.xlsx/.xlsm）"
+    old_format: str  # the message for the binary format of the same program
+    encrypted: str  # how to remove the password, in that program
+    other_hint: tuple[str, str]  # (the other kind's main part, "（这像是一个 Word 文档）")
+
+
+WORKBOOK = PackageKind(
+    "xl/workbook.xml", "工作簿", "Excel 工作簿（.xlsx/.xlsm）",
+    "这是旧版 Excel 97-2003 格式（.xls），请在 Excel 中另存为 .xlsx 后再试",
+    "工作簿设置了打开密码（已加密），无法读取。请在 Excel 中“文件 → 信息 → 保护工作簿 → 用密码进行加密”清除密码后再试",
+    ("word/document.xml", "（这像是一个 Word 文档）"))
+WORD_DOCUMENT = PackageKind(
+    "word/document.xml", "Word 文档", "Word 文档（.docx）",
+    "这是旧版 Word 97-2003 格式（.doc），请在 Word 中另存为 .docx 后再试",
+    "Word 文档设置了打开密码（已加密），无法读取。请在 Word 中“文件 → 信息 → 保护文档 → 用密码进行加密”清除密码后再试",
+    ("xl/workbook.xml", "（这像是一个 Excel 工作簿）"))
+
+
 def open_workbook_zip(path: str | Path) -> zipfile.ZipFile:
     """The workbook's zip archive, or a JixiaoError that says plainly why it is refused."""
+    return open_package(path, WORKBOOK)
+
+
+def open_package(path: str | Path, kind: PackageKind) -> zipfile.ZipFile:
+    """The package's zip archive (a workbook or a Word document), or a JixiaoError that says
+    plainly why it is refused."""
     path = Path(path)
     require_regular_file(path)
     if not path.exists():
         raise JixiaoError(f"找不到文件：{path}")
     if path.is_dir():
-        raise JixiaoError(f"这是一个文件夹，不是工作簿：{path}")
+        raise JixiaoError(f"这是一个文件夹，不是{kind.noun}：{path}")
     size = path.stat().st_size
     if size == 0:
         raise JixiaoError(f"文件是空的（0 字节）：{path}")
@@ -132,30 +163,30 @@ def open_workbook_zip(path: str | Path) -> zipfile.ZipFile:
         if head == OLE_MAGIC:
             body = fh.read(4 * 1024 * 1024)
             if ENCRYPTED_STREAM in body:
-                raise JixiaoError(f"工作簿设置了打开密码（已加密），无法读取。请在 Excel 中“文件 → 信息 → 保护工作簿 → 用密码进行加密”清除密码后再试：{path}")
-            raise JixiaoError(f"这是旧版 Excel 97-2003 格式（.xls），请在 Excel 中另存为 .xlsx 后再试：{path}")
+                raise JixiaoError(f"{kind.encrypted}：{path}")
+            raise JixiaoError(f"{kind.old_format}：{path}")
     if head[:4] != ZIP_MAGIC:
-        raise JixiaoError(f"不是 Excel 工作簿（.xlsx/.xlsm），可能是改了扩展名的其他文件：{path}")
+        raise JixiaoError(f"不是 {kind.what}，可能是改了扩展名的其他文件：{path}")
     try:
         archive = WorkbookArchive(path)
         infos = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as e:
-        raise JixiaoError(f"工作簿已损坏，无法解压（{e}）：{path}") from None
+        raise JixiaoError(f"{kind.noun}已损坏，无法解压（{e}）：{path}") from None
     names = {i.filename for i in infos}
-    if "xl/workbook.xml" not in names:
+    if kind.main_part not in names:
         archive.close()
-        hint = "（这像是一个 Word 文档）" if "word/document.xml" in names else ""
-        raise JixiaoError(f"不是 Excel 工作簿{hint}：{path}")
+        other, hint = kind.other_hint
+        raise JixiaoError(f"不是 {kind.what.split('（')[0]}{hint if other in names else ''}：{path}")
     for info in infos:  # every member, whether or not this command reads it
         refusal = _member_refusal(info)
         if refusal:
             archive.close()
-            raise JixiaoError(f"工作簿部件 {info.filename} {refusal}，拒绝读取：{path}")
+            raise JixiaoError(f"{kind.noun}部件 {info.filename} {refusal}，拒绝读取：{path}")
     unpacked = sum(i.file_size for i in infos)
     packed = sum(i.compress_size for i in infos) or 1
     if unpacked > MAX_UNPACKED_BYTES or (unpacked > 50 * 1024 * 1024 and unpacked / packed > MAX_RATIO):
         archive.close()
-        raise JixiaoError(f"工作簿解压后过大（{unpacked / 1024 / 1024:.0f} MB），疑似压缩炸弹，拒绝读取：{path}")
+        raise JixiaoError(f"{kind.noun}解压后过大（{unpacked / 1024 / 1024:.0f} MB），疑似压缩炸弹，拒绝读取：{path}")
     return archive
 
 
