@@ -15,11 +15,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from .checking import DATA_SUFFIXES, WORKBOOK_SUFFIXES, check_path, collector_paused
+from .checking import SUFFIXES, check_path, collector_paused
 from .report.findings import SEVERITY_ORDER
 from .rules.catalog import Severity
 
-SUFFIXES = WORKBOOK_SUFFIXES + DATA_SUFFIXES
 
 
 @dataclass

@@ -18,20 +18,22 @@ from .model.document import Document, get_path, set_path
 from .rules import Finding, FormSummary, Settings, run_rules, summarize
 from .rules.context import Context
 from .rules.settings import DEFAULT_SETTINGS
+from .sources import DOCUMENT_SUFFIXES, FORM_SUFFIXES
 
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 DATA_SUFFIXES = (".yaml", ".yml", ".json")
+SUFFIXES = FORM_SUFFIXES + DATA_SUFFIXES  # every file check reads
 
 
 @dataclass
 class CheckResult:
     path: Path
-    source: str  # "workbook" | "data"
+    source: str  # "workbook" | "document" | "data"
     doc: Document | None = None
     findings: list[Finding] = field(default_factory=list)
     summaries: list[FormSummary] = field(default_factory=list)
     error: str | None = None  # why the file could not be read
     contents: object = None  # the workbook's BookContents (for annotation)
+    unplaced: list[str] = field(default_factory=list)  # what reading a form by its labels could not place
     context: Context | None = None  # what the rules saw: the document as shown, its derived values
 
     @property
@@ -109,17 +111,20 @@ def check_path(path: str | Path, settings: Settings = DEFAULT_SETTINGS) -> Check
 
 def _check_path(path: Path, settings: Settings) -> CheckResult:
     suffix = path.suffix.lower()
-    source = "workbook" if suffix in WORKBOOK_SUFFIXES else "data"
+    source = "data" if suffix in DATA_SUFFIXES else ("document" if suffix in DOCUMENT_SUFFIXES else "workbook")
     result = CheckResult(path, source)
     try:
-        if suffix in WORKBOOK_SUFFIXES:
-            from .workbook.extract import read_book
+        if suffix in FORM_SUFFIXES:
+            from .sources import read_source
 
-            contents = read_book(path)
+            contents = read_source(path)
             result.contents = contents
             result.doc = contents.doc
-            # jixiao's sign-off copy holds values where formulas were: judged on its values, as sent
-            result.findings, result.context = check_contents(contents, settings, formulas_read=not contents.values_only)
+            result.unplaced = contents.unplaced
+            # jixiao's sign-off copy holds values where formulas were: judged on its values, as sent;
+            # a form read by its labels has no formulas of jixiao's to judge
+            formulas_read = not (contents.values_only or contents.by_labels)
+            result.findings, result.context = check_contents(contents, settings, formulas_read=formulas_read)
         elif suffix in DATA_SUFFIXES:
             from .model.dataformat import load
 
@@ -127,7 +132,7 @@ def _check_path(path: Path, settings: Settings) -> CheckResult:
             result.context = Context(result.doc, settings)
             result.findings = run_rules(result.doc, settings, context=result.context)
         else:
-            raise JixiaoError(f"不支持的文件类型“{suffix or '（无扩展名）'}”：只能检查 .xlsx、.xlsm、.yaml、.yml、.json：{path}")
+            raise JixiaoError(f"不支持的文件类型“{suffix or '（无扩展名）'}”：只能检查 {'、'.join(SUFFIXES)}：{path}")
     except JixiaoError as e:
         result.error = str(e)
         return result
@@ -156,6 +161,7 @@ def to_json(results: list[CheckResult]) -> dict:
             "department": r.doc.department.name if r.doc else None,
             "year": r.doc.year if r.doc else None,
             "scheme": r.doc.scheme if r.doc else None,
+            "unplaced": list(r.unplaced),
             "forms": [{"form": s.form, "total_score": _number(s.total_score), "grade": s.grade,
                        "errors": s.errors, "warnings": s.warnings, "infos": s.infos} for s in r.summaries],
             "findings": [{"rule": f.rule, "severity": f.severity.value, "form": f.form, "sheet": f.sheet,

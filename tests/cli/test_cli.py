@@ -88,7 +88,8 @@ def test_extract_refuses_a_workbook_jixiao_did_not_make(tmp_path):
     path = tmp_path / "plain.xlsx"
     openpyxl.Workbook().save(path)
     result = run_cli("extract", path, "-o", tmp_path / "x.yaml")
-    assert result.returncode == 2 and "不是由 jixiao 生成" in result.stderr
+    assert result.returncode == 2 and "不是 jixiao 生成的" in result.stderr and "没有找到绩效自评表" in result.stderr
+    assert not (tmp_path / "x.yaml").exists()
 
 
 def test_input_file_is_never_modified(tmp_path, example_book):

@@ -154,15 +154,17 @@ def fill_cmd(data: Path, xlsm: bool, output: Path) -> None:
 @click.argument("book", type=click.Path(path_type=Path))
 @_out_option("输出的数据文件：.yaml 或 .json。")
 def extract_cmd(book: Path, output: Path) -> None:
-    """从 jixiao 工作簿提取数据，写成 jixiao/1 数据文件。"""
+    """从工作簿或填报的 Word 自评表（.docx）提取数据，写成 jixiao/1 数据文件。"""
     from ..model.dataformat import save
-    from ..workbook.extract import extract
+    from ..sources import read_source
 
     if output.suffix.lower() not in (".yaml", ".yml", ".json"):
         raise JixiaoError(f"输出文件应以 .yaml、.yml 或 .json 结尾：{output}")
-    doc = extract(book)
-    save(doc, output)
-    click.echo(f"已提取：{output}（项目 {len(doc.projects)} 个）")
+    contents = read_source(book)
+    save(contents.doc, output)
+    for note in contents.unplaced:
+        click.echo(f"未读取：{note}")
+    click.echo(f"已提取：{output}（项目 {len(contents.doc.projects)} 个）")
 
 
 @cli.command("addin-config", context_settings=CONTEXT)
@@ -281,10 +283,10 @@ def report_cmd(source: Path, template: Path | None, output: Path) -> None:
 
 
 def _load_any(source: Path):
-    if source.suffix.lower() in (".xlsx", ".xlsm"):
-        from ..workbook.extract import extract
+    from ..sources import FORM_SUFFIXES, read_document
 
-        return extract(source)
+    if source.suffix.lower() in FORM_SUFFIXES:
+        return read_document(source)
     from ..model.dataformat import load
 
     return load(source)
@@ -367,6 +369,7 @@ def _format_text(results) -> str:
         if not r.readable:
             lines.append(f"  无法读取：{r.error}")
             continue
+        lines += [f"  未读取：{note}" for note in r.unplaced]
         for s in r.summaries:
             total = f"总分 {fmt_score(s.total_score)}（{s.grade}）" if s.total_score is not None else "不计分"
             lines.append(f"■ {s.form}：{total}；错误 {s.errors}，警告 {s.warnings}，提示 {s.infos}")
@@ -392,7 +395,7 @@ def _format_text(results) -> str:
               help="批量检查时每个文件最多用时（秒），超时的文件记为无法读取，其余照常检查。")
 def check_cmd(paths: tuple[Path, ...], fmt: str, annotate_to: Path | None, summary_to: Path | None,
               jobs: int | None, timeout: float) -> None:
-    """校验工作簿（.xlsx/.xlsm）或数据文件（.yaml/.json），可给出文件夹：逐条运行审核规则。
+    """校验工作簿（.xlsx/.xlsm/.xls）、填报的 Word 自评表（.docx）或数据文件（.yaml/.json），可给出文件夹：逐条运行审核规则。
 
     退出码：0 没有错误；1 有错误；2 有文件无法读取。
     """
@@ -402,7 +405,7 @@ def check_cmd(paths: tuple[Path, ...], fmt: str, annotate_to: Path | None, summa
 
     files = expand(list(paths))
     if not files:
-        raise JixiaoError("没有找到可检查的文件（.xlsx、.xlsm、.yaml、.yml、.json）")
+        raise JixiaoError("没有找到可检查的文件（.xlsx、.xlsm、.xls、.docx、.yaml、.yml、.json）")
     if summary_to is not None or jobs is not None or any(p.is_dir() for p in paths):
         if annotate_to is not None:
             raise JixiaoError("--annotate 只能用于检查单个工作簿（.xlsx 或 .xlsm）")

@@ -105,6 +105,8 @@ class BookContents:
     forms: list["FormPlace"] = field(default_factory=list)  # where each form's fields are
     values_only: bool = False  # jixiao's sign-off copy: its formulas were frozen to values on purpose
     annotated: bool = False  # jixiao's annotated copy of a workbook
+    by_labels: bool = False  # read by its printed labels (a filed document, another office's workbook)
+    unplaced: list[str] = field(default_factory=list)  # what reading by labels could not place
 
     @property
     def sheets(self) -> dict[str, str]:
