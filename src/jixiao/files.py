@@ -49,6 +49,28 @@ def write_bytes(path: str | Path, data: bytes) -> Path:
     return Path(path)
 
 
+def refuse_overwriting_input(output: str | Path, *inputs: str | Path | None) -> None:
+    """No command writes over a file it reads: an output that is one of its inputs (by any name,
+    a link included) is refused before anything is read."""
+    output = Path(output)
+    if not output.exists():
+        return
+    for source in inputs:
+        if source is None or not Path(source).exists():
+            continue
+        with contextlib.suppress(OSError):
+            if os.path.samefile(output, source):
+                raise JixiaoError(f"输出文件就是输入文件（{output}）：jixiao 不会覆盖输入。请换一个输出文件名"
+                                  f"（重算可用 --in-place，会先备份原文件）")
+
+
+def _new_file_mode() -> int:
+    """The mode a new file gets under the process's umask (as open() would give it)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def require_regular_file(path: Path) -> None:
     """Refuse, with the reason, what cannot be read as a file: a pipe, a device or a socket
     (reading one can wait forever), a link to nothing, a file without read permission."""
@@ -93,6 +115,14 @@ def atomic_output(path: str | Path) -> Iterator[Path]:
     tmp = Path(tmp_name)
     try:
         yield tmp
+        # mkstemp makes the file 0600; the output gets the mode a file written in place would have:
+        # the old file's when replacing one, else what the umask allows
+        try:
+            mode = path.stat().st_mode & 0o7777 if path.exists() else _new_file_mode()
+        except OSError:
+            mode = _new_file_mode()
+        with contextlib.suppress(OSError):
+            os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException as e:
         with contextlib.suppress(OSError):

@@ -22,6 +22,7 @@ from .model.derive import FUND_COLUMNS, derive_basic
 from .forms.spec import FORM_SPECS
 from .model.document import AmountRow, BasicData, Document, Indicator, Project, get_path, set_path
 from .model.numbers import plain
+from .model.schemes import load_scheme
 
 # Field → the headers that name it (checked after removing spaces).
 SYNONYMS = {
@@ -41,30 +42,83 @@ TARGET_SYNONYMS = {
 SOURCE_ROWS = (("结转", "carryover"), ("其他", "other"), ("自有", "other"), ("非财政", "other"))
 
 
-def _read_table(path: Path):
+HEADER_SEARCH_ROWS = 10  # real exports put a title, a unit line or a date above the header row
+
+
+def _read_table(path: Path, synonyms: dict):
+    """The export as a table of text under its header row: the first of the sheet's first rows
+    naming two or more known columns (a title or "单位：元" line above it is skipped)."""
     import pandas as pd
 
     if not path.exists():
         raise JixiaoError(f"找不到文件：{path}")
     require_regular_file(path)
-    try:
-        if path.suffix.lower() == ".csv":
-            for encoding in ("utf-8-sig", "gb18030"):
-                try:
-                    return pd.read_csv(path, dtype=str, encoding=encoding, keep_default_na=False)
-                except UnicodeDecodeError:
-                    continue
-            raise JixiaoError(f"无法识别 CSV 文件的编码（应为 UTF-8 或 GBK）：{path}")
-        if path.suffix.lower() in (".xlsx", ".xlsm"):
-            from .workbook.safety import open_workbook_zip
+    suffix = path.suffix.lower()
+    from .workbook.safety import MAX_FILE_BYTES
 
-            open_workbook_zip(path).close()  # refuse encrypted, corrupt or renamed files with the reason
-            return pd.read_excel(path, dtype=str, keep_default_na=False, engine="calamine")
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise JixiaoError(f"文件过大（上限 {MAX_FILE_BYTES // 1024 // 1024} MB），拒绝读取：{path}")
+    try:
+        if suffix == ".csv":
+            raw = pd.DataFrame(_csv_rows(path), dtype=str)
+        elif suffix in (".xlsx", ".xlsm", ".xls"):
+            if suffix != ".xls":  # the old binary format has no zip to check; its size is checked above
+                from .workbook.safety import open_workbook_zip
+
+                open_workbook_zip(path).close()  # refuse encrypted, corrupt or renamed files with the reason
+            raw = pd.read_excel(path, dtype=str, keep_default_na=False, engine="calamine", header=None)
+        else:
+            raise JixiaoError(f"导出表应为 .xlsx、.xls 或 .csv：{path}")
     except JixiaoError:
         raise
     except Exception as e:
-        raise JixiaoError(f"无法读取导出表（{type(e).__name__}: {e}）：{path}") from None
-    raise JixiaoError(f"导出表应为 .xlsx 或 .csv：{path}")
+        raise JixiaoError(f"无法读取导出表（{type(e).__name__}）：{path}。请确认它是 Excel 或 CSV 文件，"
+                          f"能在 Excel 中正常打开") from None
+    return _under_header(raw, synonyms)
+
+
+def _csv_rows(path: Path) -> list[list[str]]:
+    """A CSV's rows, padded to one width: a title line above the header has fewer fields."""
+    import csv
+    import io
+
+    data = path.read_bytes()
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise JixiaoError(f"无法识别 CSV 文件的编码（应为 UTF-8 或 GBK）：{path}")
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    width = max((len(r) for r in rows), default=0)
+    return [r + [""] * (width - len(r)) for r in rows]
+
+
+def _squeeze(text) -> str:
+    return str(text).replace(" ", "").replace("\u3000", "").replace("\n", "").strip()
+
+
+def _under_header(raw, synonyms: dict):
+    """``raw`` (no header) as a table under its header row; unnamed columns named by position."""
+    known = {name for names in synonyms.values() for name in names}
+    header_at = 0
+    for i in range(min(HEADER_SEARCH_ROWS, len(raw))):
+        if sum(_squeeze(v) in known for v in raw.iloc[i]) >= 2:
+            header_at = i
+            break
+    names, seen = [], set()
+    for j, value in enumerate(raw.iloc[header_at] if len(raw) else []):
+        name = _squeeze(value) or f"第{j + 1}列"
+        while name in seen:
+            name += "'"
+        seen.add(name)
+        names.append(name)
+    table = raw.iloc[header_at + 1:].reset_index(drop=True)
+    table.columns = names
+    table.attrs["first_row"] = header_at + 2  # the sheet's row number of the first data row
+    return table
 
 
 def _columns(frame, synonyms: dict, mapping: dict, required: tuple[str, ...], source: Path) -> dict[str, str]:
@@ -129,7 +183,7 @@ def _load_mapping(path: Path | None) -> dict:
 
 def read_export(path: Path, unit: str, mapping: dict) -> list[Project]:
     """The projects of a budget export, their funds summed per 项目资金 row."""
-    frame = _read_table(path)
+    frame = _read_table(path, SYNONYMS)
     cols = _columns(frame, SYNONYMS, mapping.get("columns", {}), ("name", "initial", "full_year", "executed"), path)
     sources = mapping.get("sources", {})
     projects: dict[str, Project] = {}
@@ -144,7 +198,7 @@ def read_export(path: Path, unit: str, mapping: dict) -> list[Project]:
         fund_key = sources.get(source) or _row_of(source)
         fund = getattr(project.funds, fund_key)
         for col in FUND_COLUMNS:
-            value = _amount(row[cols[col]], unit, f"{path.name} 第 {i + 2} 行")
+            value = _amount(row[cols[col]], unit, f"{path.name} 第 {i + frame.attrs['first_row']} 行")
             if value is not None:
                 old = getattr(fund, col)
                 setattr(fund, col, value if old is None else old + value)
@@ -153,7 +207,7 @@ def read_export(path: Path, unit: str, mapping: dict) -> list[Project]:
 
 def read_targets(path: Path, mapping: dict) -> dict[str, list[Indicator]]:
     """项目编码 → the indicators set at budget time."""
-    frame = _read_table(path)
+    frame = _read_table(path, TARGET_SYNONYMS)
     cols = _columns(frame, TARGET_SYNONYMS, mapping.get("targets", {}), ("code", "level1", "level2", "name"), path)
     out: dict[str, list[Indicator]] = {}
     for _, row in frame.iterrows():
@@ -226,6 +280,10 @@ def import_budget(export: Path, *, unit: str = "万元", targets: Path | None = 
         base = Document(year=year, scheme=scheme, projects=[])
         base.department.name = department
     doc = copy.deepcopy(base)
+    weight = load_scheme(doc.scheme).execution_weight
+    for project in imported:  # a new project's form starts with the scheme's 执行 分值, as a blank form does
+        if project.execution.weight is None:
+            project.execution.weight = Decimal(weight)
     return doc, merge(doc, imported, target_rows)
 
 

@@ -132,3 +132,80 @@ def test_output_to_a_console_in_another_encoding_never_stops_the_command(tmp_pat
     assert "a.xlsx" in text and "Traceback" not in done.stderr.decode(encoding, "replace")
     if encoding != "big5":  # Big5 has no simplified characters: they show as "?", the command goes on
         assert ("× " in text or "✗ " in text) and f"错误 {ERRORS}" in text
+
+
+# --- data that stays put: no output over an input, next year only forward, the umask honoured ------
+
+def _digest(path):
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+OVERWRITES = [
+    # (command line with BOOK as input and output, message)
+    (["new", "--from", "BOOK", "--year", "2025", "-o", "BOOK"], "输出文件就是输入文件"),
+    (["recompute", "BOOK", "-o", "BOOK"], "输出文件就是输入文件"),
+    (["report", "BOOK", "-o", "REPORT"], "输出文件就是输入文件"),  # the report's template as its output
+    (["check", "BOOK", "--annotate", "BOOK"], "输出文件就是输入文件"),
+    (["new", "--from", "BOOK", "--year", "2024", "-o", "OUT"], "--year 2024 不晚于"),
+    (["new", "--from", "BOOK", "--year", "2023", "-o", "OUT"], "--year 2023 不晚于"),
+    (["new", "--from", "BOOK", "--year", "2025", "--scheme", "national-2020", "-o", "OUT"], "指标体系是 hunan-2024"),
+]
+
+
+@pytest.mark.parametrize(("args", "message"), OVERWRITES, ids=[" ".join(a) for a, _ in OVERWRITES])
+def test_inputs_are_never_overwritten_and_options_are_honoured(tmp_path, example_book, args, message):
+    import shutil
+
+    book = tmp_path / "自评表.xlsx"
+    shutil.copy(example_book, book)
+    report = tmp_path / "报告.docx"
+    report.write_bytes(b"template")
+    if args[0] == "report":
+        args = ["report", "BOOK", "--template", "REPORT", "-o", "REPORT"]
+    before = _digest(book), _digest(report)
+    names = {"BOOK": book, "REPORT": report, "OUT": tmp_path / "2025.xlsx"}
+    result = run_cli(*[names.get(a, a) for a in args])
+    assert result.returncode == 2 and message in result.stderr, result.stderr
+    assert (_digest(book), _digest(report)) == before
+    assert not (tmp_path / "2025.xlsx").exists()
+
+
+def test_a_link_to_the_input_is_the_input(tmp_path, example_book):
+    import shutil
+
+    book = tmp_path / "自评表.xlsx"
+    shutil.copy(example_book, book)
+    (tmp_path / "链接.xlsx").symlink_to(book)
+    result = run_cli("recompute", book, "-o", tmp_path / "链接.xlsx")
+    assert result.returncode == 2 and "输出文件就是输入文件" in result.stderr
+
+
+def test_new_from_adds_the_blank_project_forms_asked_for(tmp_path, example_book):
+    out = tmp_path / "2025.xlsx"
+    result = run_cli("new", "--from", example_book, "--year", "2025", "--projects", "2", "-o", out)
+    assert result.returncode == 0, result.stderr
+    doc = extract(out)
+    assert len(doc.projects) == 21 and doc.projects[-1].name is None and doc.projects[-2].name is None
+    assert len({p.id for p in doc.projects}) == 21
+
+
+@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
+def test_outputs_follow_the_umask(tmp_path, umask, mode):
+    import os
+    import subprocess
+    import sys
+
+    out = tmp_path / "空白.xlsx"
+    subprocess.run([sys.executable, "-m", "jixiao", "new", "--year", "2025", "-o", str(out)], check=True,
+                   capture_output=True, preexec_fn=lambda: os.umask(umask))
+    assert out.stat().st_mode & 0o777 == mode
+
+
+def test_a_replaced_output_keeps_its_mode(tmp_path):
+    out = tmp_path / "空白.xlsx"
+    out.write_bytes(b"old")
+    out.chmod(0o640)
+    assert run_cli("new", "--year", "2025", "-o", out).returncode == 0
+    assert out.stat().st_mode & 0o777 == 0o640 and out.read_bytes() != b"old"

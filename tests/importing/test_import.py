@@ -177,3 +177,83 @@ def test_carry_forward_keeps_what_each_form_declares_and_clears_the_rest(example
                         if c.path != "prior":
                             assert getattr(after, c.path) == (getattr(before, c.path) if c.carry else None)
     assert checked > 500
+
+
+HEADERS = ("项目编码", "项目名称", "资金来源", "年初预算数", "调整后预算数", "支出数")
+
+
+def _export_with_title(path, doc):
+    """An export as budget systems write one: a title and a unit line above the header row, a
+    blank column between the blocks."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["2024年度项目支出执行情况表"])
+    sheet.append(["单位：元", "", "", "", "", "", "", "导出日期：2025-01-10"])
+    for row in export_rows(doc, HEADERS, True):
+        sheet.append([*row[:3], None, *row[3:]] if row[0] != "项目编码" else [*row[:3], None, *row[3:]])
+    book.save(path)
+    return path
+
+
+def test_an_export_with_a_title_row_above_its_headers(tmp_path, example_doc):
+    doc, report = import_budget(_export_with_title(tmp_path / "导出.xlsx", example_doc), unit="元", year=2024)
+    assert funds(doc) == funds(example_doc)
+    assert len(report.added) == 19
+
+
+def test_a_bad_amount_is_placed_on_the_sheets_own_row(tmp_path, example_doc):
+    import openpyxl
+
+    from jixiao.errors import JixiaoError
+
+    path = _export_with_title(tmp_path / "导出.xlsx", example_doc)
+    book = openpyxl.load_workbook(path)
+    book.active.cell(5, 5).value = "四百"  # row 5 of the sheet: the second project row
+    book.save(path)
+    with pytest.raises(JixiaoError, match="导出.xlsx 第 5 行：金额“四百”不是数字"):
+        import_budget(path, unit="元", year=2024)
+
+
+def test_missing_columns_never_show_pandas_names(tmp_path):
+    from jixiao.errors import JixiaoError
+
+    (tmp_path / "e.csv").write_text("标题\n项目名称,,年初预算数\n甲,,1\n", encoding="utf-8")
+    with pytest.raises(JixiaoError) as e:
+        import_budget(tmp_path / "e.csv", year=2024)
+    assert "Unnamed" not in str(e.value) and "第2列" in str(e.value)
+
+
+def test_imported_projects_carry_the_schemes_execution_weight(tmp_path, example_doc):
+    """The form's 执行 分值 is the scheme's (10), as on a blank form: with the targets' 分值 (90) the
+    total is 100 and S03 is silent; without it every imported project had S03."""
+    from jixiao.rules import run_rules
+
+    project = example_doc.projects[0]
+    targets = tmp_path / "targets.csv"
+    with open(targets, "w", encoding="utf-8-sig", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["项目编码", "一级指标", "二级指标", "三级指标", "指标值", "分值"])
+        for ind in project.indicators:
+            w.writerow(["P001", ind.level1, ind.level2, ind.name, ind.target, str(ind.weight)])
+    export = tmp_path / "export.csv"
+    with open(export, "w", encoding="utf-8-sig", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(HEADERS)
+        w.writerow(["P001", project.name, "当年财政拨款", "433.32", "418.85", "418.85"])
+    doc, _ = import_budget(export, targets=targets, year=2024)
+    [new] = doc.projects
+    assert new.execution.weight == Decimal(10)
+    assert not [f for f in run_rules(doc) if f.rule == "S03"]
+
+
+@pytest.mark.libreoffice
+def test_an_xls_export(tmp_path, example_doc):
+    """The old binary format, as LibreOffice writes it (calamine reads it)."""
+    from jixiao.workbook.libreoffice import convert
+
+    xls = convert(_export_with_title(tmp_path / "导出.xlsx", example_doc), "xls", tmp_path / "xls")
+    assert xls.suffix == ".xls" and xls.read_bytes()[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+    doc, _ = import_budget(xls, unit="元", year=2024)
+    assert funds(doc) == funds(example_doc)

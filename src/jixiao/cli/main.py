@@ -17,6 +17,7 @@ import click
 
 from .. import __version__
 from ..errors import JixiaoError
+from ..files import refuse_overwriting_input
 from . import i18n
 
 i18n.install()
@@ -106,8 +107,9 @@ def _out_option(help_text: str):
 
 @cli.command("new", context_settings=CONTEXT)
 @click.option("--year", type=click.IntRange(2000, 2999), required=True, help="评价年度，如 2024。")
-@click.option("--scheme", default="hunan-2024", show_default=True, help="指标体系（jixiao schemes 可列出）。")
-@click.option("--projects", type=click.IntRange(0, 500), default=1, show_default=True, help="项目支出绩效自评表的张数。")
+@click.option("--scheme", default=None, help="指标体系（jixiao schemes 可列出；默认 hunan-2024，带 --from 时沿用上一年的）。")
+@click.option("--projects", type=click.IntRange(0, 500), default=None,
+              help="项目支出绩效自评表的张数（默认 1）；带 --from 时为另加的空白项目表张数。")
 @click.option("--xlsm", is_flag=True, help="生成带按钮（校验、重算等）的启用宏的工作簿（.xlsm）。")
 @click.option("--from", "last_year", type=click.Path(path_type=Path),
               help="上一年的工作簿或数据文件：带入附件1的上年决算数、项目和指标（清空完成值、得分和偏差说明）。")
@@ -117,15 +119,43 @@ def new_cmd(year: int, scheme: str, projects: int, xlsm: bool, last_year: Path |
     from ..workbook.fill import fill, new
 
     _check_suffix(output, xlsm)
+    refuse_overwriting_input(output, last_year)
     if last_year is not None:
         from ..importing import carry_forward
 
-        doc = carry_forward(_load_any(last_year), year)
+        source = _load_any(last_year)
+        if year <= source.year:
+            raise JixiaoError(f"--year {year} 不晚于 {last_year} 的年度 {source.year}：接续只能生成以后年度的工作簿")
+        if scheme is not None and scheme != source.scheme:
+            raise JixiaoError(f"{last_year} 的指标体系是 {source.scheme}，接续时沿用它的指标；"
+                              f"改用 {scheme} 请不带 --from 新建空白工作簿")
+        doc = carry_forward(source, year)
+        added = _blank_projects(doc, projects or 0)
         fill(doc, output)
-        click.echo(f"已从 {last_year} 接续生成 {year} 年工作簿：{output}（项目 {len(doc.projects)} 个）")
+        more = f"，另加空白项目表 {added} 张" if added else ""
+        click.echo(f"已从 {last_year} 接续生成 {year} 年工作簿：{output}（项目 {len(doc.projects)} 个{more}）")
         return
+    scheme = scheme or DEFAULT_SCHEME
+    projects = 1 if projects is None else projects
     new(year, scheme, projects, output)
     click.echo(f"已生成空白工作簿：{output}（{year} 年，指标体系 {scheme}，项目表 {projects} 张）")
+
+
+DEFAULT_SCHEME = "hunan-2024"
+
+
+def _blank_projects(doc, count: int) -> int:
+    """Append ``count`` blank project forms to ``doc`` (their ids new ones)."""
+    from ..model.document import Project
+
+    taken = {p.id for p in doc.projects}
+    for i in range(count):
+        n = len(doc.projects) + 1
+        while f"p{n}" in taken:
+            n += 1
+        taken.add(f"p{n}")
+        doc.projects.append(Project(id=f"p{n}"))
+    return count
 
 
 def _check_suffix(output: Path, xlsm: bool) -> None:
@@ -144,6 +174,7 @@ def fill_cmd(data: Path, xlsm: bool, output: Path) -> None:
     from ..workbook.fill import fill
 
     _check_suffix(output, xlsm)
+    refuse_overwriting_input(output, data)
     doc = load(data)
     fill(doc, output)
     parts = (["附件1"] if doc.basic_data else []) + (["附件2"] if doc.overall else [])
@@ -160,6 +191,7 @@ def extract_cmd(book: Path, output: Path) -> None:
 
     if output.suffix.lower() not in (".yaml", ".yml", ".json"):
         raise JixiaoError(f"输出文件应以 .yaml、.yml 或 .json 结尾：{output}")
+    refuse_overwriting_input(output, book)
     contents = read_source(book)
     save(contents.doc, output)
     for note in contents.unplaced:
@@ -253,6 +285,7 @@ def import_budget_cmd(export: Path, targets: Path | None, mapping: Path | None, 
     from ..importing import import_budget
     from ..model.dataformat import load, save
 
+    refuse_overwriting_input(output, export, targets, mapping)  # the data file itself is updated: that is asked
     base = load(output) if output.exists() else None
     doc, report = import_budget(export, unit=unit, targets=targets, mapping_path=mapping, base=base, year=year,
                                 scheme=scheme, department=department)
@@ -277,6 +310,7 @@ def report_cmd(source: Path, template: Path | None, output: Path) -> None:
 
     if output.suffix.lower() != ".docx":
         raise JixiaoError(f"输出文件应以 .docx 结尾：{output}")
+    refuse_overwriting_input(output, source, template)
     doc = _load_any(source)
     render_report(doc, output, template=template)
     click.echo(f"已生成自评报告：{output}（项目 {len(doc.projects)} 个）")
@@ -415,6 +449,8 @@ def check_cmd(paths: tuple[Path, ...], fmt: str, annotate_to: Path | None, summa
 
     if annotate_to is not None and (len(files) != 1 or files[0].suffix.lower() not in (".xlsx", ".xlsm")):
         raise JixiaoError("--annotate 只能用于检查单个工作簿（.xlsx 或 .xlsm）")
+    if annotate_to is not None:
+        refuse_overwriting_input(annotate_to, files[0])
     results = [check_path(p) for p in files]
     if annotate_to is not None and results[0].readable:
         from ..report.annotate import annotate
@@ -505,6 +541,8 @@ def recompute_cmd(book: Path, output: Path | None, in_place: bool) -> None:
             raise JixiaoError(f"找不到文件：{book}")
         backup = _new_backup(book)
         output = book
+    else:
+        refuse_overwriting_input(output, book)
     changed = recompute_file(book, output)
     if in_place:
         click.echo(f"已备份原文件：{backup}")
