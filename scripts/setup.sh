@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Set jixiao up on a fresh Debian/Ubuntu machine, then run the demo on the bundled example.
-# Installs the Debian packages the tests and PDF output need (when run as root or with sudo),
+# Installs the Debian packages the tests, PDF output and scripts/render.sh need (when run as root or with sudo),
 # creates .venv, installs jixiao with its test extras, and runs `jixiao demo` into out/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(libreoffice-calc-nogui fonts-wqy-microhei poppler-utils python3-venv)
+packages=(libreoffice-calc-nogui libreoffice-writer-nogui fonts-wqy-microhei poppler-utils python3-venv)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -326,6 +326,16 @@ def _load_any(source: Path):
     return load(source)
 
 
+def _env_port(default: int) -> int:
+    """JIXIAO_SMTP_PORT when set, else ``default``; a port that is not a number is said so."""
+    text = os.environ.get("JIXIAO_SMTP_PORT", "").strip()
+    if not text:
+        return default
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise JixiaoError(f"环境变量 JIXIAO_SMTP_PORT 的值“{text}”不是端口号（1–65535 的整数）")
+    return int(text)
+
+
 @cli.command("signoff", context_settings=CONTEXT)
 @click.argument("book", type=click.Path(path_type=Path))
 @click.option("-o", "--output", "folder", required=True, type=click.Path(file_okay=False, path_type=Path),
@@ -335,13 +345,19 @@ def _load_any(source: Path):
 @click.option("--from", "mail_from", default=lambda: os.environ.get("JIXIAO_MAIL_FROM", ""), help="发件人。")
 @click.option("--send", is_flag=True, help="用 SMTP 发送邮件（密码只从环境变量 JIXIAO_SMTP_PASSWORD 读取）。")
 @click.option("--smtp-host", default=lambda: os.environ.get("JIXIAO_SMTP_HOST", "localhost"), show_default="localhost")
-@click.option("--smtp-port", type=int, default=lambda: int(os.environ.get("JIXIAO_SMTP_PORT", "587")), show_default="587")
+@click.option("--smtp-port", type=click.IntRange(1, 65535), default=None,
+              help="端口；默认取环境变量 JIXIAO_SMTP_PORT，否则 --ssl 时 465、其余 587。")
+@click.option("--ssl", "implicit_tls", is_flag=True, help="从连接起就加密（SMTPS，一般为 465 端口），不用 STARTTLS。")
 @click.option("--starttls/--no-starttls", default=True, show_default=True, help="是否使用 STARTTLS 加密。")
+@click.option("--smtp-cafile", type=click.Path(dir_okay=False, path_type=Path),
+              default=lambda: os.environ.get("JIXIAO_SMTP_CAFILE") or None,
+              help="验证服务器证书所用的根证书文件（PEM；单位自建证书时用）；默认取环境变量 JIXIAO_SMTP_CAFILE。")
 @click.option("--smtp-user", default=lambda: os.environ.get("JIXIAO_SMTP_USER", ""), help="SMTP 用户名（可不填）。")
 @click.option("--smtp-timeout", type=click.FloatRange(1, 3600), default=120, show_default=True,
               help="与邮件服务器的整个通信最多用时（秒）。")
 def signoff_cmd(book: Path, folder: Path, force: bool, mail_to: tuple[str, ...], mail_from: str, send: bool,
-                smtp_host: str, smtp_port: int, starttls: bool, smtp_user: str, smtp_timeout: float) -> None:
+                smtp_host: str, smtp_port: int | None, implicit_tls: bool, starttls: bool, smtp_cafile: Path | None,
+                smtp_user: str, smtp_timeout: float) -> None:
     """生成签批包：只含数值的工作簿、PDF、自评报告、manifest.json 和邮件（.eml），可直接发送。
 
     仍有错误时拒绝生成并列出错误，除非 --force。
@@ -349,6 +365,8 @@ def signoff_cmd(book: Path, folder: Path, force: bool, mail_to: tuple[str, ...],
     from ..signoff.mail import send as send_mail
     from ..signoff.package import signoff
 
+    if smtp_port is None:
+        smtp_port = _env_port(465 if implicit_tls else 587)
     if not mail_to and os.environ.get("JIXIAO_MAIL_TO"):
         mail_to = tuple(a.strip() for a in os.environ["JIXIAO_MAIL_TO"].split(",") if a.strip())
     result = signoff(book, folder, force=force, mail_from=mail_from, mail_to=mail_to)
@@ -362,7 +380,8 @@ def signoff_cmd(book: Path, folder: Path, force: bool, mail_to: tuple[str, ...],
         click.echo(f"  注意：{result.name_note}")
     if send:
         answer = send_mail(result.message, smtp_host, smtp_port, starttls=starttls, user=smtp_user or None,
-                           deadline=smtp_timeout)
+                           deadline=smtp_timeout, implicit_tls=implicit_tls,
+                           cafile=str(smtp_cafile) if smtp_cafile else None)
         click.echo(f"邮件已发送给 {', '.join(mail_to)}；服务器回复：{answer}")
 
 

@@ -3,6 +3,7 @@ by SMTP (the password only from the environment, JIXIAO_SMTP_PASSWORD)."""
 
 from __future__ import annotations
 
+import base64
 import mimetypes
 import os
 import re
@@ -10,9 +11,11 @@ import smtplib
 import socket
 import ssl
 import threading
+import urllib.parse
 from decimal import Decimal
-from email import policy
+from email import message_from_string, policy
 from email.message import EmailMessage
+from email.policy import EmailPolicy
 from email.utils import formatdate, make_msgid
 from importlib import resources
 from pathlib import Path
@@ -20,20 +23,41 @@ from pathlib import Path
 from .. import __version__
 from ..errors import JixiaoError
 from ..model.document import get_path
-from ..report.render import percent, score
+from ..rules.common import half_up
+from ..report.render import score
+from ..rules.catalog import ERROR, WARNING
 from ..rules.context import Context
 
 PASSWORD_ENV = "JIXIAO_SMTP_PASSWORD"
 
 
-def _explanation(doc, loc) -> str:
-    """What the department wrote about a warning: the indicator's 偏差原因, or the form's 预算调整说明."""
+# The warnings a form's 预算调整说明 answers: 全年预算数 against 年初预算数 and what follows from it
+EXPLAINED_BY_ADJUSTMENT_NOTE = frozenset({"B01", "B02", "B03"})
+# The warnings an indicator's 偏差原因 answers: its result against its target (not a typed-over formula)
+NOT_EXPLAINED_BY_DEVIATION = frozenset({"F06"})
+
+
+def _explanation(doc, finding) -> str:
+    """What the department wrote about a warning: the indicator's 偏差原因 for its result, the
+    form's 预算调整说明 for an adjusted budget; "—" where neither speaks to it."""
+    loc = finding.location
     if loc.prefix != "overall" and loc.item is None:
         return "—"
     form = get_path(doc, loc.prefix)
     if loc.row is not None and loc.row[0] == "indicators":
+        if finding.rule in NOT_EXPLAINED_BY_DEVIATION:
+            return "—"
         return form.indicators[loc.row[1]].deviation or "（未填写偏差原因）"
-    return form.adjustment_note or "（未填写预算调整说明）"
+    if finding.rule in EXPLAINED_BY_ADJUSTMENT_NOTE:
+        return form.adjustment_note or "（未填写预算调整说明）"
+    return "—"
+
+
+def rate(value) -> str:
+    """A rate in the mail: always two decimals ("18.30%"), "—" when there is none."""
+    if not isinstance(value, Decimal):
+        return "—"
+    return f"{half_up(value * 100, 2):.2f}%"
 
 
 def mail_context(doc, summaries, findings, forced: bool, attachments: list[str], created: str) -> dict:
@@ -43,7 +67,7 @@ def mail_context(doc, summaries, findings, forced: bool, attachments: list[str],
         initial, executed = form.total.initial, form.total.executed
         basis = executed / initial if isinstance(initial, Decimal) and initial and isinstance(executed, Decimal) else None
         name = "附件2" if form.prefix == "overall" else (form.form.name or form.prefix)
-        execution.append({"form": name, "rate": percent(form.execution_rate) or "—", "initial_rate": percent(basis) or "—"})
+        execution.append({"form": name, "rate": rate(form.execution_rate), "initial_rate": rate(basis)})
     # A header is one line: a line break or control character typed in the name becomes a space.
     name = " ".join(re.sub(r"[\x00-\x1f\x7f]", " ", doc.department.name or "").split())
     subject = f"{name}{doc.year}年度预算绩效自评材料（请签批）"
@@ -51,13 +75,16 @@ def mail_context(doc, summaries, findings, forced: bool, attachments: list[str],
         subject += "【含未通过校验项】"
     return {
         "subject": subject, "department": doc.department.name or "", "year": doc.year, "forced": forced,
-        "errors": sum(f.severity.value == "错误" for f in findings),
+        "errors": sum(f.severity is ERROR for f in findings),
         "forms": [{"form": s.form, "total_score": score(s.total_score) if s.total_score is not None else "",
                    "grade": s.grade or "", "errors": s.errors, "warnings": s.warnings, "infos": s.infos}
                   for s in summaries],
         "execution": execution,
         "warnings": [{"rule": f.rule, "form": f.form, "cell": f.cell, "message": f.message,
-                      "explanation": _explanation(doc, f.location)} for f in findings if f.severity.value == "警告"],
+                      "explanation": _explanation(doc, f)} for f in findings if f.severity is WARNING],
+        # a forced package's mail says what is still wrong, not only how many
+        "error_list": [{"rule": f.rule, "form": f.form, "cell": f.cell, "message": f.message}
+                       for f in findings if f.severity is ERROR],
         "attachments": attachments, "version": __version__, "created": created,
     }
 
@@ -87,14 +114,72 @@ def build_message(context: dict, attachments: list[Path], mail_from: str, mail_t
             kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         elif path.suffix == ".docx":
             kind = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-        maintype, subtype = (kind or "application/octet-stream").split("/", 1)
-        msg.add_attachment(path.read_bytes(), maintype=maintype, subtype=subtype, filename=path.name)
+        if kind is None:
+            kind = "application/octet-stream"
+        if path.name.isascii():
+            maintype, subtype = kind.split("/", 1)
+            msg.add_attachment(path.read_bytes(), maintype=maintype, subtype=subtype, filename=path.name)
+        else:
+            if msg.get_content_subtype() != "mixed":
+                msg.make_mixed()
+            msg.attach(_attachment(path.read_bytes(), kind, path.name))
     return msg
 
 
+def _attachment(data: bytes, kind: str, filename: str) -> EmailMessage:
+    """An attachment with a Chinese name both ways: filename* (RFC 2231), the standard, and an
+    RFC 2047 name= on Content-Type, what Outlook and Foxmail show. Written as header text and
+    parsed, because the email package would refold name= into RFC 2231 form (and, on a long
+    line, encode the media type itself)."""
+    def pieces(limit: int) -> list[str]:
+        """The name in pieces of at most ``limit`` bytes of UTF-8, never splitting a character."""
+        out, chunk = [], ""
+        for ch in filename:
+            if chunk and len((chunk + ch).encode("utf-8")) > limit:
+                out.append(chunk)
+                chunk = ""
+            chunk += ch
+        return out + [chunk]
+
+    # encoded words of at most 75 characters (36 bytes → 48 of base64)
+    name = "\n ".join(f"=?utf-8?b?{base64.b64encode(w.encode('utf-8')).decode()}?=" for w in pieces(36))
+    # RFC 2231 continuations, each well inside a line
+    quoted = [urllib.parse.quote(p.encode("utf-8"), safe="") for p in pieces(18)]
+    if len(quoted) == 1:
+        disposition = f"filename*=utf-8''{quoted[0]}"
+    else:
+        quoted[0] = "utf-8''" + quoted[0]
+        disposition = ";\n ".join(f"filename*{n}*={piece}" for n, piece in enumerate(quoted))
+    body = base64.encodebytes(data).decode()
+    source = (f'Content-Type: {kind};\n name="{name}"\nContent-Disposition: attachment;\n {disposition}\n'
+              f"Content-Transfer-Encoding: base64\nMIME-Version: 1.0\n\n{body}")
+    return message_from_string(source, policy=policy.default)
+
+
+def needs_utf8(msg: EmailMessage) -> bool:
+    """True when an address has characters beyond ASCII (张三@例子.cn): SMTPUTF8 is needed."""
+    return not all(str(msg[h] or "").isascii() for h in ("From", "To", "Cc"))
+
+
+class _AsWritten(EmailPolicy):
+    """policy.SMTP, except that a header jixiao wrote as text (an attachment's, see _attachment)
+    goes out as written, not refolded: a media type longer than 78 characters would otherwise
+    make the email package rewrite the whole header in its own way."""
+
+    def fold_binary(self, name, value):
+        if not hasattr(value, "name") and value.isascii() and all(len(x) <= 998 for x in value.splitlines()):
+            return (name + ": " + value.replace("\n", self.linesep) + self.linesep).encode("ascii")
+        return super().fold_binary(name, value)
+
+
+_SMTP = _AsWritten(linesep="\r\n")
+_SMTPUTF8 = _SMTP.clone(utf8=True)
+
+
 def as_bytes(msg: EmailMessage) -> bytes:
-    """The message as sent and saved: CRLF line ends (smtplib fixes those only for text)."""
-    return msg.as_bytes(policy=policy.SMTP)
+    """The message as sent and saved: CRLF line ends (smtplib fixes those only for text); with
+    a non-ASCII address, its headers in UTF-8 as SMTPUTF8 carries them."""
+    return msg.as_bytes(policy=_SMTPUTF8 if needs_utf8(msg) else _SMTP)
 
 
 SMTP_READ_TIMEOUT = 30  # seconds one answer from the server may take
@@ -102,9 +187,11 @@ SMTP_DEADLINE = 120  # seconds the whole conversation may take (a server that dr
 
 
 def send(msg: EmailMessage, host: str, port: int, starttls: bool = True, user: str | None = None,
-         deadline: float = SMTP_DEADLINE) -> str:
+         deadline: float = SMTP_DEADLINE, implicit_tls: bool = False, cafile: str | None = None) -> str:
     """Send ``msg`` to its To addresses; returns the server's answer to the message. The whole
-    conversation ends at ``deadline`` seconds, however the server paces it."""
+    conversation ends at ``deadline`` seconds, however the server paces it. ``implicit_tls``: TLS
+    from the first byte (port 465) instead of STARTTLS; ``cafile``: the certificate authority the
+    server's certificate is checked against (an office's own), besides the system's."""
     recipients = [a.strip() for a in (msg["To"] or "").split(",") if a.strip()]
     if not recipients:
         raise JixiaoError("没有收件人：请用 --to 指定（可多次）")
@@ -113,8 +200,20 @@ def send(msg: EmailMessage, host: str, port: int, starttls: bool = True, user: s
         raise JixiaoError(f"已指定 SMTP 用户 {user}，但环境变量 {PASSWORD_ENV} 中没有密码")
     expired = threading.Event()
     watchdog = None
+    utf8 = needs_utf8(msg)
     try:
-        smtp = _Deadlined(expired, timeout=min(SMTP_READ_TIMEOUT, deadline))
+        context = ssl.create_default_context(cafile=cafile) if (starttls or implicit_tls) else None
+    except FileNotFoundError:
+        raise JixiaoError(f"证书文件 {cafile} 不存在") from None
+    except ssl.SSLError:
+        raise JixiaoError(f"证书文件 {cafile} 不是 PEM 格式的证书（应以 -----BEGIN CERTIFICATE----- 开头）") from None
+    except OSError:
+        raise JixiaoError(f"无法读取证书文件 {cafile}（没有读取权限，或它是文件夹）") from None
+    try:
+        if implicit_tls:
+            smtp = _DeadlinedSSL(expired, timeout=min(SMTP_READ_TIMEOUT, deadline), context=context)
+        else:
+            smtp = _Deadlined(expired, timeout=min(SMTP_READ_TIMEOUT, deadline))
         watchdog = threading.Timer(deadline, smtp.expire)
         watchdog.daemon = True
         watchdog.start()
@@ -124,12 +223,18 @@ def send(msg: EmailMessage, host: str, port: int, starttls: bool = True, user: s
             raise TimeoutError
         with smtp:
             smtp.ehlo()
-            if starttls:
-                smtp.starttls(context=ssl.create_default_context())
+            if starttls and not implicit_tls:
+                smtp.starttls(context=context)
                 smtp.ehlo()
+            options = []
+            if utf8:
+                if not smtp.has_extn("smtputf8"):
+                    raise JixiaoError(f"收件人或发件人地址含中文等非 ASCII 字符，而邮件服务器 {host} 不支持 SMTPUTF8，"
+                                      f"无法投递。请改用只含英文字母、数字的邮箱地址")
+                options.append("SMTPUTF8")
             if user:
                 smtp.login(user, password)
-            code, answer = smtp.mail(msg["From"])
+            code, answer = smtp.mail(msg["From"], options)
             if code != 250:
                 raise JixiaoError(f"邮件服务器拒绝发件人 {msg['From']}：{code} {answer.decode(errors='replace')}")
             for rcpt in recipients:
@@ -147,6 +252,12 @@ def send(msg: EmailMessage, host: str, port: int, starttls: bool = True, user: s
             raise JixiaoError(f"无法连接邮件服务器 {host}:{port}：连接被拒绝（服务器没有运行，或地址、端口有误）") from None
         if isinstance(e, (socket.timeout, TimeoutError)):
             raise JixiaoError(f"连接邮件服务器 {host}:{port} 超时") from None
+        if isinstance(e, ssl.SSLCertVerificationError):
+            raise JixiaoError(f"邮件服务器 {host} 的证书无法验证（{e.verify_message}）：若单位使用自己的证书，"
+                              f"请用 --smtp-cafile 指定签发它的根证书文件") from None
+        if isinstance(e, ssl.SSLError):
+            raise JixiaoError(f"与邮件服务器 {host}:{port} 建立加密连接失败（{e.reason or e}）：请确认该端口的加密方式"
+                              f"（465 端口一般用 --ssl，25/587 端口用 STARTTLS）") from None
         if isinstance(e, smtplib.SMTPAuthenticationError):
             raise JixiaoError(f"邮件服务器登录失败：{e.smtp_code} {e.smtp_error.decode(errors='replace')}") from None
         raise JixiaoError(f"发送邮件失败：{e}") from None
@@ -155,13 +266,19 @@ def send(msg: EmailMessage, host: str, port: int, starttls: bool = True, user: s
             watchdog.cancel()
 
 
-class _Deadlined(smtplib.SMTP):
+class _DeadlineMixin:
     """An SMTP client whose socket is shut down when the overall deadline passes: a read then
     waiting, however slowly bytes arrive, ends at once."""
 
     def __init__(self, expired, **kwargs):
         self._expired = expired
         super().__init__(**kwargs)
+
+    def connect(self, host="localhost", port=0, source_address=None):
+        # the name TLS checks the certificate against (STARTTLS and SMTPS): smtplib takes it
+        # only from the constructor, which would connect before the deadline is set
+        self._host = host
+        return super().connect(host, port, source_address)
 
     def expire(self) -> None:
         self._expired.set()
@@ -171,3 +288,11 @@ class _Deadlined(smtplib.SMTP):
                 sock.shutdown(socket.SHUT_RDWR)
             except OSError:
                 pass
+
+
+class _Deadlined(_DeadlineMixin, smtplib.SMTP):
+    pass
+
+
+class _DeadlinedSSL(_DeadlineMixin, smtplib.SMTP_SSL):
+    pass

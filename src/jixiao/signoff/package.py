@@ -133,7 +133,7 @@ def signoff(source: str | Path, folder: str | Path, *, force: bool = False, mail
             except JixiaoError as e:
                 result.pdf_note = f"PDF 未能生成：{e}"
         # 3. The report, 4. the data.
-        files["docx"] = render_report(doc, work / f"{stem}自评报告.docx", forced=forced)
+        files["docx"] = render_report(doc, work / f"{stem}报告.docx", forced=forced)
         files["data"] = work / f"{stem}.data.yaml"
         save(doc, files["data"])
         # 5. The manifest.
