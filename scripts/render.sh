@@ -39,8 +39,11 @@ render_one() {
     [[ -f $pdf ]] || { echo "  未生成 PDF：$file" >&2; return 0; }
     local pages
     pages=$(pdfinfo "$pdf" 2>/dev/null | awk '/^Pages:/ {print $2}')
-    pdftoppm -r "$dpi" -png "$pdf" "$outdir/$stem"
-    echo "$file: ${pages:-?} 页 → $outdir/$stem-*.png"
+    # the page files are named after the whole file name: a package's .xlsx and .pdf share a stem
+    local prefix
+    prefix=$outdir/$(basename "$file")
+    pdftoppm -r "$dpi" -png "$pdf" "$prefix"
+    echo "$file: ${pages:-?} 页 → $prefix-*.png"
 }
 
 if [[ -d $source ]]; then

@@ -131,7 +131,9 @@ def test_annotate_writes_results_links_and_colours(annotated, example_book):
             assert fill.start_color.rgb.endswith("FFC7CE" if severity == "错误" else "FFEB9C"), cell
     assert worst["I5"] == "错误" and {f.rule for f in findings if f.cell == "I5" and f.sheet == "附件2"} == {"F02", "F06"}
     assert ws.cell(2 + [f.rule for f in findings].index("F06"), 5).data_type == "s"
-    assert a2["I5"].border.left.style == "thin" and a2["I5"].number_format == "General"  # only the fill changed
+    source = openpyxl.load_workbook(example_book)["附件2"]["I5"]
+    # only the fill changed: the border and the number format (a score's 0.00) are the source's
+    assert a2["I5"].border.left.style == "thin" and a2["I5"].number_format == source.number_format == "0.00"
 
 
 def test_annotated_copy_keeps_cached_values(annotated, example_book):

@@ -109,7 +109,8 @@ def funds_block(fs: FormSheet, top: int, section_label: str, rows: list[tuple[st
     fs.write(r, 8, "全年≠年初时说明原因；执行率低于90%时说明原因", st.plain(size=8, color="#7F7F7F"))
     fs.entry(r + 1, 3, adjustment_note, "text", path="adjustment_note", c2=8)
     fs.min_height(r + 1, 30)
-    fs.label(top, 0, section_label, rows=r + 2 - top + extra_rows)
+    # the unit on a line of its own: a narrow column would otherwise break "（万元）" anywhere
+    fs.label(top, 0, section_label.replace("（", "\n（", 1), rows=r + 2 - top + extra_rows)
 
     # Live flags with no macro: yellow where 全年 ≠ 年初, red when the total moved ≥ 10% unexplained.
     note = a1(r + 1, 3, True)

@@ -53,8 +53,8 @@ def build_info(book, doc: Document) -> FormSheet:
                    "各表的年度、部门名称和表尾签署信息都取自本页。", st.plain(), c2=2)
     fs.height(r, 36)
     fs.write(r + 1, 0, f"由 jixiao {__version__} 生成。", st.plain(size=9, color="#7F7F7F"), c2=2)
-    fs.ws.print_area(0, 0, r + 1, 2)
-    fs.ws.set_paper(9)
+    fs.print_setup(2, r + 1)
+    fs.ws.fit_to_pages(1, 1)  # the settings and the department's details: one page
     fs.ws.protect("", {"format_cells": True, "format_columns": True, "format_rows": True,
                        "select_locked_cells": True, "select_unlocked_cells": True})
     fs.finish()

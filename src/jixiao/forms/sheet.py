@@ -21,6 +21,7 @@ from .layout import field_name
 from .styles import Styles
 
 LINE_HEIGHT = 14.0  # points per wrapped line at 10.5 pt
+ROW_MIN = 20.0  # points: a form's row, one line or two, tall enough to read and to write in
 
 
 @lru_cache(maxsize=65536)
@@ -85,6 +86,7 @@ class FormSheet:
         self._lines: dict[int, float] = {}
         self._fixed_heights: dict[int, float] = {}
         self._min_heights: dict[int, float] = {}
+        self._rows: set[int] = set()  # rows written: each at least ROW_MIN tall, so the form is even
         self.places: dict[str, tuple[int, int, int, int]] = {}  # data path → range (named jx_…)
         self.constants: dict[str, str] = {}
         self._pending: list[tuple] = []  # derived cells, written once every field has its place
@@ -109,6 +111,7 @@ class FormSheet:
     def write(self, row: int, col: int, value: object, fmt, c2: int | None = None, rows: int = 1) -> None:
         """Write a value (Decimal, text or blank) into a cell or merged range."""
         c2 = col if c2 is None else c2
+        self._rows.add(row)
         self._range(row, col, c2, rows, fmt)
         if value is None or value == "":
             self.ws.write_blank(row, col, None, fmt)
@@ -123,6 +126,7 @@ class FormSheet:
     def formula(self, row: int, col: int, formula: str, value: object, fmt, c2: int | None = None, rows: int = 1) -> None:
         """Write a formula with its cached value, so non-calculating readers see the number."""
         c2 = col if c2 is None else c2
+        self._rows.add(row)
         self._range(row, col, c2, rows, fmt)
         self.ws.write_formula(row, col, formula, fmt, cached(value))
         if isinstance(value, str):
@@ -186,12 +190,11 @@ class FormSheet:
             self._define(f"{scope}!{name}", f"={sheet}!{ref}")
         for name, value in self.constants.items():
             self._define(f"{scope}!{name}", '="' + value.replace('"', '""') + '"')
-        for row in set(self._lines) | set(self._min_heights):
+        for row in self._rows | set(self._lines) | set(self._min_heights):
             if row in self._fixed_heights:
                 continue
             needed = self._lines.get(row, 1) * LINE_HEIGHT + 4
-            if needed > LINE_HEIGHT + 4 or row in self._min_heights:
-                self.ws.set_row(row, max(needed, self._min_heights.get(row, 0)))
+            self.ws.set_row(row, max(needed, self._min_heights.get(row, 0), ROW_MIN))
         for row, points in self._fixed_heights.items():
             self.ws.set_row(row, points)
 

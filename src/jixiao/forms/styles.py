@@ -17,7 +17,7 @@ NUMBER_FORMATS = {
     "amount": "0.00",
     "area": "0.00",
     "rate": "0.00%",
-    "score": "General",
+    "score": "0.00",
     "count": "General",
     "text": "@",
 }

@@ -13,7 +13,7 @@ from ..rules import ERROR, WARNING, Finding, Severity
 
 RESULT_SHEET = "校验结果"
 HEADERS = ("严重程度", "规则", "表单", "单元格", "说明", "应为")
-WIDTHS = (9, 6, 28, 22, 90, 16)
+WIDTHS = (9, 6, 24, 22, 60, 16)
 PLACE_COLUMN = HEADERS.index("单元格")
 # The fill of a cell found: red for 错误, yellow for 警告 (提示 is not coloured); red wins.
 MARK_COLOURS = {ERROR: "FFC7CE", WARNING: "FFEB9C"}

@@ -72,15 +72,31 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _sign_rows(doc, counts: dict[str, int], forced: bool) -> list[list[str]]:
+# The 签批 sheet: the department's details, then a line to sign and a date for the person who
+# filled the forms and for the head of the department (the cells unlocked: a date may be typed)
+SIGN_WIDTHS = [18, 34, 8, 24]
+SIGNERS = ("填表人签字", "单位负责人签字")
+DATE_TEXT = "　　年　　月　　日"
+SIGN_ROW_HEIGHT = 45  # points: room for a handwritten signature
+
+
+def _sign_sheet(doc, counts: dict[str, int], forced: bool) -> tuple[list[list[str]], dict[int, float], dict[str, dict]]:
+    """The 签批 sheet's rows, its row heights and the cells to sign on."""
     dept = doc.department
-    rows = [["签批", ""],
+    result = f"错误 {counts['错误']}，警告 {counts['警告']}，提示 {counts['提示']}" + (f"（{FORCED_MARK}）" if forced else "")
+    rows = [["签批", "", "", ""],
             ["部门（单位）", dept.name or ""], ["年度", str(doc.year)],
-            ["校验结果", f"错误 {counts['错误']}，警告 {counts['警告']}，提示 {counts['提示']}"
-                        + (f"（{FORCED_MARK}）" if forced else "")],
+            ["校验结果", result + "，明细见“校验结果”表"],
             ["填表人", dept.filled_by or ""], ["填报日期", dept.filled_on or ""], ["联系电话", dept.phone or ""],
-            ["单位负责人签字", ""], ["签字日期", ""]]
-    return rows
+            [""]]
+    heights, styles = {}, {}
+    line = {"signature_line": True, "unlocked": True}
+    for signer in SIGNERS:
+        rows.append([signer, "", "日期", DATE_TEXT])
+        r = len(rows)
+        heights[r] = SIGN_ROW_HEIGHT
+        styles[f"B{r}"] = styles[f"D{r}"] = line
+    return rows, heights, styles
 
 
 def signoff(source: str | Path, folder: str | Path, *, force: bool = False, mail_from: str = "",
@@ -118,7 +134,9 @@ def signoff(source: str | Path, folder: str | Path, *, force: bool = False, mail
         for sheet in (OPERATIONS_SHEET, CONF_SHEET):
             patch.remove_sheet(sheet)
         mark(patch, findings, protect=True)
-        patch.add_sheet(SIGN_SHEET, _sign_rows(doc, counts, forced), [18, 50], {}, protect=True)
+        rows, heights, styles = _sign_sheet(doc, counts, forced)
+        patch.add_sheet(SIGN_SHEET, rows, SIGN_WIDTHS, {}, protect=True, table=False, landscape=False,
+                        heights=heights, cell_styles=styles)
         if forced:
             patch.mark_pages(FORCED_MARK)
         marked = patch.save(work / ".marked.xlsx")

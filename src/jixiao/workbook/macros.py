@@ -103,10 +103,14 @@ def add_operations_sheet(book) -> None:
     st = book.styles
     ws.set_column(0, 0, 18)
     ws.set_column(1, 1, 90)
-    ws.write(0, 0, "预算绩效自评 · 操作", st.title())
+    # the title and the note span both columns: in column A alone they were cut off
+    ws.merge_range(0, 0, 0, 1, "预算绩效自评 · 操作", st.title())
     ws.set_row(0, 30)
-    ws.write(1, 0, "点击按钮运行。按钮需要 Python 和 jixiao（见说明书“Excel 按钮”一节）；WPS 不支持，请用命令行 jixiao check。",
-             st.plain(size=9, color="#7F7F7F"))
+    ws.merge_range(1, 0, 1, 1, "点击按钮运行。按钮需要 Python 和 jixiao（见说明书“Excel 按钮”一节）；"
+                               "WPS 不支持，请用命令行 jixiao check。", st.plain(size=9, color="#7F7F7F"))
+    ws.set_row(1, 18)
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
     for i, button in enumerate(BUTTONS):
         row = 3 + i * 3
         ws.set_row(row, 30)

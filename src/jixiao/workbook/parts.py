@@ -217,9 +217,25 @@ class StyleSheet:
         etree.SubElement(font, _m("charset"), val="134")
         return self._index_of("font", self.fonts, font)
 
-    def variant(self, base: int, fill: str | None = None, font: tuple | None = None) -> int:
-        """The index of cell format ``base`` with a solid ``fill`` (RGB) and/or another font."""
-        key = (base, fill, font)
+    def _bottom_border(self) -> int:
+        """A thin line under the cell: where a person signs."""
+        if "border" not in self._keys:
+            self.borders = self._list("borders")
+            self._keys["border"] = [etree.tostring(el) for el in self.borders]
+        border = etree.Element(_m("border"), nsmap={None: MAIN})
+        for side in ("left", "right", "top"):
+            etree.SubElement(border, _m(side))
+        bottom = etree.SubElement(border, _m("bottom"), style="thin")
+        etree.SubElement(bottom, _m("color"), auto="1")
+        etree.SubElement(border, _m("diagonal"))
+        return self._index_of("border", self.borders, border)
+
+    def variant(self, base: int, fill: str | None = None, font: tuple | None = None, wrap: bool = False,
+                signature_line: bool = False, unlocked: bool = False) -> int:
+        """The index of cell format ``base`` with a solid ``fill`` (RGB), another font, text
+        wrapped at the column's width (top-aligned), a line to sign on, and/or unlocked (a person
+        may type in it on a protected sheet)."""
+        key = (base, fill, font, wrap, signature_line, unlocked)
         if key not in self._variants:
             xfs = self.xfs.findall(_m("xf"))
             xf = copy.deepcopy(xfs[base] if base < len(xfs) else xfs[0])
@@ -229,6 +245,20 @@ class StyleSheet:
             if font:
                 xf.set("fontId", str(self._font(*font)))
                 xf.set("applyFont", "1")
+            if signature_line:
+                xf.set("borderId", str(self._bottom_border()))
+                xf.set("applyBorder", "1")
+            if wrap or unlocked:  # <alignment> then <protection>, the schema's order
+                for child in xf.findall(_m("alignment")) + xf.findall(_m("protection")):
+                    xf.remove(child)
+                at = 0
+                if wrap:
+                    xf.insert(0, etree.Element(_m("alignment"), wrapText="1", vertical="top"))
+                    xf.set("applyAlignment", "1")
+                    at = 1
+                if unlocked:
+                    xf.insert(at, etree.Element(_m("protection"), locked="0"))
+                    xf.set("applyProtection", "1")
             self.xfs.append(xf)
             self.xfs.set("count", str(len(self.xfs.findall(_m("xf")))))
             self._variants[key] = len(self.xfs.findall(_m("xf"))) - 1

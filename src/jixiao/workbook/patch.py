@@ -18,11 +18,14 @@ from xml.sax.saxutils import escape, quoteattr
 
 from ..errors import JixiaoError
 from ..files import atomic_output
+from ..forms.sheet import text_width
 from .celltext import fit, sheet_text
 from .parts import ContentTypes, Relationships, StyleSheet, WorkbookPart
 from .reader import Workbook
 from .safety import is_xml_part, open_workbook_zip, read_member, refuse_declarations, xml_text
 from .shared_formulas import unshare
+
+TABLE_LINE_HEIGHT = 14.5  # points per wrapped line of 11 pt text
 
 SHEET_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
 SHEET_CONTENT = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
@@ -58,6 +61,7 @@ class WorkbookPatch:
         self._header: str | None = None
         self._select: str | None = None
         self._filters: dict[str, str] = {}  # sheet → its autoFilter's range
+        self._print_titles: dict[str, str] = {}  # sheet → the rows repeated on each printed page
         self._book_names: dict[str, str] = {}  # book-wide constants to define
         self._formulas_changed = False
 
@@ -116,36 +120,64 @@ class WorkbookPatch:
             editors.rels.remove(target="calcChain.xml")
 
     def add_sheet(self, name: str, rows: list[list[object]], widths: list[float],
-                  links: dict[str, str], header_fill: str = "D9D9D9", protect: bool = False) -> None:
-        """A new sheet of text rows (first row a header), shown first when the workbook opens.
-        ``links`` maps a cell (D2) to an internal target ('附件2'!I5)."""
+                  links: dict[str, str], header_fill: str = "D9D9D9", protect: bool = False, *,
+                  table: bool = True, landscape: bool = True, heights: dict[int, float] | None = None,
+                  cell_styles: dict[str, dict] | None = None) -> None:
+        """A new sheet of text rows, shown first when the workbook opens. ``links`` maps a cell
+        (D2) to an internal target ('附件2'!I5). A ``table`` has its first row as a header
+        (frozen, filtered, repeated on every printed page); its text wraps at the column widths
+        and each row is as tall as its text. ``heights`` fixes rows' heights (1-based rows),
+        ``cell_styles`` gives cells a StyleSheet.variant's options (a signature line,
+        unlocked). Printed on A4, one page wide."""
         header = self.styles.variant(0, fill=header_fill, font=(True, None, False))
-        link = self.styles.variant(0, font=(False, "0563C1", True))
+        body = self.styles.variant(0, wrap=True) if table else 0
+        link = self.styles.variant(0, font=(False, "0563C1", True), wrap=table)
+        heights = dict(heights or {})
+        cell_styles = cell_styles or {}
         out = []
         for r, row in enumerate(rows, start=1):
             cells = []
+            lines = 1
             for c, value in enumerate(row):
-                if value is None or value == "":
-                    continue
                 ref = f"{chr(65 + c)}{r}"
-                style = header if r == 1 else (link if ref in links else 0)
+                extra = cell_styles.get(ref)
+                if value is None or value == "":
+                    if extra:  # an empty cell with a line or unlocked for typing still needs its style
+                        cells.append(f'<c r="{ref}" s="{self.styles.variant(0, **extra)}"/>')
+                    continue
+                text = fit(str(value))
+                if table and r > 1:
+                    lines = max(lines, -(-text_width(text) // max(int(widths[c]) - 1, 1)), text.count("\n") + 1)
+                style = header if r == 1 else (link if ref in links else body)
+                if extra:
+                    style = self.styles.variant(style if style else 0, **extra)
                 s = f' s="{style}"' if style else ""
-                cells.append(f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{sheet_text(fit(str(value)))}</t></is></c>')
-            out.append(f'<row r="{r}">{"".join(cells)}</row>')
+                cells.append(f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{sheet_text(text)}</t></is></c>')
+            if lines > 1 and r not in heights:
+                heights[r] = lines * TABLE_LINE_HEIGHT + 3
+            height = f' ht="{heights[r]:g}" customHeight="1"' if r in heights else ""
+            out.append(f'<row r="{r}"{height}>{"".join(cells)}</row>')
         cols = "".join(f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>' for i, w in enumerate(widths, start=1))
         last = f"{chr(64 + len(widths))}{max(len(rows), 1)}"
-        self._filters[name] = f"$A$1:${last[0]}${last[1:]}"
+        quoted = "'" + name.replace("'", "''") + "'"
+        if table:
+            self._filters[name] = f"$A$1:${last[0]}${last[1:]}"
+            self._print_titles[name] = f"{quoted}!$1:$1"
         hyperlinks = "".join(f'<hyperlink ref="{ref}" location={quoteattr(target)} display={quoteattr(ref)}/>'
                              for ref, target in links.items())
+        pane = '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>' if table else ""
+        orientation = "landscape" if landscape else "portrait"
         xml = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
                '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
                'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-               f'<dimension ref="A1:{last}"/><sheetViews><sheetView workbookViewId="0">'
-               '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>'
+               '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>'
+               f'<dimension ref="A1:{last}"/><sheetViews><sheetView workbookViewId="0">{pane}</sheetView></sheetViews>'
                f'<sheetFormatPr defaultRowHeight="15"/><cols>{cols}</cols><sheetData>{"".join(out)}</sheetData>'
-               f'<autoFilter ref="A1:{last}"/>' + (f"<hyperlinks>{hyperlinks}</hyperlinks>" if hyperlinks else "")
-               + '<pageMargins left="0.5" right="0.5" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>'
-               '<pageSetup paperSize="9" orientation="landscape"/></worksheet>')
+               + (f'<autoFilter ref="A1:{last}"/>' if table else "")
+               + (f"<hyperlinks>{hyperlinks}</hyperlinks>" if hyperlinks else "")
+               + '<printOptions horizontalCentered="1"/>'
+               '<pageMargins left="0.5" right="0.5" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>'
+               f'<pageSetup paperSize="9" orientation="{orientation}" fitToWidth="1" fitToHeight="0"/></worksheet>')
         if protect:  # sheetProtection follows sheetData in the schema's order
             xml = xml.replace("</sheetData>", '</sheetData><sheetProtection sheet="1" objects="1" scenarios="1"/>', 1)
         if name in self.sheet_parts:  # annotated before: the old results give way to the new
@@ -248,6 +280,8 @@ class WorkbookPatch:
             quoted = "'" + sheet.replace("'", "''") + "'"
             editors.workbook.set_name("_xlnm._FilterDatabase", editors.workbook.sheet_position(sheet),
                                       f"{quoted}!{ref}", hidden=True)
+        for sheet, rows in self._print_titles.items():
+            editors.workbook.set_name("_xlnm.Print_Titles", editors.workbook.sheet_position(sheet), rows)
         for name, text in self._book_names.items():
             editors.workbook.set_name(name, None, text)
         if opened is not None:
