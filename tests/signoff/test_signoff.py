@@ -94,7 +94,7 @@ def test_eml_bodies_and_attachments(package):
     assert msg["Subject"] == "株洲市工业和信息化局2024年度预算绩效自评材料（请签批）"
     text = msg.get_body(("plain",)).get_content()
     html = msg.get_body(("html",)).get_content()
-    assert "附件2：总分 95.2，等级 优" in text and "年初口径执行率" in text and "<table" in html
+    assert "附件2：总分 95.20，等级 优" in text and "年初口径执行率" in text and "<table" in html
     assert "需要说明的警告" in text and "追加无线电" not in text
     names = [part.get_filename() for part in msg.iter_attachments()]
     assert names == [package.files[k].name for k in ("xlsx", "pdf", "docx")]

@@ -12,10 +12,10 @@ from pathlib import Path
 from ..files import atomic_output
 from ..model.derive import FUND_COLUMNS, derive_overall, derive_project, difference
 from ..model.document import Document, Project, is_placeholder
-from ..model.numbers import DASH, plain
+from ..model.numbers import DASH
 from ..model.schemes import load_scheme
 from ..rules.common import half_up
-from .template import build_report_template
+from .template import INDICATOR_HEADERS, MERGED_INDICATOR_COLUMNS, build_report_template
 
 FUND_LABELS = {"current": "其中：当年财政拨款", "carryover": "上年结转资金", "other": "其他资金", "total": "年度资金总额"}
 
@@ -37,15 +37,15 @@ def word_text(value: object) -> str:
 
 
 def amount(value: object) -> str:
-    """418.85, 4.8, 8 — as the reports write amounts."""
+    """418.85, 4.80, 8.00 — two decimals, as the forms print amounts."""
     if isinstance(value, Decimal):
-        return plain(half_up(value, 2))
+        return f"{half_up(value, 2):.2f}"
     return "" if value in (None, DASH) else str(value)
 
 
 def percent(value: object) -> str:
     if isinstance(value, Decimal):
-        return plain(half_up(value * 100, 2)) + "%"
+        return f"{half_up(value * 100, 2):.2f}%"
     return "" if value in (None, DASH) else str(value)
 
 
@@ -84,11 +84,14 @@ def project_context(doc: Document, p: Project) -> dict:
     shown_total = slots.shown("total_score")
     report = p.report
     performance = _paragraphs(report.spending if report else None) + _paragraphs(report.performance if report else None)
+    # The department's own 一、 paragraph when it wrote one (N01 reports where it disagrees with
+    # the table); written from the numbers only where there is none.
+    budget = _paragraphs(report.budget if report else None) or [
+        budget_sentence(doc.year, total["initial"], total["full_year"], total["executed"], p.adjustment_note)]
     return {
         "name": p.name or "", "authority": p.authority or "", "implementer": p.implementer or "",
-        "budget_sentence": budget_sentence(doc.year, total["initial"], total["full_year"], total["executed"],
-                                           p.adjustment_note),
-        "performance": performance or ["（未填写）"],
+        "budget": budget,
+        "performance": performance,
         "shortcomings": _paragraphs(report.shortcomings if report else None),
         "next_steps": _paragraphs(report.next_steps if report else None),
         "funds": funds,
@@ -132,6 +135,55 @@ def render_report(doc: Document, output: str | Path, forced: bool = False, templ
 
     template = DocxTemplate(str(template) if template else io.BytesIO(build_report_template()))
     template.render(report_context(doc, forced), jinja_env=Environment(autoescape=False, finalize=word_text))
+    merge_indicator_groups(template.docx)
+    # Made in memory, then written: a write that fails (a full disk) fails in one place, not
+    # inside python-docx's zip writer, which would be left open to complain when collected.
+    buffer = io.BytesIO()
+    template.save(buffer)
     with atomic_output(output) as tmp:
-        template.save(str(tmp))
+        tmp.write_bytes(buffer.getvalue())
     return Path(output)
+
+
+def merge_indicator_groups(document) -> None:
+    """In every indicator table (its first row INDICATOR_HEADERS), join the 一级 and 二级 cells
+    that repeat down the rows into one, as the forms merge them: a docxtpl row loop can only
+    copy rows. A 二级 group never crosses a 一级 boundary; the 总分 row (fewer cells) ends all."""
+    from docx.oxml.ns import qn
+
+    for table in document.tables:
+        rows = table._tbl.findall(qn("w:tr"))
+        if not rows or tuple(_cell_text(tc) for tc in rows[0].findall(qn("w:tc"))) != INDICATOR_HEADERS:
+            continue
+        body = [cells for cells in (row.findall(qn("w:tc")) for row in rows[1:]) if len(cells) == len(INDICATOR_HEADERS)]
+        texts = [[_cell_text(tc) for tc in cells] for cells in body]
+        for column in MERGED_INDICATOR_COLUMNS:
+            def group(r: int) -> tuple[str, ...]:  # a cell and the columns it nests in
+                return tuple(texts[r][c] for c in MERGED_INDICATOR_COLUMNS[:MERGED_INDICATOR_COLUMNS.index(column) + 1])
+
+            start = 0
+            for r in range(1, len(body) + 1):
+                if r < len(body) and texts[start][column] and group(r) == group(start):
+                    continue
+                if r - start > 1:
+                    body[start][column].vMerge = "restart"
+                    for cells in body[start + 1:r]:
+                        _empty(cells[column])
+                        cells[column].vMerge = "continue"
+                start = r
+
+
+def _cell_text(tc) -> str:
+    from docx.oxml.ns import qn
+
+    return "".join(t.text or "" for t in tc.iter(qn("w:t"))).strip()
+
+
+def _empty(tc) -> None:
+    """A merged-away cell keeps one empty paragraph (Word requires one), with its formatting."""
+    from docx.oxml.ns import qn
+
+    for p in tc.findall(qn("w:p"))[1:]:
+        tc.remove(p)
+    for t in tc.iter(qn("w:t")):
+        t.text = ""

@@ -12,12 +12,22 @@ import zipfile
 from pathlib import Path
 
 from ..files import write_bytes
+from ..forms.layout import EXECUTION_HEADERS, GOALS_LABEL, LABELS, PROJECT_FUNDS_LABEL
+from ..forms.layout import FUND_HEADERS as LAYOUT_FUND_HEADERS
+from ..forms.layout import INDICATOR_HEADERS as LAYOUT_INDICATOR_HEADERS
 
 REPORT_TEMPLATE = "自评报告模板.docx"
 FIXED_TIME = (2025, 1, 1, 0, 0, 0)
 
-FUND_HEADERS = ("项目资金（万元）", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分")
-INDICATOR_HEADERS = ("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施")
+# The project table mirrors the workbook's 项目支出绩效自评表: its labels and headers come from
+# forms.layout; widths in cm across the 15.8 cm between the margins, by what each column holds.
+FUNDS_WIDTHS = (3.4, 2.0, 2.0, 2.0, 1.5, 2.1, 2.8)
+INDICATOR_WIDTHS = (1.5, 1.7, 2.5, 2.0, 2.0, 1.6, 1.6, 2.9)
+TABLE_SIZE = 9  # 小五: the filed forms' table text
+FUND_HEADERS = (PROJECT_FUNDS_LABEL, *LAYOUT_FUND_HEADERS.values(), *EXECUTION_HEADERS.values())
+INDICATOR_HEADERS = LAYOUT_INDICATOR_HEADERS
+# Columns of the indicator table whose equal neighbours are merged after rendering (一级, 二级)
+MERGED_INDICATOR_COLUMNS = (0, 1)
 
 
 def _font(run, name: str, size: float | None = None, bold: bool = False) -> None:
@@ -45,14 +55,53 @@ def _para(doc, text: str, *, font: str = "仿宋", size: float = 14, bold: bool 
     return p
 
 
-def _table(doc, rows: list[tuple]):
-    table = doc.add_table(rows=len(rows), cols=max(len(r) for r in rows))
+def _table(doc, rows: list[tuple], widths: tuple[float, ...], header_rows: int = 0,
+           merges: tuple[tuple[int, int, int, int], ...] = (), left: frozenset = frozenset(),
+           together: bool = False):
+    """A bordered table of 仿宋 小五 text with fixed column ``widths`` (cm); its first
+    ``header_rows`` repeat on every page, no row splits across a page, and ``merges`` lists
+    (row, col, last row, last col) ranges to join. Text is centred, except in the ``left``
+    cells, (row, col) or (None, col) for a whole column: names and sentences. A table kept
+    ``together`` moves to the next page whole rather than leave its top rows behind."""
+    from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Cm
+
+    table = doc.add_table(rows=len(rows), cols=len(widths))
     table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    for col, width in zip(table.columns, widths):
+        col.width = Cm(width)
     for r, row in enumerate(rows):
-        for c, text in enumerate(row):
+        tr = table.rows[r]._tr
+        props = tr.get_or_add_trPr()
+        props.append(OxmlElement("w:cantSplit"))
+        if r < header_rows:
+            props.append(OxmlElement("w:tblHeader"))
+        for c, width in enumerate(widths):
             cell = table.cell(r, c)
-            cell.text = ""
-            _font(cell.paragraphs[0].add_run(text), "仿宋", 10.5)
+            cell.width = Cm(width)
+            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+            text = row[c] if c < len(row) else ""
+            paragraph = cell.paragraphs[0]
+            flush_left = (r, c) in left or (None, c) in left
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT if flush_left else WD_ALIGN_PARAGRAPH.CENTER
+            paragraph.paragraph_format.keep_with_next = together
+            _font(paragraph.add_run(text), "仿宋", TABLE_SIZE)
+    for r1, c1, r2, c2 in merges:
+        table.cell(r1, c1).merge(table.cell(r2, c2))
+        merged = table.cell(r1, c1)
+        for extra in merged.paragraphs[1:]:  # merge() keeps the (empty) paragraphs of every cell
+            if not extra.text:
+                extra._p.getparent().remove(extra._p)
+    # python-docx sets the grid; Word also wants the table's own width, not "auto"
+    tbl_w = table._tbl.tblPr.find(qn("w:tblW"))
+    if tbl_w is not None:
+        tbl_w.set(qn("w:type"), "dxa")
+        tbl_w.set(qn("w:w"), str(int(sum(widths) / 2.54 * 1440)))
     return table
 
 
@@ -89,7 +138,9 @@ def build_report_template() -> bytes:
     _para(doc, "{{ p.name }}", font="宋体", size=18, bold=True, center=True)
     _para(doc, "绩效自评报告", font="宋体", size=18, bold=True, center=True)
     _para(doc, "一、预算收支出情况", font="黑体", size=16)
-    _para(doc, "{{ p.budget_sentence }}", indent=True)
+    _para(doc, "{%p for text in p.budget %}")
+    _para(doc, "{{ text }}", indent=True)
+    _para(doc, "{%p endfor %}")
     _para(doc, "二、项目支出绩效情况", font="黑体", size=16)
     _para(doc, "{%p for text in p.performance %}")
     _para(doc, "{{ text }}", indent=True)
@@ -102,26 +153,31 @@ def build_report_template() -> bytes:
         _para(doc, "{%p endfor %}")
         _para(doc, "{%p endif %}")
 
-    _para(doc, "{{ year }}年度项目支出绩效自评表", font="宋体", size=16, bold=True, center=True)
+    title = _para(doc, "{{ year }}年度项目支出绩效自评表", font="宋体", size=16, bold=True, center=True)
+    title.paragraph_format.keep_with_next = True  # the title goes with its table
+    blank = ("",) * 7
     _table(doc, [
-        ("项目支出名称", "{{ p.name }}", "", "", "", "", ""),
-        ("主管部门", "{{ p.authority }}", "", "实施单位", "{{ p.implementer }}", "", ""),
+        (LABELS["name"], "{{ p.name }}", *blank[2:]),
+        (LABELS["authority"], "{{ p.authority }}", "", LABELS["implementer"], "{{ p.implementer }}", "", ""),
         FUND_HEADERS,
-        ("{%tr for f in p.funds %}", "", "", "", "", "", ""),
+        ("{%tr for f in p.funds %}", *blank[1:]),
         ("{{ f.label }}", "{{ f.initial }}", "{{ f.full_year }}", "{{ f.executed }}", "{{ f.weight }}", "{{ f.rate }}",
          "{{ f.score }}"),
-        ("{%tr endfor %}", "", "", "", "", "", ""),
-        ("预期目标", "{{ p.goal_target }}", "", "", "", "", ""),
-        ("实际完成情况", "{{ p.goal_actual }}", "", "", "", "", ""),
-    ])
+        ("{%tr endfor %}", *blank[1:]),
+        (GOALS_LABEL, LABELS["goals.target"], "", "", LABELS["goals.actual"], "", ""),
+        ("", "{{ p.goal_target }}", "", "", "{{ p.goal_actual }}", "", ""),
+    ], FUNDS_WIDTHS, merges=((0, 1, 0, 6), (1, 1, 1, 2), (1, 4, 1, 6), (6, 0, 7, 0), (6, 1, 6, 3), (6, 4, 6, 6),
+                             (7, 1, 7, 3), (7, 4, 7, 6)),
+           left=frozenset({(0, 1), (1, 1), (1, 4), (4, 0), (7, 1), (7, 4)}), together=True)
     _table(doc, [
         INDICATOR_HEADERS,
-        ("{%tr for i in p.indicators %}", "", "", "", "", "", "", ""),
+        ("{%tr for i in p.indicators %}", *("",) * 7),
         ("{{ i.level1 }}", "{{ i.level2 }}", "{{ i.name }}", "{{ i.target }}", "{{ i.actual }}", "{{ i.weight }}",
          "{{ i.score }}", "{{ i.deviation }}"),
-        ("{%tr endfor %}", "", "", "", "", "", "", ""),
-        ("总分", "", "", "", "", "{{ p.weight_total }}", "{{ p.total_score }}", "{{ p.grade }}"),
-    ])
+        ("{%tr endfor %}", *("",) * 7),
+        (LABELS["total_score"], "", "", "", "", "{{ p.weight_total }}", "{{ p.total_score }}",
+         "{% if p.grade %}等级：{{ p.grade }}{% endif %}"),
+    ], INDICATOR_WIDTHS, header_rows=1, merges=((4, 0, 4, 4),), left=frozenset({(2, 2), (2, 7)}))
     _para(doc, "{%p endfor %}")
     doc.core_properties.title = "绩效自评报告"
     raw = io.BytesIO()
