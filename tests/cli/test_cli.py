@@ -209,3 +209,18 @@ def test_a_replaced_output_keeps_its_mode(tmp_path):
     out.chmod(0o640)
     assert run_cli("new", "--year", "2025", "-o", out).returncode == 0
     assert out.stat().st_mode & 0o777 == 0o640 and out.read_bytes() != b"old"
+
+
+@pytest.mark.parametrize("name, content", [
+    ("cut.xlsx", None),  # a workbook cut short, as an interrupted download leaves it
+    ("cut.docx", None),
+    ("header-only.xlsx", b"PK\x03\x04garbage"),
+])
+def test_a_damaged_file_is_told_in_chinese_without_python_words(tmp_path, example_book, name, content):
+    path = tmp_path / name
+    path.write_bytes(content if content is not None else example_book.read_bytes()[:5000])
+    for command in (["check", path], ["extract", path, "-o", tmp_path / "x.yaml"]):
+        result = run_cli(*command)
+        assert result.returncode == 2 and "无法解压" in result.stderr + result.stdout, result
+        message = result.stderr + result.stdout
+        assert "zip file" not in message and "Traceback" not in message and "None" not in message
