@@ -209,19 +209,26 @@ def test_smtps_port_spoken_to_in_plain_text_says_which_encryption(tmp_path, good
     assert "Traceback" not in result.stderr
 
 
+def _send(book, folder, *options, **server):
+    """``jixiao signoff BOOK -o FOLDER --send OPTIONS`` against an aiosmtpd server on 127.0.0.1
+    made with ``server`` (its SMTP parameters); the server's inbox and the command's result."""
+    inbox = _Inbox()
+    port = _free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port, **server)
+    controller.start()
+    try:
+        result = run_cli("signoff", book, "-o", folder, "--send", "--smtp-host", "127.0.0.1",
+                         "--smtp-port", str(port), *options)
+    finally:
+        controller.stop()
+    return inbox, result
+
+
 # --- Chinese addresses ----------------------------------------------------------------------
 
 def test_a_chinese_address_goes_through_a_server_that_speaks_smtputf8(tmp_path, good_book):
-    inbox = _Inbox()
-    port = _free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port, enable_SMTPUTF8=True)
-    controller.start()
-    try:
-        result = run_cli("signoff", good_book, "-o", tmp_path / "sent", "--send", "--to", "局长@工信局.中国",
-                         "--from", "科员@example.gov.cn", "--smtp-host", "127.0.0.1", "--smtp-port", str(port),
-                         "--no-starttls")
-    finally:
-        controller.stop()
+    inbox, result = _send(good_book, tmp_path / "sent", "--to", "局长@工信局.中国", "--from", "科员@example.gov.cn",
+                          "--no-starttls", enable_SMTPUTF8=True)
     assert result.returncode == 0, result.stderr
     [envelope] = inbox.envelopes
     assert envelope.mail_from == "科员@example.gov.cn" and envelope.rcpt_tos == ["局长@工信局.中国"]
@@ -231,15 +238,8 @@ def test_a_chinese_address_goes_through_a_server_that_speaks_smtputf8(tmp_path, 
 
 
 def test_a_chinese_address_and_a_server_without_smtputf8_is_refused_plainly(tmp_path, good_book):
-    inbox = _Inbox()
-    port = _free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port, enable_SMTPUTF8=False)
-    controller.start()
-    try:
-        result = run_cli("signoff", good_book, "-o", tmp_path / "kept", "--send", "--to", "局长@工信局.中国",
-                         "--smtp-host", "127.0.0.1", "--smtp-port", str(port), "--no-starttls")
-    finally:
-        controller.stop()
+    inbox, result = _send(good_book, tmp_path / "kept", "--to", "局长@工信局.中国", "--no-starttls",
+                          enable_SMTPUTF8=False)
     assert result.returncode == 2 and "不支持 SMTPUTF8" in result.stderr and "Traceback" not in result.stderr
     assert not inbox.envelopes
 

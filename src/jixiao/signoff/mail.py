@@ -23,8 +23,7 @@ from pathlib import Path
 from .. import __version__
 from ..errors import JixiaoError
 from ..model.document import get_path
-from ..rules.common import half_up
-from ..report.render import score
+from ..report.render import percent, score
 from ..rules.catalog import ERROR, WARNING
 from ..rules.context import Context
 
@@ -53,13 +52,6 @@ def _explanation(doc, finding) -> str:
     return "—"
 
 
-def rate(value) -> str:
-    """A rate in the mail: always two decimals ("18.30%"), "—" when there is none."""
-    if not isinstance(value, Decimal):
-        return "—"
-    return f"{half_up(value * 100, 2):.2f}%"
-
-
 def mail_context(doc, summaries, findings, forced: bool, attachments: list[str], created: str) -> dict:
     ctx = Context(doc)
     execution = []
@@ -67,7 +59,7 @@ def mail_context(doc, summaries, findings, forced: bool, attachments: list[str],
         initial, executed = form.total.initial, form.total.executed
         basis = executed / initial if isinstance(initial, Decimal) and initial and isinstance(executed, Decimal) else None
         name = "附件2" if form.prefix == "overall" else (form.form.name or form.prefix)
-        execution.append({"form": name, "rate": rate(form.execution_rate), "initial_rate": rate(basis)})
+        execution.append({"form": name, "rate": percent(form.execution_rate) or "—", "initial_rate": percent(basis) or "—"})
     # A header is one line: a line break or control character typed in the name becomes a space.
     name = " ".join(re.sub(r"[\x00-\x1f\x7f]", " ", doc.department.name or "").split())
     subject = f"{name}{doc.year}年度预算绩效自评材料（请签批）"

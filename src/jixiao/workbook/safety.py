@@ -170,7 +170,7 @@ def open_package(path: str | Path, kind: PackageKind) -> zipfile.ZipFile:
     try:
         archive = WorkbookArchive(path)
         infos = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as e:
+    except (zipfile.BadZipFile, OSError, ValueError):
         # zipfile's own words ("File is not a zip file") mean nothing to a 科员: say what happened
         raise JixiaoError(f"{kind.noun}已损坏，无法解压（文件不完整，可能下载或复制时中断，或被其他程序改写过）：{path}") from None
     names = {i.filename for i in infos}
