@@ -365,33 +365,13 @@ def tables(records: list[FileRecord]):
             "发现": findings.reset_index(drop=True)}
 
 
-FORMATS = {"年初预算数": "0.00", "全年预算数": "0.00", "全年执行数": "0.00", "执行率": "0.00%",
-           "年初口径执行率": "0.00%", "调整率": "0.00%", "总分": "0.0"}
-WIDTHS = {"部门": 26, "项目": 36, "文件": 40, "说明": 70, "原因": 50, "表单": 28}
+def write_summary(records: list[FileRecord], path: str | Path, when: str | None = None) -> Path:
+    """The summary workbook (概览, 部门, 项目, 发现; see ``report.summary``)."""
+    from datetime import datetime
 
+    from .report.summary import write_summary as write
 
-def write_summary(records: list[FileRecord], path: str | Path) -> Path:
-    """The summary workbook: sheets 部门, 项目, 发现, worst first, filters and frozen headers on."""
-    import pandas as pd
-
-    from .files import atomic_output
-    from .workbook.celltext import XLSXWRITER_OPTIONS, fit
-
-    path = Path(path)
-    with atomic_output(path) as tmp:
-        # Names and messages are text whatever they start with; a text past a cell's limit says so.
-        with pd.ExcelWriter(tmp, engine="xlsxwriter", engine_kwargs={"options": dict(XLSXWRITER_OPTIONS)}) as writer:
-            for name, frame in tables(records).items():
-                frame = frame.apply(lambda col: col if pd.api.types.is_numeric_dtype(col) else col.map(fit))
-                frame.to_excel(writer, sheet_name=name, index=False)
-                ws, wb = writer.sheets[name], writer.book
-                rows, cols = frame.shape
-                ws.freeze_panes(1, 0)
-                ws.autofilter(0, 0, max(rows, 1), max(cols - 1, 0))
-                for c, column in enumerate(frame.columns):
-                    fmt = wb.add_format({"num_format": FORMATS[column]}) if column in FORMATS else None
-                    ws.set_column(c, c, WIDTHS.get(column, 12), fmt)
-    return path
+    return write(tables(records), path, when or datetime.now().strftime("%Y-%m-%d %H:%M"))
 
 
 def summary_json(records: list[FileRecord]) -> dict:

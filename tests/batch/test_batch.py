@@ -94,8 +94,8 @@ def test_summary_workbook_has_filters_frozen_headers_and_formats(folder, tmp_pat
 
     run_cli("check", folder, "--summary", tmp_path / "s.xlsx", "--jobs", "1")
     wb = openpyxl.load_workbook(tmp_path / "s.xlsx")
-    assert wb.sheetnames == ["部门", "项目", "发现"]
-    for ws in wb.worksheets:
+    assert wb.sheetnames == ["概览", "部门", "项目", "发现"]
+    for ws in wb.worksheets[1:]:
         assert ws.freeze_panes == "A2" and ws.auto_filter.ref
     headers = [c.value for c in wb["部门"][1]]
     rate = headers.index("执行率") + 1
