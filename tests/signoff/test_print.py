@@ -12,11 +12,12 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from jixiao.forms.layout import FORM_NAME, INFO_SHEET
+from jixiao.forms.layout import FORM_NAME, INDICATOR_HEADERS, INFO_SHEET
 from jixiao.recompute import recompute_file
 from jixiao.report.findings import HEADERS, RESULT_SHEET
 from jixiao.signoff.package import DATE_TEXT, SIGN_SHEET, SIGNERS, signoff
 from jixiao.workbook.fill import fill
+from jixiao.workbook.libreoffice import convert
 
 from ..examples.corrections import corrected
 
@@ -129,6 +130,32 @@ def test_each_form_prints_on_its_own_pages_as_designed(package, small):
     assert kinds == ["info", "附件1", "附件2", *projects, *["results"] * results, "sign"], kinds
     assert 1 <= results <= 4
     assert all("含未通过校验项" in page for page in pages)
+
+
+@pytest.mark.libreoffice
+def test_a_long_project_form_goes_on_under_its_indicator_header(tmp_path, small):
+    """A project of 54 indicators takes two pages: the second starts with the indicator table's
+    header row, not the form's title, and the first does not show that header twice."""
+    doc, _ = small
+    doc = copy.deepcopy(doc)
+    first = doc.projects[0]
+    first.indicators = first.indicators + [
+        _renamed(ind, k) for k in range(2, 7) for ind in first.indicators]
+    book = fill(doc, tmp_path / "long.xlsx")
+    pages = _pages(convert(book, "pdf", tmp_path))
+    header = "".join(INDICATOR_HEADERS)
+    at = next(i for i, p in enumerate(pages) if "项目支出绩效自评表" in p and "".join(first.name.split())[:8] in p)
+    assert pages[at].count(header) == 1
+    follow = pages[at + 1]
+    assert "项目支出绩效自评表" not in follow
+    assert follow.removeprefix("绩效指标").startswith(header), follow[:80]  # the table's label cell comes along
+    assert "总分" in follow  # the form ends on its second page
+
+
+def _renamed(indicator, k):
+    indicator = copy.deepcopy(indicator)
+    indicator.name = f"{indicator.name}（第{k}批）"
+    return indicator
 
 
 def test_the_sign_page_has_lines_to_sign_and_date(package):

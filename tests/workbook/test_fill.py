@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 import python_calamine
 
-from jixiao.forms.layout import FORM_A1, FORM_A2, FORM_PROJECT, INFO_FIELDS
+from jixiao.forms.layout import FORM_A1, FORM_A2, FORM_PROJECT, INDICATOR_HEADERS, INFO_FIELDS
 from jixiao.forms.spec import SPECS
 from jixiao.workbook.fill import sheet_names
 from jixiao.workbook.reader import Workbook
@@ -95,7 +95,9 @@ def test_derived_cells_locked_inputs_unlocked_and_print_ready(example_book):
     assert ws[at("funds.current.full_year")].protection.locked is False
     assert ws.page_setup.paperSize == 9 and ws.sheet_properties.pageSetUpPr.fitToPage
     assert ws.page_setup.fitToWidth in (None, 1) and ws.page_setup.fitToHeight == 0  # 1 is the default
-    assert ws.print_title_rows == "$1:$2"
+    # a project form longer than a page goes on with its indicator table's header row repeated
+    header_row = next(c.row for row in ws.iter_rows() for c in row if c.value == INDICATOR_HEADERS[0])
+    assert ws.print_title_rows == f"${header_row}:${header_row}"
     name = ws[at("authority")]
     label = ws.cell(name.row, name.column - 1)  # 主管部门, left of its entry
     assert label.value == "主管部门" and label.font.name == "宋体" and name.font.name == "仿宋"

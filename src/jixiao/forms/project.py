@@ -39,9 +39,10 @@ def build_project(book, sheet_name: str, project: Project, scheme: Scheme, year:
     funds_at = funds_block(fs, 4, PROJECT_FUNDS_LABEL, rows, slots, project.execution, project.adjustment_note,
                            total_derived=True, path_of=lambda key, col: f"funds.{key}.{col}")
     row = goals_block(fs, funds_at.next_row, project.goals)
-    _, _, row = indicator_block(fs, row, project.indicators, scheme, blank)
+    first, _, row = indicator_block(fs, row, project.indicators, scheme, blank)
     total_block(fs, row, slots)
-    fs.print_setup(LAST_COL, row, title_rows=(0, 1))
+    # A form too long for one page goes on with the indicator table, its header row repeated
+    fs.print_setup(LAST_COL, row, title_rows=(first - 1, first - 1))
 
     # The 绩效自评报告 narrative: kept with its project, below the printed form.
     row += 3
