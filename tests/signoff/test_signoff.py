@@ -44,6 +44,16 @@ def test_the_example_as_filed_is_refused_and_the_errors_listed(tmp_path, example
     assert not (tmp_path / "out").exists() and not list(tmp_path.glob(".signoff-*"))
 
 
+def test_a_refusal_has_its_own_exit_code(tmp_path, example_book):
+    """3: readable but not ready (错误 remain); 2 stays for a file that cannot be used."""
+    refused = run_cli("signoff", example_book, "-o", tmp_path / "a")
+    assert refused.returncode == 3 and f"仍有 {ERRORS} 项错误" in refused.stderr and "--force" in refused.stderr
+    (tmp_path / "x.xlsx").write_text("不是工作簿", encoding="utf-8")
+    unusable = run_cli("signoff", tmp_path / "x.xlsx", "-o", tmp_path / "b")
+    assert unusable.returncode == 2 and "Traceback" not in unusable.stderr
+    assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()
+
+
 def test_the_corrected_example_passes_and_every_file_exists(package):
     assert not package.forced and package.pdf_note is None
     for kind in ("xlsx", "pdf", "docx", "data", "manifest", "eml"):

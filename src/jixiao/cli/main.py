@@ -62,7 +62,7 @@ class JixiaoGroup(click.Group):
             sys.exit(1)
         except JixiaoError as e:
             click.echo(f"错误：{e}", err=True)
-            sys.exit(EXIT_BAD_INPUT)
+            sys.exit(e.exit_code)
         except KeyboardInterrupt:
             click.echo("已中断。", err=True)
             sys.exit(130)

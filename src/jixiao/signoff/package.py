@@ -22,7 +22,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..checking import check_path
-from ..errors import JixiaoError
+from ..errors import JixiaoError, NotReady
 from ..files import WriteError, write_failure
 from ..model.dataformat import save
 from ..report.render import render_report
@@ -115,7 +115,7 @@ def signoff(source: str | Path, folder: str | Path, *, force: bool = False, mail
     doc, findings = checked.doc, checked.findings
     errors = [f for f in findings if f.severity.value == "错误"]
     if errors and not force:
-        raise JixiaoError(f"仍有 {len(errors)} 项错误，不能生成签批包（改正后再试，或用 --force 生成标有“{FORCED_MARK}”的材料）：",
+        raise NotReady(f"仍有 {len(errors)} 项错误，不能生成签批包（改正后再试，或用 --force 生成标有“{FORCED_MARK}”的材料）：",
                           [f"{f.rule} {f.form} {f.cell}：{f.message}" for f in errors])
     forced = bool(errors)
     counts = {s: checked.count(s) for s in ("错误", "警告", "提示")}
