@@ -40,12 +40,15 @@ def _bodies(result):
 def test_a_forced_mail_lists_every_error_not_only_how_many(forced):
     msg, text, html = _bodies(forced)
     assert msg["Subject"].endswith("【含未通过校验项】")
-    section = text.split("四、未通过校验的错误", 1)[1]
+    # the errors come before the warnings: they are what the head must know first
+    assert text.index("三、未通过校验的错误") < text.index("四、需要说明的警告")
+    assert html.index("三、未通过校验的错误") < html.index("四、需要说明的警告")
+    section = text.split("三、未通过校验的错误", 1)[1].split("四、需要说明的警告", 1)[0]
     listed = re.findall(r"^  \[([A-Z]\d\d)\] ", section, flags=re.M)
     count = int(re.match(r"（(\d+) 项", section).group(1))
     assert count > 0 and len(listed) == count
     assert "B02" in listed and "F02" in listed  # the example's errors (test_example_findings)
-    assert html.count("<tr>", html.index("四、未通过校验的错误")) == count + 1  # header row + one per error
+    assert html.count("<tr>", html.index("三、未通过校验的错误"), html.index("四、需要说明的警告")) == count + 1  # header row + one per error
 
 
 def test_a_mail_that_is_not_forced_has_no_error_section(tmp_path, example_doc):
@@ -56,6 +59,7 @@ def test_a_mail_that_is_not_forced_has_no_error_section(tmp_path, example_doc):
     book = fill(corrected(example_doc), tmp_path / "good.xlsm")
     _, text, html = _bodies(signoff(book, tmp_path / "pkg"))
     assert "未通过校验的错误" not in text and "未通过校验的错误" not in html
+    assert "三、需要说明的警告" in text and "三、需要说明的警告" in html
 
 
 def test_execution_rates_have_two_decimals(forced):
