@@ -423,10 +423,13 @@ def _format_text(results) -> str:
             lines.append(f"  无法读取：{r.error}")
             continue
         lines += [f"  未读取：{note}" for note in r.unplaced]
+        by_form: dict[str, list] = {}
+        for f in r.findings:
+            by_form.setdefault(f.form, []).append(f)
         for s in r.summaries:
             total = f"总分 {fmt_score(s.total_score)}（{s.grade}）" if s.total_score is not None else "不计分"
             lines.append(f"■ {s.form}：{total}；错误 {s.errors}，警告 {s.warnings}，提示 {s.infos}")
-            for f in (f for f in r.findings if f.form == s.form):
+            for f in by_form.get(s.form, ()):
                 expected = f"（应为 {f.shown_expected}）" if f.shown_expected is not None else ""
                 lines.append(f"  {f.severity.value} {f.rule} {f.cell}  {f.message}{expected}")
         total_errors, total_warnings, total_infos = (r.count(x) for x in ("错误", "警告", "提示"))
