@@ -21,8 +21,8 @@ from ..forms.layout import (A1_AMOUNTS_LABEL, A1_AUSTERITY_LABEL, A1_LINK_LABEL,
                             A1_ROWS_BEFORE_SPECIAL, A1_STAFF_LABEL, A2_DEPARTMENT_LABEL, A2_FUNDS_LABEL,
                             AMOUNT_COLUMNS, BUILDING_HEADERS, BY_NATURE_LABEL, BY_SOURCE_LABEL, EXECUTION_HEADERS,
                             FORM_A1, FORM_A2, FORM_PROJECT, FUND_HEADERS, FUND_LABELS, GOALS_LABEL, INDICATOR_COLUMNS,
-                            INDICATOR_HEADERS, INFO_FIELDS, LABELS, PROJECT_FUNDS_LABEL, REPORT_LABELS, SIDE_LABELS, STAFF_HEADERS,
-                            TITLES)
+                            INDICATOR_HEADERS, INFO_FIELDS, LABELS, PROJECT_FUNDS_LABEL, PROJECT_HEAD_FIELDS,
+                            REPORT_LABELS, SIDE_LABELS, STAFF_HEADERS, TITLES)
 from ..model.document import (FORMAT, AmountRow, BasicData, Building, Department, Document, Execution, FundRow, Goals,
                               Indicator, Overall, Project, ProjectFunds, Report, SpecialFund)
 from ..model.numbers import parse_plain
@@ -216,8 +216,7 @@ def _right(form: _Form, label: str, path: str, kind: str = "text"):
 
 
 def read_project(form: _Form, narrative: list[str], weights: dict) -> Project:
-    p = Project(name=_right(form, LABELS["name"], "name"), authority=_right(form, LABELS["authority"], "authority"),
-                implementer=_right(form, LABELS["implementer"], "implementer"))
+    p = Project(**{f.path: _right(form, f.label, f.path, f.kind) for f in PROJECT_HEAD_FIELDS})
     for key, label in SIDE_LABELS.items():  # jixiao's own sheets print them beside the form
         if form.grid.find(label_key(label)) is not None:
             setattr(p, key, _right(form, label, key))

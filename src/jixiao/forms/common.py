@@ -12,7 +12,7 @@ from ..model.derive import Slots
 from ..model.document import Goals, Indicator, is_placeholder
 from ..model.numbers import plain
 from ..model.schemes import Scheme
-from .layout import EXECUTION_HEADERS, FUND_COLUMNS, FUND_HEADERS, FUND_LABELS, GOALS_LABEL, INDICATOR_HEADERS, LABELS
+from .layout import EXECUTION_HEADERS, FUND_COLUMNS, FUND_HEADERS, GOALS_LABEL, INDICATOR_HEADERS, LABELS, fund_row_labels
 from .sheet import FormSheet, a1
 
 # Column widths of the nine-column forms (附件2 and 项目): section | 一级 | 二级 | 三级 |
@@ -81,10 +81,10 @@ def funds_block(fs: FormSheet, top: int, section_label: str, rows: list[tuple[st
         fs.label(top, 3 + i, head)
     row_of = {key: top + 1 + i for i, (key, _) in enumerate(rows)}
     first_part = next((k for k, _ in rows if k != "total"), None)
+    labels = fund_row_labels([k for k, _ in rows])
     for key, values in rows:
         r = row_of[key]
-        text = ("其中：" if key == first_part else "") + FUND_LABELS[key]
-        fs.label(r, 1, text, c2=2, align="left" if key != "total" else "center", indent=2 if key not in (first_part, "total") else 0)
+        fs.label(r, 1, labels[key], c2=2, align="left" if key != "total" else "center", indent=2 if key not in (first_part, "total") else 0)
         for j, col in enumerate(FUND_COLUMNS):
             c = 3 + j
             if key == "total" and total_derived:

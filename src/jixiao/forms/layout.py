@@ -50,6 +50,7 @@ class Field:
     in_data: bool = True  # False: the sheet shows it (调整额, 分值合计) but the data has no key for it
     carry: bool = False  # kept into next year's forms (jixiao new --from); results and amounts start blank
     label: str = ""  # the label the paper form prints beside it ("" in a grid: its row and column say)
+    required: bool = False  # F01: a blank value is an error ("<label>未填写")
 
     @cached_property  # looked up for every field of every sheet read
     def name(self) -> str:
@@ -162,6 +163,13 @@ A1_TABLES = (
 FUND_COLUMNS = ("initial", "full_year", "executed")
 FUND_LABELS = {"current": "当年财政拨款", "carryover": "上年结转资金", "other": "其他资金", "total": "年度资金总额"}
 
+
+def fund_row_labels(keys) -> dict[str, str]:
+    """Each funds row's printed label, for the rows ``keys`` in their order on the form: the first
+    of the parts reads 其中：… ("其中：当年财政拨款"), the rest and 年度资金总额 as they are."""
+    first_part = next((k for k in keys if k != "total"), None)
+    return {k: ("其中：" if k == first_part else "") + FUND_LABELS[k] for k in keys}
+
 # The funds table's column headers (项目资金 / 年度预算申请), the last three on the total row only.
 FUND_HEADERS = {"initial": "年初预算数", "full_year": "全年预算数", "executed": "全年执行数"}
 EXECUTION_HEADERS = {"weight": "分值", "rate": "执行率", "score": "得分"}
@@ -222,12 +230,25 @@ REPORT_LABELS = {
     "next_steps": "四、下一步计划",
 }
 
+# The project form's head, row by row under its title: each row holds one field across the form
+# or two side by side (``HEAD_SPANS``). The sheet, the report's table, the reading of a filed
+# form and F01 all walk this; a new head field is one Field here and one attribute of Project.
+PROJECT_HEAD = (
+    (Field("name", "text", carry=True, label="项目支出名称", required=True),),
+    (Field("authority", "text", carry=True, label="主管部门", required=True),
+     Field("implementer", "text", carry=True, label="实施单位", required=True)),
+)
+PROJECT_HEAD_FIELDS = tuple(f for row in PROJECT_HEAD for f in row)
+# Columns of the nine-column form (A–I) a head row gives each field: (label from, to), (value from, to).
+HEAD_SPANS = {
+    1: (((0, 0), (1, 8)),),
+    2: (((0, 0), (1, 3)), ((4, 5), (6, 8))),
+}
+
 PROJECT_FIELDS = (
     Field("id", "text", carry=True),
     Field("code", "text", carry=True),
-    Field("name", "text", carry=True, label="项目支出名称"),
-    Field("authority", "text", carry=True, label="主管部门"),
-    Field("implementer", "text", carry=True, label="实施单位"),
+    *PROJECT_HEAD_FIELDS,
     *(
         Field(f"funds.{row}.{c}", "amount", derived=(row == "total"))
         for row in ("current", "carryover", "other", "total")

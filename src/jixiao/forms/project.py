@@ -7,12 +7,14 @@ from ..model.document import Project
 from ..model.schemes import Scheme
 from .common import LAST_COL, NINE_COLUMNS, funds_block, goals_block, header, indicator_block, title_text, total_block
 from .formulas import project_formulas
-from .layout import FORM_NAME, FORM_PROJECT, LABELS, PROJECT_FUNDS_LABEL, REPORT_LABELS, SIDE_LABELS, TITLES
+from .layout import (FORM_NAME, FORM_PROJECT, HEAD_SPANS, LABELS, PROJECT_FUNDS_LABEL, PROJECT_HEAD, REPORT_LABELS,
+                     SIDE_LABELS, TITLES)
 from .sheet import FormSheet
 
 # Beyond the print area: a spacer, then labels and values of what the paper form has no place for.
 EXTRA_COLUMNS = [2, 10, 18]
 KEY_LABEL_COL, KEY_VALUE_COL = 10, 11
+HEAD_TOP = 2  # the head rows start under the two title rows
 
 
 def build_project(book, sheet_name: str, project: Project, scheme: Scheme, year: int, blank: bool = False) -> FormSheet:
@@ -27,16 +29,16 @@ def build_project(book, sheet_name: str, project: Project, scheme: Scheme, year:
     fs.write(1, KEY_LABEL_COL, SIDE_LABELS["code"], grey)
     fs.entry(1, KEY_VALUE_COL, project.code, "text", path="code")
 
-    fs.label(2, 0, LABELS["name"])
-    fs.entry(2, 1, project.name, "text", path="name", c2=LAST_COL)
-    fs.label(3, 0, LABELS["authority"])
-    fs.entry(3, 1, project.authority, "text", path="authority", c2=3)
-    fs.label(3, 4, LABELS["implementer"], c2=5)
-    fs.entry(3, 6, project.implementer, "text", path="implementer", c2=LAST_COL)
+    row = HEAD_TOP
+    for fields in PROJECT_HEAD:
+        for field, ((l1, l2), (v1, v2)) in zip(fields, HEAD_SPANS[len(fields)]):
+            fs.label(row, l1, field.label, c2=l2)
+            fs.entry(row, v1, getattr(project, field.path), field.kind, path=field.path, c2=v2)
+        row += 1
 
     funds = project.funds
     rows = [(key, getattr(funds, key)) for key in scheme.fund_rows]
-    funds_at = funds_block(fs, 4, PROJECT_FUNDS_LABEL, rows, slots, project.execution, project.adjustment_note,
+    funds_at = funds_block(fs, row, PROJECT_FUNDS_LABEL, rows, slots, project.execution, project.adjustment_note,
                            total_derived=True, path_of=lambda key, col: f"funds.{key}.{col}")
     row = goals_block(fs, funds_at.next_row, project.goals)
     first, _, row = indicator_block(fs, row, project.indicators, scheme, blank)

@@ -10,6 +10,7 @@ from xml.sax.saxutils import escape
 from pathlib import Path
 
 from ..files import atomic_output
+from ..forms.layout import PROJECT_HEAD_FIELDS, fund_row_labels
 from ..model.derive import FUND_COLUMNS, derive_overall, derive_project, difference
 from ..model.document import Document, Project, is_placeholder
 from ..model.numbers import DASH
@@ -17,7 +18,6 @@ from ..model.schemes import load_scheme
 from ..rules.common import half_up
 from .template import INDICATOR_HEADERS, MERGED_INDICATOR_COLUMNS, build_report_template
 
-FUND_LABELS = {"current": "其中：当年财政拨款", "carryover": "上年结转资金", "other": "其他资金", "total": "年度资金总额"}
 
 
 # What Word's XML cannot carry (C0 controls) and what docxtpl would turn into structure after
@@ -74,10 +74,11 @@ def project_context(doc: Document, p: Project) -> dict:
     slots = derive_project(p)
     total = {c: slots.shown(f"funds.total.{c}") for c in FUND_COLUMNS}
     funds = []
+    labels = fund_row_labels(scheme.fund_rows)
     for key in scheme.fund_rows:
         row = total if key == "total" else {c: getattr(getattr(p.funds, key), c) for c in FUND_COLUMNS}
         is_total = key == "total"
-        funds.append({"label": FUND_LABELS[key], **{c: amount(row[c]) for c in FUND_COLUMNS},
+        funds.append({"label": labels[key], **{c: amount(row[c]) for c in FUND_COLUMNS},
                       "weight": score(p.execution.weight) if is_total else "",
                       "rate": percent(slots.shown("execution.rate")) if is_total else "",
                       "score": score(slots.shown("execution.score")) if is_total else ""})
@@ -89,7 +90,7 @@ def project_context(doc: Document, p: Project) -> dict:
     budget = _paragraphs(report.budget if report else None) or [
         budget_sentence(doc.year, total["initial"], total["full_year"], total["executed"], p.adjustment_note)]
     return {
-        "name": p.name or "", "authority": p.authority or "", "implementer": p.implementer or "",
+        **{f.path: getattr(p, f.path) or "" for f in PROJECT_HEAD_FIELDS},
         "budget": budget,
         "performance": performance,
         "shortcomings": _paragraphs(report.shortcomings if report else None),

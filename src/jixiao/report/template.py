@@ -12,7 +12,7 @@ import zipfile
 from pathlib import Path
 
 from ..files import write_bytes
-from ..forms.layout import EXECUTION_HEADERS, GOALS_LABEL, LABELS, PROJECT_FUNDS_LABEL
+from ..forms.layout import EXECUTION_HEADERS, GOALS_LABEL, LABELS, PROJECT_FUNDS_LABEL, PROJECT_HEAD
 from ..forms.layout import FUND_HEADERS as LAYOUT_FUND_HEADERS
 from ..forms.layout import INDICATOR_HEADERS as LAYOUT_INDICATOR_HEADERS
 
@@ -26,8 +26,24 @@ INDICATOR_WIDTHS = (1.5, 1.7, 2.5, 2.0, 2.0, 1.6, 1.6, 2.9)
 TABLE_SIZE = 9  # 小五: the filed forms' table text
 FUND_HEADERS = (PROJECT_FUNDS_LABEL, *LAYOUT_FUND_HEADERS.values(), *EXECUTION_HEADERS.values())
 INDICATOR_HEADERS = LAYOUT_INDICATOR_HEADERS
+# Columns of the head rows in the seven-column funds table: a field's label, then its value's span.
+HEAD_SPANS = {1: ((0, (1, 6)),), 2: ((0, (1, 2)), (3, (4, 6)))}
 # Columns of the indicator table whose equal neighbours are merged after rendering (一级, 二级)
 MERGED_INDICATOR_COLUMNS = (0, 1)
+
+
+def _project_head() -> tuple[list[tuple], list[tuple[int, int, int, int]], set[tuple[int, int]]]:
+    """The rows of the project table's head (``layout.PROJECT_HEAD``: 项目支出名称, 主管部门 and
+    实施单位 …), each field's label then its value; the values' merges and their left alignment."""
+    rows, merges, left = [], [], set()
+    for r, fields in enumerate(PROJECT_HEAD):
+        row = [""] * len(FUNDS_WIDTHS)
+        for field, (label_col, (first, last)) in zip(fields, HEAD_SPANS[len(fields)]):
+            row[label_col], row[first] = field.label, f"{{{{ p.{field.path} }}}}"
+            merges.append((r, first, r, last))
+            left.add((r, first))
+        rows.append(tuple(row))
+    return rows, merges, left
 
 
 def _font(run, name: str, size: float | None = None, bold: bool = False) -> None:
@@ -156,9 +172,10 @@ def build_report_template() -> bytes:
     title = _para(doc, "{{ year }}年度项目支出绩效自评表", font="宋体", size=16, bold=True, center=True)
     title.paragraph_format.keep_with_next = True  # the title goes with its table
     blank = ("",) * 7
+    head, head_merges, head_left = _project_head()
+    h = len(head)  # the rows below the head, counted from it
     _table(doc, [
-        (LABELS["name"], "{{ p.name }}", *blank[2:]),
-        (LABELS["authority"], "{{ p.authority }}", "", LABELS["implementer"], "{{ p.implementer }}", "", ""),
+        *head,
         FUND_HEADERS,
         ("{%tr for f in p.funds %}", *blank[1:]),
         ("{{ f.label }}", "{{ f.initial }}", "{{ f.full_year }}", "{{ f.executed }}", "{{ f.weight }}", "{{ f.rate }}",
@@ -166,9 +183,9 @@ def build_report_template() -> bytes:
         ("{%tr endfor %}", *blank[1:]),
         (GOALS_LABEL, LABELS["goals.target"], "", "", LABELS["goals.actual"], "", ""),
         ("", "{{ p.goal_target }}", "", "", "{{ p.goal_actual }}", "", ""),
-    ], FUNDS_WIDTHS, merges=((0, 1, 0, 6), (1, 1, 1, 2), (1, 4, 1, 6), (6, 0, 7, 0), (6, 1, 6, 3), (6, 4, 6, 6),
-                             (7, 1, 7, 3), (7, 4, 7, 6)),
-           left=frozenset({(0, 1), (1, 1), (1, 4), (4, 0), (7, 1), (7, 4)}), together=True)
+    ], FUNDS_WIDTHS, merges=(*head_merges, (h + 4, 0, h + 5, 0), (h + 4, 1, h + 4, 3), (h + 4, 4, h + 4, 6),
+                             (h + 5, 1, h + 5, 3), (h + 5, 4, h + 5, 6)),
+           left=frozenset({*head_left, (h + 2, 0), (h + 5, 1), (h + 5, 4)}), together=True)
     _table(doc, [
         INDICATOR_HEADERS,
         ("{%tr for i in p.indicators %}", *("",) * 7),

@@ -10,6 +10,7 @@ from itertools import chain
 from operator import attrgetter
 from typing import Iterator
 
+from ..forms.layout import FUND_HEADERS, PROJECT_HEAD_FIELDS
 from ..model.document import PLACEHOLDER_MARKS, Indicator, get_path, is_placeholder, kind_of
 from ..model.numbers import parse_rate, plain
 from .catalog import ERROR, WARNING, Hit, rule
@@ -17,7 +18,8 @@ from .common import amount, blank, percent, quote, score
 from .context import Context
 
 RATE_FIELDS = {"rate", "area_rate", "investment_rate"}
-FUND_LABELS = {"initial": "年初预算数", "full_year": "全年预算数", "executed": "全年执行数"}
+FUND_LABELS = FUND_HEADERS
+REQUIRED_PROJECT_HEAD = tuple(f for f in PROJECT_HEAD_FIELDS if f.required)
 # The label a number field carries on the paper form, by its last step (a message names the
 # field as staff see it: 得分栏, not a generic 数值栏).
 NUMBER_LABELS = {
@@ -132,9 +134,9 @@ def f01(ctx: Context) -> Iterator[Hit]:
     for form in ctx.scored_forms:
         f = form.form
         if form.prefix.startswith("projects["):
-            for key, label in (("name", "项目支出名称"), ("authority", "主管部门"), ("implementer", "实施单位")):
-                if blank(getattr(f, key)):
-                    yield ctx.hit(form.path(key), f"{label}未填写。请填写")
+            for field in REQUIRED_PROJECT_HEAD:
+                if blank(getattr(f, field.path)):
+                    yield ctx.hit(form.path(field.path), f"{field.label}未填写。请填写")
         for key, label in (("target", "预期目标"), ("actual", "实际完成情况")):
             if blank(getattr(f.goals, key)):
                 yield ctx.hit(form.path(f"goals.{key}"), f"年度总体目标的{label}未填写。请填写")
