@@ -20,6 +20,7 @@ from .errors import JixiaoError
 from .files import require_regular_file
 from .model.derive import FUND_COLUMNS, derive_basic
 from .forms.spec import FORM_SPECS
+from .forms.layout import INFO_FIELDS
 from .model.document import AmountRow, BasicData, Document, Indicator, Project, get_path, set_path
 from .model.numbers import plain
 from .model.schemes import load_scheme
@@ -324,8 +325,9 @@ def carry_forward(last: Document, year: int) -> Document:
     """Next year's document: what each form declares as carried (names, targets, 分值), 附件1's
     上年决算数 from last year's 本年决算数; results, scores, deviations and amounts cleared."""
     doc = Document(year=year, scheme=last.scheme, projects=[])
-    doc.department.name = last.department.name
-    doc.department.phone = last.department.phone
+    for info in INFO_FIELDS:
+        if info.carry:
+            set_path(doc, info.path, get_path(last, info.path))
     for spec in FORM_SPECS:
         for _, old in spec.blocks(last):
             new = _carried(spec, old)

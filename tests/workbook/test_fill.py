@@ -52,8 +52,8 @@ def test_a_stated_value_that_differs_from_its_formula_is_written_as_typed(exampl
 
 def test_every_field_has_a_name_on_its_sheet(example_book):
     with Workbook(example_book) as book:
-        for path, (name, _) in INFO_FIELDS.items():
-            assert book.name(name) is not None, path
+        for field in INFO_FIELDS:
+            assert book.name(field.name) is not None, field.path
         forms = {"附件1": FORM_A1, "附件2": FORM_A2, "行政运行（其他）经费": FORM_PROJECT}
         for sheet, form in forms.items():
             assert book.name("jx_form", sheet).constant == form

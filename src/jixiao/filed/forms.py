@@ -21,7 +21,7 @@ from ..forms.layout import (A1_AMOUNTS_LABEL, A1_AUSTERITY_LABEL, A1_LINK_LABEL,
                             A1_ROWS_BEFORE_SPECIAL, A1_STAFF_LABEL, A2_DEPARTMENT_LABEL, A2_FUNDS_LABEL,
                             AMOUNT_COLUMNS, BUILDING_HEADERS, BY_NATURE_LABEL, BY_SOURCE_LABEL, EXECUTION_HEADERS,
                             FORM_A1, FORM_A2, FORM_PROJECT, FUND_HEADERS, FUND_LABELS, GOALS_LABEL, INDICATOR_COLUMNS,
-                            INDICATOR_HEADERS, INFO_FIELDS, LABELS, PROJECT_FUNDS_LABEL, PROJECT_HEAD_FIELDS,
+                            FOOTER_FIELDS, INDICATOR_HEADERS, INFO_FIELDS, LABELS, PROJECT_FUNDS_LABEL, PROJECT_HEAD_FIELDS,
                             REPORT_LABELS, SIDE_LABELS, STAFF_HEADERS, TITLES)
 from ..model.document import (FORMAT, AmountRow, BasicData, Building, Department, Document, Execution, FundRow, Goals,
                               Indicator, Overall, Project, ProjectFunds, Report, SpecialFund)
@@ -40,8 +40,7 @@ _SECTIONS: dict[str, list[str]] = {}
 for _key, _label in REPORT_LABELS.items():
     _SECTIONS.setdefault(_label[:2], []).append(_key)
 SPENDING_TURN = "项目实施及绩效情况如下："  # where a report turns from what was spent to what it achieved
-_FOOTER_LABELS = {path: label for path, (_name, label) in INFO_FIELDS.items()
-                  if path.startswith("department.") and path != "department.name"}
+_FOOTER_LABELS = {f.path: f.label for f in FOOTER_FIELDS}
 
 
 @dataclass
@@ -423,7 +422,7 @@ def read_report(paragraphs: list[str]) -> Report | None:
 
 def _info(grid: Grid, department: Department, info: dict) -> bool:
     """A 基本信息 sheet (jixiao's, its names gone): each value right of its label. True if it is one."""
-    labels = {path: label_key(label) for path, (_name, label) in INFO_FIELDS.items()}
+    labels = {f.path: label_key(f.label) for f in INFO_FIELDS}
     if grid.find(labels["year"]) is None or grid.find(labels["scheme"]) is None:
         return False
     for path, key in labels.items():

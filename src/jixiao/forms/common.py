@@ -9,10 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from ..model.derive import Slots
-from ..model.document import Goals, Indicator, is_placeholder
+from ..model.document import Goals, Indicator, get_path, is_placeholder
 from ..model.numbers import plain
 from ..model.schemes import Scheme
-from .layout import EXECUTION_HEADERS, FUND_COLUMNS, FUND_HEADERS, GOALS_LABEL, INDICATOR_HEADERS, LABELS, fund_row_labels
+from .layout import (EXECUTION_HEADERS, FOOTER_FIELDS, FUND_COLUMNS, FUND_HEADERS, GOALS_LABEL, INDICATOR_HEADERS, LABELS,
+                     fund_row_labels)
 from .sheet import FormSheet, a1
 
 # Column widths of the nine-column forms (附件2 and 项目): section | 一级 | 二级 | 三级 |
@@ -31,15 +32,14 @@ def title_text(year: int, suffix: str) -> tuple[str, str]:
 
 
 def footer_text(department) -> tuple[str, str]:
-    parts = [("填表人：", "jx_filled_by", department.filled_by),
-             ("    填报日期：", "jx_filled_on", department.filled_on),
-             ("    联系电话：", "jx_phone", department.phone),
-             ("    单位负责人签字：", "jx_head", department.head)]
+    """The 填表人 … 单位负责人签字 line under a form, following 基本信息: (formula, its value)."""
     pieces, value = [], ""
-    for label, name, v in parts:
-        ref = f'IF(ISNUMBER({name}),TEXT({name},"yyyy-mm-dd"),{name})' if name == "jx_filled_on" else name
+    for i, field in enumerate(FOOTER_FIELDS):
+        label = ("    " if i else "") + field.label + "："
+        name = field.name
+        ref = f'IF(ISNUMBER({name}),TEXT({name},"yyyy-mm-dd"),{name})' if field.kind == "date" else name
         pieces.append(f'"{label}"&{ref}')
-        value += label + (v or "")
+        value += label + (get_path(department, field.path.split(".", 1)[1]) or "")
     return "=" + "&".join(pieces), value
 
 

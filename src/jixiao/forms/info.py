@@ -7,9 +7,9 @@ each once.
 from __future__ import annotations
 
 from .. import __version__
-from ..model.document import Document
+from ..model.document import Document, get_path
 from ..model.schemes import load_scheme, scheme_ids
-from .layout import INFO_FIELDS, INFO_SHEET
+from .layout import INFO, INFO_FIELDS, INFO_SHEET
 from .sheet import FormSheet
 
 
@@ -18,33 +18,28 @@ def build_info(book, doc: Document) -> FormSheet:
     st = fs.styles
     fs.write(0, 0, "预算绩效自评工作簿 · 基本信息", st.title(), c2=2)
     fs.height(0, 30)
-    dept = doc.department
-    values = {
-        "format": doc.format, "year": doc.year, "scheme": doc.scheme,
-        "department.name": dept.name, "department.filled_by": dept.filled_by,
-        "department.filled_on": dept.filled_on, "department.phone": dept.phone, "department.head": dept.head,
-    }
     hints = {
         "format": "jixiao 数据格式版本，请勿修改",
         "year": "各表标题中的年度随此变化",
         "scheme": load_scheme(doc.scheme).title,
         "department.head": "签批时手写签字",
     }
-    for i, (path, (name, label)) in enumerate(INFO_FIELDS.items()):
-        r = 2 + i
-        fs.label(r, 0, label)
-        value = values[path]
-        if path == "format":
-            fs.write(r, 1, value, st.derived("text"))
+    rows = {}
+    for i, field in enumerate(INFO_FIELDS):
+        r = rows[field.path] = 2 + i
+        fs.label(r, 0, field.label)
+        value = get_path(doc, field.path)
+        if field.derived:
+            fs.write(r, 1, value, st.derived(field.kind))
         else:
-            fs.entry(r, 1, value, "count" if path == "year" else "text", align="left")
-        fs.write(r, 2, hints.get(path, ""), st.plain(size=9, color="#7F7F7F"))
-        fs.wb.define_name(name, f"='{INFO_SHEET}'!$B${r + 1}")
-    scheme_row = 2 + list(INFO_FIELDS).index("scheme")
+            fs.entry(r, 1, value, field.kind, align="left")
+        fs.write(r, 2, hints.get(field.path, ""), st.plain(size=9, color="#7F7F7F"))
+        fs.wb.define_name(field.name, f"='{INFO_SHEET}'!$B${r + 1}")
+    scheme_row = rows[INFO["scheme"].path]
     fs.ws.data_validation(scheme_row, 1, scheme_row, 1, {
         "validate": "list", "source": scheme_ids(),
         "error_title": "指标体系", "error_message": "请从列表中选择指标体系。"})
-    year_row = 2 + list(INFO_FIELDS).index("year")
+    year_row = rows[INFO["year"].path]
     fs.ws.data_validation(year_row, 1, year_row, 1, {
         "validate": "integer", "criteria": "between", "minimum": 2000, "maximum": 2999,
         "error_title": "年度", "error_message": "年度应为四位数字，如 2024。"})

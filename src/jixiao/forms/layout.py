@@ -25,19 +25,6 @@ TITLES = {FORM_A1: "年度部门（单位）整体支出绩效评价基础数据
           FORM_PROJECT: "年度项目支出绩效自评表"}
 INFO_SHEET = "基本信息"
 
-# Workbook-level fields on the 基本信息 sheet: data path → (name, label).
-INFO_FIELDS = {
-    "format": ("jx_format", "数据格式"),
-    "year": ("jx_year", "年度"),
-    "scheme": ("jx_scheme", "指标体系"),
-    "department.name": ("jx_dept_name", "部门（单位）名称"),
-    "department.filled_by": ("jx_filled_by", "填表人"),
-    "department.filled_on": ("jx_filled_on", "填报日期"),
-    "department.phone": ("jx_phone", "联系电话"),
-    "department.head": ("jx_head", "单位负责人签字"),
-}
-
-
 def field_name(path: str) -> str:
     return "jx_" + path.replace(".", "_")
 
@@ -51,10 +38,29 @@ class Field:
     carry: bool = False  # kept into next year's forms (jixiao new --from); results and amounts start blank
     label: str = ""  # the label the paper form prints beside it ("" in a grid: its row and column say)
     required: bool = False  # F01: a blank value is an error ("<label>未填写")
+    defined: str = ""  # its defined name, where that is not jx_ + its path (基本信息's book-wide names)
 
     @cached_property  # looked up for every field of every sheet read
     def name(self) -> str:
-        return field_name(self.path)
+        return self.defined or field_name(self.path)
+
+
+# The 基本信息 sheet, top to bottom: the document's own keys and the department. Each field has a
+# book-wide defined name of its own; the forms take their year, name and footer from these by formula.
+# 填报日期 is text, which Excel may have turned into a date (kind "date": read back as ISO text).
+INFO_FIELDS = (
+    Field("format", "text", derived=True, label="数据格式", defined="jx_format"),
+    Field("year", "count", label="年度", defined="jx_year"),
+    Field("scheme", "text", label="指标体系", defined="jx_scheme"),
+    Field("department.name", "text", carry=True, label="部门（单位）名称", defined="jx_dept_name"),
+    Field("department.filled_by", "text", label="填表人", defined="jx_filled_by"),
+    Field("department.filled_on", "date", label="填报日期", defined="jx_filled_on"),
+    Field("department.phone", "text", carry=True, label="联系电话", defined="jx_phone"),
+    Field("department.head", "text", label="单位负责人签字", defined="jx_head"),
+)
+INFO = {f.path: f for f in INFO_FIELDS}
+# The line under 附件1 and 附件2 (填表人：… 单位负责人签字：…): the department's fields but its name
+FOOTER_FIELDS = tuple(f for f in INFO_FIELDS if f.path.startswith("department.") and f.path != "department.name")
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ NUMBER_FORMATS = {
     "score": "0.00",
     "count": "General",
     "text": "@",
+    "date": "@",  # 填报日期: text as typed ("2025年3月"), not a date format
 }
 
 

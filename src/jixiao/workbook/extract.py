@@ -22,7 +22,7 @@ from pathlib import Path
 
 from ..errors import JixiaoError
 from ..forms.formulas import FormulaState, Positions, cell_of, normalise
-from ..forms.layout import (ANNOTATED_NAME, FORM_NAME, INFO_FIELDS, NOT_APPLICABLE, TITLES, VALUES_ONLY_NAME,
+from ..forms.layout import (ANNOTATED_NAME, FORM_NAME, INFO, INFO_FIELDS, NOT_APPLICABLE, TITLES, VALUES_ONLY_NAME,
                             Table)
 from ..forms.sheet import a1
 from ..forms.spec import FORM_SPECS, SPECS
@@ -374,27 +374,27 @@ def read_book(path: str | Path) -> BookContents:
 def read_contents(book, source: str = "工作簿") -> BookContents:
     """The same from any book-like source: a workbook file, or the values and names an Excel
     button sends (``workbook.grid``). It needs ``name()``, ``sheets`` and ``sheet()``."""
-    if book.name("jx_year") is None:
+    if book.name(INFO["year"].name) is None:
         raise JixiaoError(f"这个工作簿没有 jixiao 的字段名称（不是由 jixiao 生成的模板或工作簿），暂时无法读取：{source}")
-    year, _ = _info_value(book, "jx_year")
+    year, _ = _info_value(book, INFO["year"].name)
     if not isinstance(year, Decimal) or year != year.to_integral_value():
         raise JixiaoError(f"“基本信息”中的年度应为四位数字，实际为：{year!r}")
-    scheme = _clean(_info_value(book, "jx_scheme")[0], "text")
+    scheme = _clean(_info_value(book, INFO["scheme"].name)[0], "text")
     load_scheme(str(scheme))  # an unknown scheme is reported here, with the known ones
     contents = BookContents(Document(year=int(year), scheme=str(scheme), format=FORMAT, department=Department()),
                             values_only=book.name(VALUES_ONLY_NAME) is not None,
                             annotated=book.name(ANNOTATED_NAME) is not None)
     doc = contents.doc
-    for data_path, (name, _label) in INFO_FIELDS.items():
-        if not data_path.startswith("department."):
-            continue
-        value, cell = _info_value(book, name)
-        if data_path == "department.filled_on" and isinstance(value, Decimal):
+    for info in INFO_FIELDS:
+        if not info.path.startswith("department."):
+            continue  # format, year and scheme: read above, before anything depends on them
+        value, cell = _info_value(book, info.name)
+        if info.kind == "date" and isinstance(value, Decimal):  # Excel made the typed text a date
             value = (EXCEL_EPOCH + dt.timedelta(days=int(value))).isoformat()
-        setattr(doc.department, data_path.split(".")[1], _clean(value, "text"))
+        set_path(doc, info.path, _clean(value, "text"))
         if cell:
-            contents.locations.fields[data_path] = cell
-            contents.sheets["department"] = book.name(name).sheet
+            contents.locations.fields[info.path] = cell
+            contents.sheets["department"] = book.name(info.name).sheet
     forms = [(entry, form_of_sheet(book, entry.name)) for entry in book.sheets]
     for entry, form in forms:
         if form is None and (title := _form_title(book, entry.name)):
