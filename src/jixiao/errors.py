@@ -1,5 +1,7 @@
 """The one exception type the faces turn into a clear Chinese message (never a traceback)."""
 
+import re
+
 
 class JixiaoError(Exception):
     """A problem the user can fix: bad input, unreadable file, refused output.
@@ -18,6 +20,18 @@ class JixiaoError(Exception):
         if not self.details:
             return self.message
         return self.message + "\n" + "\n".join(f"  - {d}" for d in self.details)
+
+
+def where_in_text(error: Exception) -> str:
+    """"（第 3 行第 5 列）" for a parser's error that knows its place (lxml, ElementTree, tomllib), else ""."""
+    position = getattr(error, "position", None)
+    if isinstance(position, tuple) and len(position) == 2 and all(isinstance(n, int) for n in position):
+        return f"（第 {position[0]} 行第 {position[1]} 列）"
+    lineno, colno = getattr(error, "lineno", None), getattr(error, "colno", None)
+    if isinstance(lineno, int) and lineno > 0:
+        return f"（第 {lineno} 行" + (f"第 {colno} 列）" if isinstance(colno, int) and colno > 0 else "）")
+    found = re.search(r"at line (\d+), column (\d+)", str(error))  # tomllib before Python 3.14
+    return f"（第 {found[1]} 行第 {found[2]} 列）" if found else ""
 
 
 class NotReady(JixiaoError):

@@ -26,7 +26,16 @@ _WRITE_FAILURES = {
     errno.ENOENT: "路径中的文件夹不存在",
     errno.EISDIR: "该路径是一个文件夹",
     errno.EBUSY: "文件正被其他程序占用（例如在 Excel 中打开），请关闭后再试",
+    errno.EIO: "磁盘读写出错，请检查磁盘或换一个位置保存",
+    errno.EINVAL: "文件名中有系统不允许的字符",
 }
+
+
+def _system_said(error: OSError) -> str:
+    """The system's reason when no sentence above fits: its error code, which a technician can look
+    up, rather than its English text."""
+    code = errno.errorcode.get(error.errno) if error.errno is not None else None
+    return f"系统拒绝了这一操作（错误代码 {code}）" if code else "系统拒绝了这一操作"
 
 
 class WriteError(JixiaoError):
@@ -39,7 +48,7 @@ class WriteError(JixiaoError):
 
 def write_failure(error: OSError, path: str | Path) -> WriteError:
     """One Chinese sentence for an OSError met while writing ``path``."""
-    return WriteError(path, _WRITE_FAILURES.get(error.errno, f"系统拒绝写入（{error.strerror or error}）"))
+    return WriteError(path, _WRITE_FAILURES.get(error.errno) or _system_said(error))
 
 
 def write_bytes(path: str | Path, data: bytes) -> Path:
@@ -82,14 +91,23 @@ def require_regular_file(path: Path) -> None:
         raise JixiaoError(f"无读取权限：{path}")
 
 
+# Why the system refused to read or list something, in words the person can act on.
+_OS_REASONS = {errno.EACCES: "没有权限", errno.EPERM: "没有权限", errno.ENOENT: "找不到该文件或文件夹",
+               errno.ELOOP: "链接绕成了环", errno.EIO: "磁盘读写出错", errno.ENAMETOOLONG: "路径过长",
+               errno.ENOSPC: "磁盘空间不足", errno.EROFS: "该位置是只读的", errno.ENOTDIR: "路径中有一段是文件而不是文件夹",
+               errno.EISDIR: "这是一个文件夹，不是文件", errno.EBUSY: "文件正被其他程序占用，请关闭后再试",
+               errno.ECONNREFUSED: "连接被拒绝", errno.ECONNRESET: "连接被对方断开", errno.ENETUNREACH: "网络不通",
+               errno.EHOSTUNREACH: "连不上对方主机", errno.ETIMEDOUT: "连接超时"}
+
+
+def os_reason(error: OSError) -> str:
+    return _OS_REASONS.get(error.errno) or _system_said(error)
+
+
 def os_failure(error: OSError) -> JixiaoError:
     """One Chinese sentence for an OSError met outside a write jixiao guards (reading a file,
     listing a folder): what the system said, in words the person can act on."""
-    reasons = {errno.EACCES: "没有权限", errno.EPERM: "没有权限", errno.ENOENT: "找不到该文件或文件夹",
-               errno.ELOOP: "链接绕成了环", errno.EIO: "磁盘读写出错", errno.ENAMETOOLONG: "路径过长",
-               errno.ENOSPC: "磁盘空间不足", errno.EROFS: "该位置是只读的", errno.ENOTDIR: "路径中有一段是文件而不是文件夹"}
-    reason = reasons.get(error.errno, error.strerror or str(error))
-    return JixiaoError(f"无法处理 {error.filename or '文件'}：{reason}。")
+    return JixiaoError(f"无法处理 {error.filename or '文件'}：{os_reason(error)}。")
 
 
 @contextlib.contextmanager

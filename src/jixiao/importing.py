@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from .errors import JixiaoError
+from .errors import JixiaoError, where_in_text
 from .files import require_regular_file
 from .model.derive import FUND_COLUMNS, derive_basic
 from .forms.spec import FORM_SPECS
@@ -178,7 +178,8 @@ def _load_mapping(path: Path | None) -> dict:
     except FileNotFoundError:
         raise JixiaoError(f"找不到映射文件：{path}") from None
     except tomllib.TOMLDecodeError as e:
-        raise JixiaoError(f"映射文件格式错误：{e}；文件：{path}") from None
+        raise JixiaoError(f"映射文件不是有效的 TOML{where_in_text(e)}：每行应写成 字段 = \"表中的列名\"，"
+                          f"列名加英文双引号；文件：{path}") from None
     return raw
 
 

@@ -43,7 +43,7 @@ def test_null_empty_and_absent_all_mean_blank(tmp_path, blank):
     [
         ("projects:\n- funds: {current: {intial: 5}}\n", "projects[0].funds.current.intial：未知的键"),
         ("projects:\n- {}\n- {}\n- {}\n- funds: {current: {initial: [1]}}\n", "projects[3].funds.current.initial：应为数字"),
-        ("projects:\n- funds: {current: {initial: true}}\n", "projects[0].funds.current.initial：应为数字，实际为布尔值"),
+        ("projects:\n- funds: {current: {initial: true}}\n", "projects[0].funds.current.initial：应为数字，实际为是/否值 true"),
         ("overall: [1, 2]\n", "overall：应为映射"),
         ("projects: {a: 1}\n", "projects：应为列表"),
         ("basic_data: {staff: {authorized: 96, actuall: 90}}\n", "basic_data.staff.actuall：未知的键"),

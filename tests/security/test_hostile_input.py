@@ -306,7 +306,7 @@ ATTACKS = [
     Attack("YAML nested 100 deep", lambda tmp, book: ["check", data_file(tmp, "deep.yaml", "a: " + "[" * 100 + "]" * 100)],
            "嵌套"),
     Attack("YAML nested 5,000 deep", lambda tmp, book: ["check", data_file(tmp, "deeper.yaml", "a: " + "[" * 5000 + "]" * 5000)],
-           "nesting depth"),
+           "嵌套层数过多"),
     # Numbers an amount cannot be
     Attack("an amount of 1.0e+400", lambda tmp, book: ["fill", example_with(tmp, "e400.yaml", "full_year: 418.85",
                                                                            "full_year: 1.0e+400"), "-o", tmp / "out.xlsx"],

@@ -43,7 +43,7 @@ def book_with(tmp_path, sheet_data: str, root: str = "worksheet", extra: str = "
     path = tmp_path / "book.xlsx"
     prefix = root.partition(":")[0] + ":" if ":" in root else ""
     ns = NS.replace("xmlns=", f"xmlns:{prefix[:-1]}=") if prefix else NS
-    sheet = f'<?xml version="1.0"?><{root} {ns}><{prefix}sheetData>{sheet_data}</{prefix}sheetData>{extra}</{root}>'
+    sheet = f'<?xml version="1.0"?><{root} {ns}><{prefix}sheetData>{sheet_data}</{prefix}sheetData>{extra}</{root.split()[0]}>'
     sheet = ("\ufeff" if bom else "") + sheet
     parts = [("[Content_Types].xml", CONTENT_TYPES), ("_rels/.rels", ROOT_RELS), ("xl/workbook.xml", workbook),
              ("xl/_rels/workbook.xml.rels", WORKBOOK_RELS), ("xl/styles.xml", STYLES), ("xl/worksheets/sheet1.xml", sheet)]

@@ -133,7 +133,7 @@ def test_a_member_that_does_not_match_its_directory_entry_is_refused(tmp_path, e
     damaged = tmp_path / "damaged.xlsx"
     damaged.write_bytes(example_book.read_bytes())
     _patch_central_entry(damaged, "xl/worksheets/sheet2.xml", field, value)
-    with pytest.raises(JixiaoError, match="已损坏（xl/worksheets/sheet2.xml"):
+    with pytest.raises(JixiaoError, match="已损坏：部件 xl/worksheets/sheet2.xml 无法解压"):
         read_book(damaged)
 
 
@@ -173,5 +173,5 @@ def test_a_member_whose_compressed_bytes_are_damaged_is_refused(tmp_path, exampl
     start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
     data[start:start + 64] = bytes(range(7, 71))  # not a valid deflate block
     damaged.write_bytes(bytes(data))
-    with pytest.raises(JixiaoError, match="已损坏（xl/worksheets/sheet2.xml"):
+    with pytest.raises(JixiaoError, match="已损坏：部件 xl/worksheets/sheet2.xml 无法解压"):
         read_book(damaged)

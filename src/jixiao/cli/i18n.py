@@ -50,7 +50,27 @@ MESSAGES = {
     "Aborted!": "已中止。",
     "Got unexpected extra argument ({args})": "多余的参数：{args}",
     "Got unexpected extra arguments ({args})": "多余的参数：{args}",
+    "Did you mean {possibility}?": "是否想用 {possibility}？",
+    "(Did you mean one of: {possibilities}?)": "（是否想用其中之一：{possibilities}？）",
+    "Option {name!r} requires {nargs} arguments.": "选项 {name!r} 需要 {nargs} 个值。",
+    "Takes {nargs} values but 1 was given.": "需要 {nargs} 个值，只给了 1 个。",
+    "Takes {nargs} values but {len} were given.": "需要 {nargs} 个值，给了 {len} 个。",
+    "{len_type} values are required, but {len_value} was given.": "需要 {len_type} 个值，给了 {len_value} 个。",
+    "{len_type} values are required, but {len_value} were given.": "需要 {len_type} 个值，给了 {len_value} 个。",
+    "{value!r} does not match the format {format}.": "{value!r} 不符合格式 {format}。",
+    "{value!r} does not match the formats {formats}.": "{value!r} 不符合以下任一格式：{formats}。",
+    "{name} {filename!r} is not readable.": "{name} {filename!r} 无法读取（没有权限）。",
+    "{name} {filename!r} is not writable.": "{name} {filename!r} 无法写入（没有权限）。",
+    "{name} {filename!r} is not executable.": "{name} {filename!r} 不能执行。",
+    "Could not open file {filename!r}: {message}": "无法打开文件 {filename!r}：{message}",
+    "Invalid start character for option ({option})": "选项的开头字符无效（{option}）",
+    "Value must be an iterable.": "应为一组值。",
+    "unknown error": "未知错误",
 }
+
+# click puts a type's own name into its messages ("'abc' is not a valid integer range.")
+TYPE_NAMES = {"INT": "整数", "IntRange": "整数", "FLOAT": "数字", "FloatRange": "数字", "BOOL": "是/否值",
+              "STRING": "文字", "UUID": "UUID", "Choice": "选项", "DateTime": "日期"}
 
 
 def translate(message: str) -> str:
@@ -70,6 +90,12 @@ def install() -> None:
     import click.parser
     import click.types
 
+    for type_name, words in TYPE_NAMES.items():
+        kind = getattr(click.types, type_name)
+        if isinstance(kind, type):
+            kind.name = words
+        else:
+            type(kind).name = words
     for module in (click.core, click.decorators, click.exceptions, click.formatting, click.parser, click.types):
         if hasattr(module, "_"):
             module._ = translate

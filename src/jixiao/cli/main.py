@@ -241,14 +241,14 @@ def addin_config_cmd(book: Path | None, user: bool, update_vba: bool, clear: boo
         raise JixiaoError(f"工作簿中没有宏代码（xl/vbaProject.bin）：{book}")
     try:
         embedded = embedded_xlwings_version(read_project(blob))
-    except ProjectError as e:
-        raise JixiaoError(f"无法读取工作簿的宏代码（{e}）：{book}") from None
+    except ProjectError:
+        raise JixiaoError(f"无法读取工作簿的宏代码：VBA 工程已损坏，或不是 Excel 能保存的格式：{book}") from None
     patch = WorkbookPatch(book)
     if update_vba:
         try:
             patch.replace_part("xl/vbaProject.bin", refreshed_project(blob))
-        except (ProjectError, ValueError) as e:
-            raise JixiaoError(f"无法更新工作簿的宏代码（{e}）：{book}") from None
+        except (ProjectError, ValueError):
+            raise JixiaoError(f"无法更新工作簿的宏代码：VBA 工程已损坏，或不是 Excel 能保存的格式：{book}") from None
     # The workbook's own settings change only when that is all that was asked for.
     override = not (user or update_vba or clear)
     if clear:

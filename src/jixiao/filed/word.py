@@ -13,7 +13,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..errors import JixiaoError
+from ..errors import JixiaoError, where_in_text
 from ..workbook.safety import WORD_DOCUMENT, open_package, read_member, refuse_declarations
 from .grid import Cell, Grid, Paragraph
 
@@ -33,7 +33,7 @@ def read_word(path: str | Path) -> list[Paragraph | Grid]:
     try:
         root = etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError as e:
-        raise JixiaoError(f"Word 文档的正文（{MAIN_PART}）不是有效的 XML（{e}）：{path}") from None
+        raise JixiaoError(f"Word 文档的正文（{MAIN_PART}）已损坏，不是有效的 XML{where_in_text(e)}：{path}") from None
     body = root.find(f"{W}body")
     if body is None:
         raise JixiaoError(f"Word 文档没有正文：{path}")

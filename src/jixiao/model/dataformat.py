@@ -121,16 +121,57 @@ def read_raw(path: Path) -> Any:
         _check_yaml_events(text, path)
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
     except json.JSONDecodeError as e:
-        raise JixiaoError(f"JSON 格式错误（第 {e.lineno} 行第 {e.colno} 列）：{e.msg}；文件：{path}") from None
+        problem = _in_words(e.msg, JSON_PROBLEMS, "写法不符合 JSON 规则")
+        raise JixiaoError(f"JSON 格式错误（第 {e.lineno} 行第 {e.colno} 列）：{problem}；文件：{path}") from None
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f"（第 {mark.line + 1} 行第 {mark.column + 1} 列）" if mark else ""
-        problem = getattr(e, "problem", None) or str(e)
+        problem = _in_words(str(e), YAML_PROBLEMS, "写法不符合 YAML 规则（常见原因：缩进不一致、冒号后缺空格、引号或括号未闭合）")
         raise JixiaoError(f"YAML 格式错误{where}：{problem}；文件：{path}") from None
     except (ValueError, ArithmeticError):  # Python's 4,300-digit limit on integers, an odd exponent
         raise JixiaoError(f"数据文件中有位数过多或无法表示的数字：{path}") from None
     except RecursionError:
         raise JixiaoError(f"数据文件嵌套层数过多：{path}") from None
+
+
+# What the YAML and JSON parsers say (PyYAML, libyaml, json), said as a person fixing the file needs
+# it: the first phrase found in the parser's English message picks the Chinese.
+YAML_PROBLEMS = (
+    ("control characters are not allowed", "含有不可见的控制字符（文件可能已损坏，或不是文本文件）"),
+    ("special characters are not allowed", "含有不可见的控制字符（文件可能已损坏，或不是文本文件）"),
+    ("maximum nesting depth", "嵌套层数过多，不像 jixiao/1 数据文件，拒绝读取"),
+    ("tab character", "用了 Tab 缩进；YAML 只能用空格缩进"),
+    ("cannot start any token", "有不能作为内容开头的字符（常见原因：用 Tab 缩进，或以 @、` 开头的文字没有加引号）"),
+    ("mapping values are not allowed", "此处不能出现“键: 值”（常见原因：文字中含有“: ”却没有加引号，或缩进不对）"),
+    ("could not find expected ':'", "缺少冒号（“键: 值”的冒号后要有一个空格）"),
+    ("did not find expected key", "缩进不一致，或有不成对的引号、括号"),
+    ("did not find expected node content", "此处缺少内容（常见原因：括号或引号未闭合，或逗号后为空）"),
+    ("expected the node content", "此处缺少内容（常见原因：括号或引号未闭合，或逗号后为空）"),
+    ("did not find expected '-' indicator", "列表项（- ）的缩进不一致"),
+    ("did not find expected ',' or", "列表或映射的括号未闭合，或缺少逗号"),
+    ("expected <block end>", "缩进不一致"),
+    ("unknown escape character", "双引号内有无效的转义符（\\ 及其后的字符）；含 \\ 的文字（如路径）请改用单引号"),
+    ("found another document", "文件中有多份文档（---）；数据文件只能有一份"),
+    ("end of stream", "文件在引号或括号闭合之前就结束了"),
+    ("quoted scalar", "引号未闭合"),
+    ("found unexpected ':'", "冒号的位置不对"),
+    ("found undefined", "使用了未定义的别名或标签"),
+)
+JSON_PROBLEMS = (
+    ("Expecting value", "此处缺少值"),
+    ("Expecting property name", "键名应放在双引号内"),
+    ("Expecting ',' delimiter", "缺少逗号"),
+    ("Expecting ':' delimiter", "缺少冒号"),
+    ("Unterminated string", "引号未闭合"),
+    ("Invalid control character", "文字中含有控制字符（换行请写作 \\n）"),
+    ("Invalid \\escape", "无效的转义符（\\ 及其后的字符）"),
+    ("Invalid \\uXXXX escape", "无效的 \\u 转义"),
+    ("Extra data", "数据结束后还有多余的内容"),
+)
+
+
+def _in_words(message: str, table: tuple[tuple[str, str], ...], otherwise: str) -> str:
+    return next((words for phrase, words in table if phrase in message), otherwise)
 
 
 _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
@@ -172,16 +213,16 @@ def from_plain(raw: Any, source: str = "数据") -> Document:
     """Build a Document from a parsed tree, collecting every problem with its path."""
     problems: list[str] = []
     if not isinstance(raw, dict):
-        raise JixiaoError(f"{source} 的顶层应是一个映射（键: 值），而不是 {_type_name(raw)}")
+        raise JixiaoError(f"{source} 的顶层应是一个映射（键: 值），而不是{_shown(raw)}")
     fmt = raw.get("format")
     if fmt != FORMAT:
-        problems.append(f"format：应为 “{FORMAT}”，实际为 {fmt!r}")
+        problems.append(f"format：应为 “{FORMAT}”，实际为{_shown(fmt)}")
     year = raw.get("year")
     if isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 2999:
-        problems.append(f"year：应为四位整数年份，实际为 {year!r}")
+        problems.append(f"year：应为四位整数年份，实际为{_shown(year)}")
     scheme = raw.get("scheme")
     if not isinstance(scheme, str):
-        problems.append(f"scheme：应为指标体系名称（如 hunan-2024），实际为 {scheme!r}")
+        problems.append(f"scheme：应为指标体系名称（如 hunan-2024），实际为{_shown(scheme)}")
     else:
         try:
             load_scheme(scheme)
@@ -200,6 +241,19 @@ def from_plain(raw: Any, source: str = "数据") -> Document:
     return Document(year=year, scheme=scheme, **{k: v for k, v in values.items() if v is not None})
 
 
+def _shown(value: Any) -> str:
+    """A value in a message, as the person who typed it would write it: never a Python repr."""
+    if value is None:
+        return "空（未填写）"
+    if isinstance(value, bool):
+        return f"是/否值 {str(value).lower()}（写成了 true/false 或 yes/no）"
+    if isinstance(value, (int, Decimal)):
+        return f"数字 {plain(Decimal(value))}" if Decimal(value).is_finite() else "无法表示的数字"
+    if isinstance(value, str):
+        return f"“{value[:40]}{'…' if len(value) > 40 else ''}”"
+    return _type_name(value)
+
+
 def _type_name(value: Any) -> str:
     return {
         dict: "映射",
@@ -209,7 +263,7 @@ def _type_name(value: Any) -> str:
         int: "整数",
         Decimal: "数字",
         type(None): "空值",
-    }.get(type(value), type(value).__name__)
+    }.get(type(value), "无法识别的值")
 
 
 def _convert(f, value: Any, path: str, problems: list[str]) -> Any:
@@ -253,7 +307,7 @@ def _num(value: Any, path: str, problems: list[str]) -> Any:
     if value is None:
         return None
     if isinstance(value, bool):
-        problems.append(f"{path}：应为数字，实际为布尔值 {value}")
+        problems.append(f"{path}：应为数字，实际为{_shown(value)}")
         return None
     if isinstance(value, (int, Decimal)):
         number = Decimal(value)
@@ -273,7 +327,7 @@ def _text(value: Any, path: str, problems: list[str]) -> Any:
     if isinstance(value, str):
         return value if value.strip() else None
     if isinstance(value, bool):
-        problems.append(f"{path}：应为文本，实际为布尔值 {value}")
+        problems.append(f"{path}：应为文本，实际为{_shown(value)}")
         return None
     if isinstance(value, (int, Decimal)):
         return plain(Decimal(value))  # a number written where text belongs is that text

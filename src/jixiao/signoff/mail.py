@@ -22,6 +22,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..errors import JixiaoError
+from ..files import os_reason
 from ..model.document import get_path
 from ..report.render import percent, score
 from ..rules.catalog import ERROR, WARNING
@@ -34,6 +35,25 @@ PASSWORD_ENV = "JIXIAO_SMTP_PASSWORD"
 EXPLAINED_BY_ADJUSTMENT_NOTE = frozenset({"B01", "B02", "B03"})
 # The warnings an indicator's 偏差原因 answers: its result against its target (not a typed-over formula)
 NOT_EXPLAINED_BY_DEVIATION = frozenset({"F06"})
+
+
+# What a certificate check says (OpenSSL's words), as the person must hear it
+CERTIFICATE_PROBLEMS = (
+    ("expired", "证书已过期"),
+    ("not yet valid", "证书尚未生效"),
+    ("self-signed", "证书是自签名的"),
+    ("self signed", "证书是自签名的"),
+    ("unable to get local issuer", "找不到签发它的根证书"),
+    ("Hostname mismatch", "证书上的名称与服务器地址不符"),
+    ("IP address mismatch", "证书上的地址与服务器地址不符"),
+    ("revoked", "证书已被吊销"),
+)
+
+
+def _answer(e: smtplib.SMTPResponseException) -> str:
+    """The server's own reply, code and text, as it sent it (a server's words, not ours)."""
+    text = e.smtp_error.decode(errors="replace") if isinstance(e.smtp_error, bytes) else str(e.smtp_error)
+    return f"{e.smtp_code} {text}".strip()
 
 
 def _explanation(doc, finding) -> str:
@@ -245,14 +265,27 @@ def send(msg: EmailMessage, host: str, port: int, starttls: bool = True, user: s
         if isinstance(e, (socket.timeout, TimeoutError)):
             raise JixiaoError(f"连接邮件服务器 {host}:{port} 超时") from None
         if isinstance(e, ssl.SSLCertVerificationError):
-            raise JixiaoError(f"邮件服务器 {host} 的证书无法验证（{e.verify_message}）：若单位使用自己的证书，"
+            why = next((words for phrase, words in CERTIFICATE_PROBLEMS if phrase in (e.verify_message or "")),
+                       "证书无法验证")
+            raise JixiaoError(f"邮件服务器 {host} 的证书无法验证（{why}）：若单位使用自己的证书，"
                               f"请用 --smtp-cafile 指定签发它的根证书文件") from None
         if isinstance(e, ssl.SSLError):
-            raise JixiaoError(f"与邮件服务器 {host}:{port} 建立加密连接失败（{e.reason or e}）：请确认该端口的加密方式"
+            code = f"，错误代码 {e.reason}" if e.reason else ""
+            raise JixiaoError(f"与邮件服务器 {host}:{port} 建立加密连接失败（双方的加密方式不一致{code}）：请确认该端口的加密方式"
                               f"（465 端口一般用 --ssl，25/587 端口用 STARTTLS）") from None
         if isinstance(e, smtplib.SMTPAuthenticationError):
-            raise JixiaoError(f"邮件服务器登录失败：{e.smtp_code} {e.smtp_error.decode(errors='replace')}") from None
-        raise JixiaoError(f"发送邮件失败：{e}") from None
+            raise JixiaoError(f"邮件服务器登录失败，请检查 --smtp-user 和密码（服务器答复：{_answer(e)}）") from None
+        if isinstance(e, smtplib.SMTPResponseException):
+            raise JixiaoError(f"邮件服务器拒绝了这封邮件（服务器答复：{_answer(e)}）") from None
+        if isinstance(e, smtplib.SMTPServerDisconnected):
+            raise JixiaoError(f"邮件服务器 {host}:{port} 中途断开了连接，邮件未发出；请稍后重试，或确认端口和加密方式") from None
+        if isinstance(e, socket.gaierror):
+            raise JixiaoError(f"找不到邮件服务器 {host}（地址有误，或本机连不上网络）") from None
+        if isinstance(e, smtplib.SMTPNotSupportedError):
+            raise JixiaoError(f"邮件服务器 {host}:{port} 不支持所需的功能（如加密或登录），邮件未发出") from None
+        if isinstance(e, OSError) and not isinstance(e, smtplib.SMTPException):
+            raise JixiaoError(f"与邮件服务器 {host}:{port} 的网络连接出错，邮件未发出：{os_reason(e)}") from None
+        raise JixiaoError(f"发送邮件失败：与邮件服务器 {host}:{port} 的通信出错，邮件未发出") from None
     finally:
         if watchdog is not None:
             watchdog.cancel()

@@ -11,7 +11,7 @@ import copy
 
 from lxml import etree
 
-from ..errors import JixiaoError
+from ..errors import JixiaoError, where_in_text
 from .safety import refuse_declarations
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -30,7 +30,7 @@ def parse_part(data: bytes, name: str, drop_comments: bool = False) -> etree._El
     try:
         return etree.fromstring(data, _PARSER_WITHOUT_COMMENTS if drop_comments else _PARSER)
     except etree.XMLSyntaxError as e:
-        raise JixiaoError(f"工作簿部件 {name} 不是有效的 XML（{e}）") from None
+        raise JixiaoError(f"工作簿部件 {name} 已损坏，不是有效的 XML{where_in_text(e)}") from None
 
 
 def part_bytes(root: etree._Element) -> bytes:

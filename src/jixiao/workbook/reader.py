@@ -35,7 +35,7 @@ from typing import NamedTuple
 
 from defusedxml.ElementTree import fromstring
 
-from ..errors import JixiaoError
+from ..errors import JixiaoError, where_in_text
 from ..model.numbers import from_cell_text
 from .safety import PROLOG_LIMIT, open_workbook_zip, read_member, read_member_head, refuse_declarations, xml_text
 
@@ -432,7 +432,7 @@ class Workbook:
             raise
         except Exception as e:  # malformed XML or structure in an untrusted file
             self._zip.close()
-            raise JixiaoError(f"工作簿结构无法解析（{type(e).__name__}: {e}）：{self.path}") from None
+            raise JixiaoError(f"工作簿的结构已损坏，无法解析{where_in_text(e)}（不是 Excel 保存的完整文件）：{self.path}") from None
         self._sheets: dict[str, Sheet] = {}
         self._entries = {s.name: s for s in self.sheets}
         self._strings: list[str] | None = None
@@ -469,6 +469,8 @@ class Workbook:
             attrs = _attrs(m.group(1))
             rel_id = next((v for k, v in attrs.items() if k.endswith(":id")), "")
             self.sheets.append(SheetEntry(attrs.get("name", ""), targets.get(rel_id, ""), attrs.get("state", "visible")))
+        if not self.sheets or _WORKBOOK_END.search(text, max(len(text) - 4096, 0)) is None:  # cut short
+            raise JixiaoError(f"工作簿的目录（xl/workbook.xml）已损坏或不完整（文件可能在保存或传输中中断）：{self.path}")
         names = _NAME_FAST.findall(text)
         if len(names) != text.count("definedName>"):  # some name written otherwise: read them all generally
             names = []
@@ -551,7 +553,7 @@ class Workbook:
             except JixiaoError:
                 raise
             except Exception as e:
-                raise JixiaoError(f"工作表“{name}”无法解析（{type(e).__name__}: {e}）：{self.path}") from None
+                raise JixiaoError(f"工作表“{name}”已损坏，无法解析{where_in_text(e)}：{self.path}") from None
         return self._sheets[name]
 
     def _read_sheet(self, entry: SheetEntry) -> Sheet:
@@ -564,9 +566,11 @@ class Workbook:
         # A plain root right after the declaration also means no DTD can precede it. Prefixed cells
         # among plain elements end in </x:c>: the quick scan's count would not see them, and
         # calamine passes them over.
-        if not _PLAIN_ROOT.match(data) or data.find(b":c>", start, end) >= 0 or _SPECIAL_BYTES.search(data, start, end):
+        if (not _PLAIN_ROOT.match(data) or not data[-64:].rstrip().endswith(b"worksheet>")
+                or data.find(b":c>", start, end) >= 0 or _SPECIAL_BYTES.search(data, start, end)):
             # (comments, processing instructions and CDATA among the cells: only the general scan
-            # reads them as XML does, and calamine's grid is not needed for such a sheet)
+            # reads them as XML does, and calamine's grid is not needed for such a sheet; a sheet
+            # cut short must not be read as one whose last rows are blank: the general scan refuses it)
             return parse_sheet_xml(entry.name, data, self.strings)
         return (quick_scan(entry.name, data, start, end, self.strings) or self._grid_sheet(entry, data, start, end)
                 or parse_sheet_xml(entry.name, data, self.strings))
@@ -756,6 +760,9 @@ def merged_refs_in(data: bytes) -> list[str]:
 
 
 _SHEET_ROOT = re.compile(r"<(?:\w+:)?(?:worksheet|chartsheet|dialogsheet|macrosheet)(?=[\s/>])")
+_WORKBOOK_END = re.compile(r"</(?:\w+:)?workbook\s*>")
+_SHEET_END = re.compile(r"</(?:\w+:)?(?:worksheet|chartsheet|dialogsheet|macrosheet)\s*>"
+                        r"|<(?:\w+:)?(?:worksheet|chartsheet|dialogsheet|macrosheet)\b[^<>]*/>")
 _SPECIAL = re.compile(r"<!--|<\?|<!\[CDATA\[")
 _SPECIAL_BYTES = re.compile(_SPECIAL.pattern.encode())
 _ENDS = {"<!--": "-->", "<?": "?>", "<![CDATA[": "]]>"}
@@ -824,6 +831,8 @@ def parse_sheet_xml(name: str, data: bytes, strings: list[str]) -> Sheet:
     text = _markup_only(xml_text(data, name))
     if _SHEET_ROOT.search(text) is None:
         raise JixiaoError(f"工作簿已损坏：工作表“{name}”的部件不是工作表的 XML")
+    if _SHEET_END.search(text) is None:  # cut short: its last rows would be read as blank
+        raise JixiaoError(f"工作簿已损坏：工作表“{name}”的内容不完整（文件可能在保存或传输中中断）")
     sheet = Sheet(name, merged_refs=[_text(m) for m in _MERGE_TEXT.findall(text)])
     cells = sheet.cells
     row_index = -1

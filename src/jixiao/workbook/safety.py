@@ -247,8 +247,8 @@ def _member_errors(archive: zipfile.ZipFile, name: str):
         yield
     except KeyError:
         raise JixiaoError(f"工作簿缺少部件 {name}，文件不完整：{archive.filename}") from None
-    except (zipfile.BadZipFile, *_INFLATE_ERRORS, OSError, ValueError, EOFError, NotImplementedError, RuntimeError) as e:
-        raise JixiaoError(f"工作簿已损坏（{name}：{e}）：{archive.filename}") from None
+    except (zipfile.BadZipFile, *_INFLATE_ERRORS, OSError, ValueError, EOFError, NotImplementedError, RuntimeError):
+        raise JixiaoError(f"工作簿已损坏：部件 {name} 无法解压（文件可能不完整，或在传输中损坏）：{archive.filename}") from None
 
 
 def read_member_head(archive: zipfile.ZipFile, name: str, size: int) -> bytes:

@@ -1,0 +1,154 @@
+"""Every refusal is said in Chinese a 科员 can act on: no Python repr (None, True, Decimal('…'), 'abc'),
+no parser English (PyYAML's, json's, click's). Table-driven: each case is an input a person could
+really produce, and the words the message must (and must not) hold."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from click.testing import CliRunner
+
+from jixiao.errors import JixiaoError
+from jixiao.model.dataformat import from_plain, read_raw
+
+from ..conftest import EXAMPLE
+
+# Words that mean a message leaked from Python or a parser rather than being written for a person
+LEAKS = re.compile(r"None|True|False|Decimal\(|Traceback|Errno|\bnan\b|"
+                   r"\b(is|not|the|of|an?|found|expected|Expecting|Did you mean|integer|range|value|"
+                   r"allowed|character|token|mapping|content|delimiter)\b")
+
+
+def _example_with(pattern: str, replacement: str) -> str:
+    text = EXAMPLE.read_text(encoding="utf-8")
+    changed = re.sub(pattern, replacement, text, count=1, flags=re.M)
+    assert changed != text, pattern
+    return changed
+
+
+DATA_FILES = [  # (id, file name, its text, words the message must hold)
+    ("year blank", "a.yaml", lambda: _example_with(r"^year: .*$", "year: null"), "year：应为四位整数年份，实际为空（未填写）"),
+    ("year as words", "a.yaml", lambda: _example_with(r"^year: .*$", "year: 二〇二四"), "实际为“二〇二四”"),
+    ("year with a fraction", "a.yaml", lambda: _example_with(r"^year: .*$", "year: 2024.5"), "实际为数字 2024.5"),
+    ("year as yes", "a.yaml", lambda: _example_with(r"^year: .*$", "year: true"), "实际为是/否值 true"),
+    ("scheme blank", "a.yaml", lambda: _example_with(r"^scheme: .*$", "scheme:"), "scheme：应为指标体系名称"),
+    ("format left out", "a.yaml", lambda: _example_with(r"^format: .*\n", ""), "format：应为 “jixiao/1”，实际为空（未填写）"),
+    ("an amount as yes", "a.yaml", lambda: _example_with(r"(initial|final|executed|budget): [0-9.]+", r"\1: yes"),
+     "应为数字，实际为是/否值 true"),
+    ("a list, not a document", "a.yaml", lambda: "- 1\n- 2\n", "顶层应是一个映射（键: 值），而不是列表"),
+    ("a line of text", "a.yaml", lambda: "你好\n", "而不是“你好”"),
+    ("a bracket left open", "a.yaml", lambda: "year: [1,\n", "第 2 行第 1 列"),
+    ("an unquoted colon", "a.yaml", lambda: "department:\n  name: 甲: 乙\n", "文字中含有“: ”却没有加引号"),
+    ("tab indentation", "a.yaml", lambda: "department:\n\tname: 甲\n", "Tab"),
+    ("a bad escape", "a.yaml", lambda: 'department:\n  name: "C:\\dept"\n', "无效的转义符"),
+    ("a quote left open", "a.yaml", lambda: 'department:\n  name: "甲\n', "引号"),
+    ("a control character", "a.yaml", lambda: "year: 2024\x01\n", "控制字符"),
+    ("two documents", "a.yaml", lambda: "year: 2024\n---\nyear: 2025\n", "多份文档"),
+    ("JSON cut short", "a.json", lambda: '{"year": ', "JSON 格式错误（第 1 行第 10 列）：此处缺少值"),
+    ("JSON single quotes", "a.json", lambda: "{'year': 2024}", "键名应放在双引号内"),
+    ("JSON two objects", "a.json", lambda: '{"year": 2024} {"year": 2025}', "数据结束后还有多余的内容"),
+    ("JSON missing comma", "a.json", lambda: '{"year": 2024 "scheme": "x"}', "缺少逗号"),
+]
+
+
+@pytest.mark.parametrize("name, text, words", [pytest.param(n, t, w, id=i) for i, n, t, w in DATA_FILES])
+def test_a_data_file_that_cannot_be_used_is_refused_in_words_a_person_can_act_on(tmp_path, name, text, words):
+    path = tmp_path / name
+    path.write_text(text(), encoding="utf-8")
+    with pytest.raises(JixiaoError) as caught:
+        from_plain(read_raw(path), str(path))
+    message = str(caught.value)
+    assert words in message
+    assert not LEAKS.search(message.replace(str(path), "")), message
+
+
+USAGE = [  # (id, arguments, words the message must hold)
+    ("a year in words", ["new", "--year", "abc", "-o", "x.xlsx"], "'abc' 不是有效的整数"),
+    ("a year out of range", ["new", "--year", "1999", "-o", "x.xlsx"], "1999 不在范围"),
+    ("an option misspelt", ["signoff", "x.xlsx", "--smtp", "h"], "是否想用其中之一"),
+    ("an option nearly right", ["check", "--formt", "json", "x"], "是否想用 '--format'"),
+    ("a format not offered", ["check", "--format", "xml", "x"], "不是以下之一"),
+    ("no such command", ["chek"], "没有这个命令"),
+    ("an option without its value", ["new", "--year"], "需要一个值"),
+    ("a file that is not there", ["check", "/nonexistent/自评表.xlsx"], "自评表.xlsx"),
+    ("a count below zero", ["new", "--year", "2024", "--projects", "-1", "-o", "x.xlsx"], "不在范围"),
+]
+
+
+@pytest.mark.parametrize("args, words", [pytest.param(a, w, id=i) for i, a, w in USAGE])
+def test_a_command_typed_wrong_is_answered_in_chinese(tmp_path, args, words):
+    from jixiao.cli.main import cli
+
+    result = CliRunner().invoke(cli, args, catch_exceptions=False)
+    output = result.output
+    assert result.exit_code == 2
+    assert words in output
+    assert not LEAKS.search(output.replace("/nonexistent/自评表.xlsx", "")), output
+
+
+def test_option_types_are_named_in_chinese_in_the_help():
+    from jixiao.cli.main import cli
+
+    output = CliRunner().invoke(cli, ["new", "--help"]).output
+    assert "--year 整数" in output and "INTEGER" not in output and "TEXT" not in output
+
+
+def _with_member(tmp_path, source, name: str, member: str, data: bytes):
+    import zipfile
+
+    out = tmp_path / name
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            dst.writestr(item, data if item.filename == member else src.read(item))
+    return out
+
+
+def _broken_files(tmp_path, good):
+    from ..workbook.test_safety import bad_files
+
+    cases = dict(bad_files(tmp_path, good))
+    cases["a sheet's XML cut short"] = (_with_member(tmp_path, good, "sheet.xlsx", "xl/worksheets/sheet2.xml",
+                                                     b"<worksheet><sheetData><row r='1'>"), "已损坏")
+    cases["workbook.xml not XML"] = (_with_member(tmp_path, good, "book.xlsx", "xl/workbook.xml", b"<workbook <<"),
+                                     "已损坏")
+    docx = tmp_path / "自评表.docx"
+    import zipfile
+
+    with zipfile.ZipFile(docx, "w") as z:
+        z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
+                   'package/2006/content-types"><Override PartName="/word/document.xml" ContentType="application/'
+                   'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>')
+        z.writestr("word/document.xml", "<w:document><w:body>")
+    cases["a Word body cut short"] = (docx, "已损坏")
+    return cases
+
+
+BROKEN = ["text", "corrupt", "docx", "xls", "empty", "encrypted", "missing",
+          "a sheet's XML cut short", "workbook.xml not XML", "a Word body cut short"]
+
+
+@pytest.mark.parametrize("case", BROKEN)
+def test_a_broken_file_is_refused_in_chinese_without_the_parsers_words(tmp_path, example_book, case):
+    from jixiao.cli.main import cli
+
+    path, reason = _broken_files(tmp_path, example_book)[case]
+    result = CliRunner().invoke(cli, ["check", str(path)], catch_exceptions=False)
+    assert result.exit_code == 2 and reason in result.output, result.output
+    assert not LEAKS.search(result.output.replace(str(path), "")), result.output
+
+
+@pytest.mark.parametrize("text, words", [
+    ("项目名称 = 名称\n", "第 1 行"),  # a column name without its quotes
+    ('[columns\n', "TOML"),
+])
+def test_a_column_mapping_that_is_not_toml_says_how_to_write_it(tmp_path, text, words):
+    from jixiao.importing import _load_mapping
+
+    path = tmp_path / "映射.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(JixiaoError) as caught:
+        _load_mapping(path)
+    message = str(caught.value)
+    assert words in message and "加英文双引号" in message
+    assert not LEAKS.search(message.replace(str(path), "")), message
