@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .checking import SUFFIXES, check_path, collector_paused
 from .report.findings import SEVERITY_ORDER
+from .rules import form_of
 from .rules.catalog import Severity
 
 
@@ -178,7 +179,7 @@ def _check_file(path: str) -> FileRecord:
     projects = []
     for i, p in enumerate(doc.projects):
         form = forms[f"projects[{i}]"]
-        name = p.name or f"项目{i + 1}"
+        name = form_of(doc, f"projects[{i}]")
         summary = by_form.get(name)
         mine = by_project.get(i, [])
         projects.append({"部门": dept_name, "项目": name, "项目编码": p.code,

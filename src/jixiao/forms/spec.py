@@ -14,12 +14,10 @@ from typing import Callable
 
 from ..model.derive import derive_basic, derive_overall, derive_project
 from ..model.document import BasicData, Document, Overall, Project
-from .attachment1 import build_attachment1
-from .attachment2 import build_attachment2
 from .formulas import attachment1_formulas, attachment2_formulas, project_formulas
 from .layout import (A1_FIELDS, A1_TABLES, A2_FIELDS, A2_TABLES, FORM_A1, FORM_A2, FORM_PROJECT, PROJECT_FIELDS,
                      PROJECT_TABLES, Field, Table)
-from .project import build_project
+
 
 
 @dataclass(frozen=True)
@@ -42,6 +40,12 @@ class FormSpec:
             return [(f"{self.attr}[{i}]", block) for i, block in enumerate(value)]
         return [] if value is None else [(self.attr, value)]
 
+    def title(self, doc: Document, index: int | None = None) -> str:
+        """The form's name in findings and summaries: 附件1, 附件2, or the project's own name."""
+        if not self.many:
+            return self.key
+        return getattr(doc, self.attr)[index].name or f"项目{index + 1}"
+
     def attach(self, doc: Document, block) -> str:
         """Put a block read from a sheet into ``doc``; returns its data prefix."""
         if self.many:
@@ -52,19 +56,32 @@ class FormSpec:
         return self.attr
 
 
+# The builders lay sheets out with XlsxWriter's styles: imported when a sheet is built, so that
+# reading and checking a workbook, which ask the registry too, do not load them.
+def _build_attachment1(book, sheet, block, doc, scheme, blank):
+    from .attachment1 import build_attachment1
+
+    return build_attachment1(book, sheet, block, doc.department, doc.year)
+
+
+def _build_attachment2(book, sheet, block, doc, scheme, blank):
+    from .attachment2 import build_attachment2
+
+    return build_attachment2(book, sheet, block, doc.department, scheme, doc.year, blank=blank)
+
+
+def _build_project(book, sheet, block, doc, scheme, blank):
+    from .project import build_project
+
+    return build_project(book, sheet, block, scheme, doc.year, blank=blank)
+
+
 FORM_SPECS = (
     FormSpec(FORM_A1, "basic_data", False, BasicData, A1_FIELDS, A1_TABLES, attachment1_formulas, derive_basic,
-             lambda book, sheet, block, doc, scheme, blank: build_attachment1(book, sheet, block, doc.department,
-                                                                               doc.year),
-             "jx_staff_authorized"),
+             _build_attachment1, "jx_staff_authorized"),
     FormSpec(FORM_A2, "overall", False, Overall, A2_FIELDS, A2_TABLES, attachment2_formulas, derive_overall,
-             lambda book, sheet, block, doc, scheme, blank: build_attachment2(book, sheet, block, doc.department,
-                                                                               scheme, doc.year, blank=blank),
-             "jx_by_source_general_budget"),
+             _build_attachment2, "jx_by_source_general_budget"),
     FormSpec(FORM_PROJECT, "projects", True, Project, PROJECT_FIELDS, PROJECT_TABLES, project_formulas,
-             derive_project,
-             lambda book, sheet, block, doc, scheme, blank: build_project(book, sheet, block, scheme, doc.year,
-                                                                          blank=blank),
-             "jx_implementer"),
+             derive_project, _build_project, "jx_implementer"),
 )
 SPECS = {spec.key: spec for spec in FORM_SPECS}

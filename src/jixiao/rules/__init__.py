@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ..forms.layout import INFO_SHEET
+from ..forms.spec import FORM_SPECS, FormSpec
 from ..model.document import Document
 # Importing the rule modules registers their rules, in the catalog's order (F M R B S I X N).
 from . import fields, money, rates, budget, scores, indicators, crossform, narrative  # noqa: F401, I001
@@ -21,31 +23,30 @@ from .settings import DEFAULT_SETTINGS, Settings
 __all__ = ["CATALOG", "Finding", "Location", "FormSummary", "FormulaState", "Settings", "Severity", "run_rules", "summarize",
            "form_of", "ERROR", "WARNING", "INFO"]
 
-_PROJECT = re.compile(r"^projects\[(\d+)\]")
+_SPEC_OF = {spec.attr: spec for spec in FORM_SPECS}
+
+
+def _form(path: str) -> tuple[FormSpec | None, int | None]:
+    """The registry's form of a data path ("projects[3].funds…" → the project form, 3), or None
+    for the department's fields (基本信息)."""
+    head = path.partition(".")[0]
+    attr, _, index = head.partition("[")
+    spec = _SPEC_OF.get(attr)
+    if spec is None or spec.many != bool(index):
+        return None, None
+    return spec, int(index[:-1]) if index else None
 
 
 def form_of(doc: Document, path: str) -> str:
     """The form a data path belongs to: 基本信息, 附件1, 附件2 or the project's name."""
-    if path.startswith("basic_data"):
-        return "附件1"
-    if path.startswith("overall"):
-        return "附件2"
-    m = _PROJECT.match(path)
-    if m:
-        i = int(m.group(1))
-        return doc.projects[i].name or f"项目{i + 1}"
-    return "基本信息"
+    spec, index = _form(path)
+    return INFO_SHEET if spec is None else spec.title(doc, index)
 
 
 def _form_rank(path: str) -> tuple:
-    if path.startswith("department"):
-        return (0, 0)
-    if path.startswith("basic_data"):
-        return (1, 0)
-    if path.startswith("overall"):
-        return (2, 0)
-    m = _PROJECT.match(path)
-    return (3, int(m.group(1))) if m else (4, 0)
+    """Findings sort by form in the workbook's order: 基本信息, then the registry's forms."""
+    spec, index = _form(path)
+    return (0, 0) if spec is None else (FORM_SPECS.index(spec) + 1, index or 0)
 
 
 _LAST_STEP = re.compile(r"(\.[^.\[]+|\[\d+\])$")

@@ -25,6 +25,7 @@ from ..errors import JixiaoError
 from ..files import os_reason
 from ..model.document import get_path
 from ..report.render import percent, score
+from ..rules import form_of
 from ..rules.catalog import ERROR, WARNING
 from ..rules.context import Context
 
@@ -78,7 +79,7 @@ def mail_context(doc, summaries, findings, forced: bool, attachments: list[str],
     for form in ctx.scored_forms:
         initial, executed = form.total.initial, form.total.executed
         basis = executed / initial if isinstance(initial, Decimal) and initial and isinstance(executed, Decimal) else None
-        name = "附件2" if form.prefix == "overall" else (form.form.name or form.prefix)
+        name = form_of(doc, form.prefix)
         execution.append({"form": name, "rate": percent(form.execution_rate) or "—", "initial_rate": percent(basis) or "—"})
     # A header is one line: a line break or control character typed in the name becomes a space.
     name = " ".join(re.sub(r"[\x00-\x1f\x7f]", " ", doc.department.name or "").split())
