@@ -405,3 +405,66 @@ def test_the_last_row_with_content(tmp_path, reading, data, last, monkeypatch):
     """Every row below a sheet's last row is blank, in every reading (styled blank cells are no content)."""
     with book_with(tmp_path, data) as book:
         assert read_as(book, reading, monkeypatch).last_row() == last
+
+
+# --- one protocol: the general scan is the reference, the quick scan and calamine accelerate it ---
+
+def _fixture_books(kind, tmp_path, example_book, recalculated_book):
+    """Every kind of workbook jixiao meets, as its writer left it."""
+    from pathlib import Path
+
+    from jixiao.report.annotate import annotate
+    from jixiao.workbook.values_copy import values_only
+
+    templates = Path(__file__).resolve().parents[2] / "workbook_templates"
+    if kind == "jixiao's fill":
+        return example_book
+    if kind == "a template":
+        return templates / "hunan-2024.xlsx"
+    if kind == "the other template":
+        return templates / "national-2020.xlsx"
+    if kind == "saved by LibreOffice":
+        return recalculated_book
+    if kind == "saved by openpyxl":
+        wb = openpyxl.load_workbook(example_book)
+        wb.save(tmp_path / "openpyxl.xlsx")
+        return tmp_path / "openpyxl.xlsx"
+    if kind == "the values-only copy":
+        return values_only(example_book, tmp_path / "values.xlsx")
+    if kind == "annotated":
+        from jixiao.checking import check_path
+
+        return annotate(example_book, tmp_path / "annotated.xlsx", check_path(example_book).findings)
+    raise AssertionError(kind)
+
+
+FIXTURE_BOOKS = ["jixiao's fill", "a template", "the other template", "saved by LibreOffice", "saved by openpyxl",
+                 "the values-only copy", "annotated"]
+
+
+@pytest.mark.parametrize("kind", FIXTURE_BOOKS)
+def test_every_reading_of_every_fixture_gives_the_general_scans_cells(tmp_path, example_book, recalculated_book,
+                                                                      kind, monkeypatch):
+    """Whichever reading a sheet gets (the quick scan, calamine with the formula scan), it holds the
+    cells, merges and columns the general scan reads from the same XML; a reading may decline a
+    sheet (then the next is used), never read it differently."""
+    path = _fixture_books(kind, tmp_path, example_book, recalculated_book)
+    readings = set()
+    with Workbook(path) as book:
+        for entry in book.sheets:
+            full = parse_sheet_xml(entry.name, book._zip.read(entry.part), book.strings)
+            used = book.sheet(entry.name)
+            readings.add(type(used).__name__)
+            assert used.cells == full.cells, (kind, entry.name)
+            assert used.merged_refs == full.merged_refs, (kind, entry.name)
+            if full.cells:
+                last = max(r for r, _ in full.cells) + 1
+                cols = range(max(c for _, c in full.cells) + 2)
+                assert [used.column(0, last, c) for c in cols] == [full.column(0, last, c) for c in cols]
+            with monkeypatch.context() as patched:  # and calamine's reading, where the quick scan took it
+                patched.setattr(reader, "quick_scan", lambda *args: None)
+                book._sheets.pop(entry.name, None)
+                grid = book.sheet(entry.name)
+                readings.add(type(grid).__name__)
+                assert grid.cells == full.cells, (kind, entry.name, "calamine")
+    assert readings & {"ScannedSheet", "GridSheet"}, f"{kind}: no accelerated reading was tested"
