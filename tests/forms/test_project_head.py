@@ -109,3 +109,17 @@ def test_a_required_head_field_left_blank_is_an_F01_error_at_its_cell(tmp_path, 
     cell = _first_project_sheet(book).positions.at(field.path)
     hits = [f for f in check_path(book).findings if f.rule == "F01" and f.path == f"projects[0].{field.path}"]
     assert [(h.cell, h.message) for h in hits] == [(cell, f"{field.label}未填写。请填写")]
+
+
+@pytest.mark.parametrize("field", HEAD)
+def test_a_head_field_is_read_by_the_buttons_from_what_excel_sends(tmp_path, example_doc, field):
+    """The buttons read the book from the values and names xlwings' VBA client sends."""
+    import xlwings as xw
+
+    from jixiao.excel.buttons import Snapshot
+
+    from ..excel.remote import payload
+
+    doc, value = _marked(example_doc, field)
+    book = xw.Book(json=payload(fill(doc, tmp_path / "b.xlsx")))
+    assert getattr(Snapshot.read(book).contents().doc.projects[0], field.path) == value

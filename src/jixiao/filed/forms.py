@@ -209,13 +209,14 @@ def _indicators(form: _Form, weights: dict[str, set[str]]) -> tuple[list[Indicat
     return out, score
 
 
-def _right(form: _Form, label: str, path: str, kind: str = "text"):
-    cell = form.label(label)
+def _right(form: _Form, label: str, path: str, kind: str = "text", required: bool = True):
+    cell = form.label(label, required=required)
     return form.read(form.grid.right_of(cell) if cell else None, path, kind, label_key(label))
 
 
 def read_project(form: _Form, narrative: list[str], weights: dict) -> Project:
-    p = Project(**{f.path: _right(form, f.label, f.path, f.kind) for f in PROJECT_HEAD_FIELDS})
+    # A field the form declares optional may be missing from forms filed before it was added: not noted
+    p = Project(**{f.path: _right(form, f.label, f.path, f.kind, f.required) for f in PROJECT_HEAD_FIELDS})
     for key, label in SIDE_LABELS.items():  # jixiao's own sheets print them beside the form
         if form.grid.find(label_key(label)) is not None:
             setattr(p, key, _right(form, label, key))
