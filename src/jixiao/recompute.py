@@ -80,6 +80,9 @@ def _value(slots, place, path: str, row: int) -> object:
 
 
 def describe(value: object) -> str:
+    """A cell's value in the list of changes, as Excel shows it."""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
     if isinstance(value, Decimal):
         return format(value.quantize(Decimal("0.0001")).normalize(), "f")
     return "（空）" if value in (None, "") else str(value)

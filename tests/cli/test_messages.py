@@ -5,6 +5,7 @@ really produce, and the words the message must (and must not) hold."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -152,3 +153,75 @@ def test_a_column_mapping_that_is_not_toml_says_how_to_write_it(tmp_path, text, 
     message = str(caught.value)
     assert words in message and "加英文双引号" in message
     assert not LEAKS.search(message.replace(str(path), "")), message
+
+
+# --- a workbook whose cells say something odd -------------------------------------------------
+
+def _edited(tmp_path, example_book, edit) -> Path:
+    import openpyxl
+
+    wb = openpyxl.load_workbook(example_book)
+    edit(wb)
+    out = tmp_path / "edited.xlsx"
+    wb.save(out)
+    return out
+
+
+def _set_named(name: str, value, sheet: str | None = None):
+    def edit(wb):
+        names = wb[sheet].defined_names if sheet else wb.defined_names
+        target_sheet, ref = next(names[name].destinations)
+        wb[target_sheet][ref.replace("$", "")] = value
+    return edit
+
+
+def _break_name(name: str):
+    def edit(wb):
+        wb.defined_names[name].attr_text = "#REF!"
+    return edit
+
+
+WORKBOOKS = [  # (id, the edit, words the refusal must hold)
+    ("a year of 2024.5", _set_named("jx_year", 2024.5), "“基本信息”B4 的年度应为四位数字（如 2024），现为数字 2024.5"),
+    ("a year left blank", _set_named("jx_year", None), "现为空（未填写）"),
+    ("a year that is TRUE", _set_named("jx_year", True), "现为“TRUE”"),
+    ("a year in words", _set_named("jx_year", "明年"), "现为“明年”"),
+    ("the year's name broken", _break_name("jx_year"), "名称 jx_year 不再指向任何单元格"),
+    ("no 指标体系", _set_named("jx_scheme", None), "指标体系未填写：请从下拉列表中选择（hunan-2024、national-2020）"),
+    ("an amount of 1E+308", _set_named("jx_funds_initial", 1e308, "附件2"),
+     "工作表“附件2”D5 单元格中的数字 1E+308 超出任何金额、数量或分值可能的范围"),
+]
+
+
+@pytest.mark.parametrize("edit, words", [pytest.param(e, w, id=i) for i, e, w in WORKBOOKS])
+def test_a_workbook_that_cannot_be_checked_says_which_cell_and_what_it_holds(tmp_path, example_book, edit, words):
+    from jixiao.checking import check_path
+
+    path = _edited(tmp_path, example_book, edit)
+    result = check_path(path)
+    assert not result.readable and words in result.error, result.error
+    assert not LEAKS.search(result.error.replace(str(path), "")), result.error
+
+
+@pytest.mark.parametrize("year, read", [("２０２４", 2024), ("2024年", 2024), ("二〇二四", 2024), ("2024 年度", 2024)])
+def test_a_year_written_as_people_write_it_is_read(tmp_path, example_book, year, read):
+    from jixiao.checking import check_path
+
+    assert check_path(_edited(tmp_path, example_book, _set_named("jx_year", year))).doc.year == read
+
+
+def test_a_boolean_typed_over_a_formula_is_shown_as_excel_shows_it(tmp_path, example_book):
+    from jixiao.checking import check_path
+
+    path = _edited(tmp_path, example_book, _set_named("jx_execution_score", False, "附件2"))
+    [f06] = [f for f in check_path(path).findings if f.rule == "F06" and f.path == "overall.execution.score"]
+    assert "手填的 FALSE" in f06.message and "False" not in f06.message
+
+
+def test_a_project_without_a_name_is_not_matched_as_one_called_none(tmp_path, example_book):
+    from jixiao.checking import check_path
+
+    path = _edited(tmp_path, example_book, _set_named("jx_name", None, "行政运行（其他）经费"))
+    findings = check_path(path).findings
+    assert any(f.rule == "F01" and f.path == "projects[0].name" for f in findings)
+    assert not [f.message for f in findings if "None" in f.message]

@@ -24,12 +24,11 @@ from ..errors import JixiaoError
 from ..files import require_regular_file
 from ..files import atomic_output
 from .document import DOCUMENT_KEY_ORDER, FORMAT, Document, kind_of
-from .numbers import plain
+from .numbers import MAX_NUMBER, plain, shown_value
 from .schemes import load_scheme
 
 MAX_DATA_FILE_BYTES = 20 * 1024 * 1024
 MAX_DEPTH = 32  # a jixiao/1 file nests six levels deep; anything much deeper is not one
-MAX_NUMBER = Decimal("1e15")  # no amount (万元), count or score comes near it
 
 
 # --- YAML dialect: exact decimals, dates kept as ISO text ------------------------------------
@@ -213,16 +212,16 @@ def from_plain(raw: Any, source: str = "数据") -> Document:
     """Build a Document from a parsed tree, collecting every problem with its path."""
     problems: list[str] = []
     if not isinstance(raw, dict):
-        raise JixiaoError(f"{source} 的顶层应是一个映射（键: 值），而不是{_shown(raw)}")
+        raise JixiaoError(f"{source} 的顶层应是一个映射（键: 值），而不是{shown_value(raw)}")
     fmt = raw.get("format")
     if fmt != FORMAT:
-        problems.append(f"format：应为 “{FORMAT}”，实际为{_shown(fmt)}")
+        problems.append(f"format：应为 “{FORMAT}”，实际为{shown_value(fmt)}")
     year = raw.get("year")
     if isinstance(year, bool) or not isinstance(year, int) or not 1900 <= year <= 2999:
-        problems.append(f"year：应为四位整数年份，实际为{_shown(year)}")
+        problems.append(f"year：应为四位整数年份，实际为{shown_value(year)}")
     scheme = raw.get("scheme")
     if not isinstance(scheme, str):
-        problems.append(f"scheme：应为指标体系名称（如 hunan-2024），实际为{_shown(scheme)}")
+        problems.append(f"scheme：应为指标体系名称（如 hunan-2024），实际为{shown_value(scheme)}")
     else:
         try:
             load_scheme(scheme)
@@ -239,19 +238,6 @@ def from_plain(raw: Any, source: str = "数据") -> Document:
     if problems:
         raise JixiaoError(f"{source} 不符合 jixiao/1 格式（共 {len(problems)} 处）：", problems)
     return Document(year=year, scheme=scheme, **{k: v for k, v in values.items() if v is not None})
-
-
-def _shown(value: Any) -> str:
-    """A value in a message, as the person who typed it would write it: never a Python repr."""
-    if value is None:
-        return "空（未填写）"
-    if isinstance(value, bool):
-        return f"是/否值 {str(value).lower()}（写成了 true/false 或 yes/no）"
-    if isinstance(value, (int, Decimal)):
-        return f"数字 {plain(Decimal(value))}" if Decimal(value).is_finite() else "无法表示的数字"
-    if isinstance(value, str):
-        return f"“{value[:40]}{'…' if len(value) > 40 else ''}”"
-    return _type_name(value)
 
 
 def _type_name(value: Any) -> str:
@@ -307,7 +293,7 @@ def _num(value: Any, path: str, problems: list[str]) -> Any:
     if value is None:
         return None
     if isinstance(value, bool):
-        problems.append(f"{path}：应为数字，实际为{_shown(value)}")
+        problems.append(f"{path}：应为数字，实际为{shown_value(value)}")
         return None
     if isinstance(value, (int, Decimal)):
         number = Decimal(value)
@@ -327,7 +313,7 @@ def _text(value: Any, path: str, problems: list[str]) -> Any:
     if isinstance(value, str):
         return value if value.strip() else None
     if isinstance(value, bool):
-        problems.append(f"{path}：应为文本，实际为{_shown(value)}")
+        problems.append(f"{path}：应为文本，实际为{shown_value(value)}")
         return None
     if isinstance(value, (int, Decimal)):
         return plain(Decimal(value))  # a number written where text belongs is that text

@@ -16,6 +16,7 @@ _PERCENT = re.compile(r"^([+-]?(\d+(\.\d*)?|\.\d+))\s*[%％]$")
 
 # What an undefined rate or score shows on the forms (budget blank or zero, input unreadable).
 DASH = "—"
+MAX_NUMBER = Decimal("1e15")  # no amount (万元), count or score comes near it (1000 万亿)
 
 
 def is_number(value: object) -> bool:
@@ -87,3 +88,22 @@ def plain(d: Decimal) -> str:
         return str(d.quantize(Decimal(1)))
     s = format(d.normalize(), "f")
     return s
+
+
+def shown_value(value) -> str:
+    """A value in a message, as the person who typed it would write it: never a Python repr."""
+    if value is None:
+        return "空（未填写）"
+    if isinstance(value, bool):
+        return f"是/否值 {str(value).lower()}（写成了 true/false 或 yes/no）"
+    if isinstance(value, (int, Decimal)):
+        return f"数字 {plain(Decimal(value))}" if Decimal(value).is_finite() else "无法表示的数字"
+    if isinstance(value, str):
+        return f"“{value[:40]}{'…' if len(value) > 40 else ''}”"
+    if isinstance(value, (list, tuple)):
+        return "列表"
+    if isinstance(value, dict):
+        return "映射"
+    if hasattr(value, "isoformat"):
+        return f"日期 {value.isoformat()[:10]}"
+    return "无法识别的值"

@@ -91,6 +91,8 @@ def score(d: Decimal) -> str:
 
 def quote(value: object) -> str:
     """A text quoted as Chinese nests quotations: “项目‘制造名城’走进西安活动经费”."""
+    if value is None or value == "":
+        return "（未填写名称）"
     inner = str(value).replace("“", "‘").replace("”", "’").replace('"', "")
     return f"“{_CONTROL.sub(' ', inner)}”"  # a message is one line: a quoted line break is a space
 

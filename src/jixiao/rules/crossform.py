@@ -49,7 +49,7 @@ def x01(ctx: Context) -> Iterator[Hit]:
         return
     project_rows, row_to_project = match_special_funds(ctx)
     for i, rows in project_rows.items():
-        if not rows:
+        if not rows and doc.projects[i].name:  # a project without a name is F01's: nothing to match
             yield ctx.hit(f"projects[{i}].name", f"项目{quote(doc.projects[i].name)}在附件1的市级专项资金中没有对应的行。请在附件1补列该专项，或核对项目名称")
     for r, row in enumerate(doc.basic_data.project_spending.special_funds):
         if r not in row_to_project:

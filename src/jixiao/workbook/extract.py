@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from dataclasses import fields as dc_fields
 from decimal import Decimal
@@ -22,14 +23,14 @@ from pathlib import Path
 
 from ..errors import JixiaoError
 from ..forms.formulas import FormulaState, Positions, cell_of, normalise
-from ..forms.layout import (ANNOTATED_NAME, FORM_NAME, INFO, INFO_FIELDS, NOT_APPLICABLE, TITLES, VALUES_ONLY_NAME,
-                            Table)
+from ..forms.layout import (ANNOTATED_NAME, FORM_NAME, INFO, INFO_FIELDS, INFO_SHEET, NOT_APPLICABLE, TITLES,
+                            VALUES_ONLY_NAME, Table)
 from ..forms.sheet import a1
 from ..forms.spec import FORM_SPECS, SPECS
 from ..model.document import (FORMAT, Department, Document, Indicator, Report,
                                is_placeholder, set_path)
-from ..model.numbers import DASH, plain
-from ..model.schemes import load_scheme
+from ..model.numbers import DASH, MAX_NUMBER, plain, shown_value
+from ..model.schemes import load_scheme, scheme_ids
 from .reader import Sheet, Workbook, grid_value
 
 _WEIGHT_SUFFIX = re.compile(r"[（(]\s*\d+(\.\d+)?\s*分\s*[）)]\s*$")
@@ -133,6 +134,11 @@ def _clean(value: object, kind: str) -> object:
     if cls is bool:
         return "TRUE" if value else "FALSE"  # as Excel shows it; not a number, so F02 reports it
     return value
+
+
+def _shown_cell(value: object) -> object:
+    """A cell's value as Excel shows it: a boolean is TRUE or FALSE."""
+    return ("TRUE" if value else "FALSE") if value.__class__ is bool else value
 
 
 def _carry_down(level1: list, level2: list) -> None:
@@ -315,7 +321,7 @@ class _FormReader:
                 if index is None:
                     continue
                 path = f"{m.group(1)}[{index}].{m.group(3)}"
-            states.append(FormulaState(f"{self.prefix}.{path}", expected, formula, self.sheet.value(r, c)))
+            states.append(FormulaState(f"{self.prefix}.{path}", expected, formula, _shown_cell(self.sheet.value(r, c))))
         return states
 
 
@@ -371,17 +377,40 @@ def read_book(path: str | Path) -> BookContents:
         return read_contents(book, str(path))
 
 
+# 年度 as people write it where a number belongs: "２０２４", "2024年", "二〇二四"
+_CHINESE_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
+_YEAR_TEXT = re.compile(r"(\d{4})\s*(?:年度?)?")
+
+
+def _year(book, source) -> int:
+    """The workbook's 年度 from 基本信息, or a message saying where it is and what it holds."""
+    field = INFO["year"]
+    target = book.name(field.name)
+    if target.sheet is None or target.range is None:
+        raise JixiaoError(f"“{INFO_SHEET}”的{field.label}单元格已失效（名称 {field.name} 不再指向任何单元格，"
+                          f"可能所在的行被删除）：请从备份恢复，或用 jixiao fill 重新生成：{source}")
+    value, (r, c) = _info_value(book, field.name)
+    if isinstance(value, bool):
+        value = "TRUE" if value else "FALSE"  # as Excel shows it
+    if isinstance(value, str):
+        found = _YEAR_TEXT.fullmatch(unicodedata.normalize("NFKC", value).strip().translate(_CHINESE_DIGITS))
+        value = Decimal(found[1]) if found else value
+    if not isinstance(value, Decimal) or value != value.to_integral_value() or not 1900 <= value <= 2999:
+        raise JixiaoError(f"“{target.sheet}”{a1(r, c)} 的{field.label}应为四位数字（如 2024），现为{shown_value(value)}：{source}")
+    return int(value)
+
+
 def read_contents(book, source: str = "工作簿") -> BookContents:
     """The same from any book-like source: a workbook file, or the values and names an Excel
     button sends (``workbook.grid``). It needs ``name()``, ``sheets`` and ``sheet()``."""
     if book.name(INFO["year"].name) is None:
         raise JixiaoError(f"这个工作簿没有 jixiao 的字段名称（不是由 jixiao 生成的模板或工作簿），暂时无法读取：{source}")
-    year, _ = _info_value(book, INFO["year"].name)
-    if not isinstance(year, Decimal) or year != year.to_integral_value():
-        raise JixiaoError(f"“基本信息”中的年度应为四位数字，实际为：{year!r}")
+    year = _year(book, source)
     scheme = _clean(_info_value(book, INFO["scheme"].name)[0], "text")
+    if scheme is None:
+        raise JixiaoError(f"“{INFO_SHEET}”中的{INFO['scheme'].label}未填写：请从下拉列表中选择（{'、'.join(scheme_ids())}）：{source}")
     load_scheme(str(scheme))  # an unknown scheme is reported here, with the known ones
-    contents = BookContents(Document(year=int(year), scheme=str(scheme), format=FORMAT, department=Department()),
+    contents = BookContents(Document(year=year, scheme=str(scheme), format=FORMAT, department=Department()),
                             values_only=book.name(VALUES_ONLY_NAME) is not None,
                             annotated=book.name(ANNOTATED_NAME) is not None)
     doc = contents.doc
@@ -409,12 +438,25 @@ def read_contents(book, source: str = "工作簿") -> BookContents:
         block = SPECS[form].block()
         prefix = SPECS[form].attach(doc, block)
         contents.sheets[prefix] = entry.name
-        reader = _FormReader(book, book.sheet(entry.name), form, prefix, contents)
+        sheet = book.sheet(entry.name)
+        if sheet.may_hold_huge:
+            _refuse_huge_numbers(sheet, source)
+        reader = _FormReader(book, sheet, form, prefix, contents)
         reader.read(block)
         contents.formula_states.extend(reader.formula_states())
         contents.forms.append(FormPlace(entry.name, form, prefix, Positions(reader.ranges), reader.table_rows,
                                         reader.sheet))
     return contents
+
+
+def _refuse_huge_numbers(sheet: Sheet, source) -> None:
+    """A number no amount, count or score comes near (1E+308 typed by mistake) is refused with its
+    cell, as a data file's is: the rules' arithmetic and two-decimal display cannot hold it."""
+    for (r, c), cell in sorted(sheet.cells.items()):
+        value = cell.value
+        if value.__class__ is Decimal and (not value.is_finite() or abs(value) >= MAX_NUMBER):
+            raise JixiaoError(f"工作表“{sheet.name}”{a1(r, c)} 单元格中的数字 {value:E} 超出任何金额、数量或分值可能的范围"
+                              f"（应小于 1000 万亿），请改正后再试：{source}")
 
 
 def extract(path: str | Path) -> Document:

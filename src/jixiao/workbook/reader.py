@@ -75,6 +75,8 @@ class Sheet:
     """One sheet's cells, sparse: (row, col) → Cell, zero-based. Also what the Excel buttons'
     values become (``workbook.grid``)."""
 
+    may_hold_huge = True  # False when its XML shows it holds no number past any amount
+
     def __init__(self, name: str, cells: dict[tuple[int, int], Cell] | None = None,
                  merged_refs: list[str] | None = None):
         self.name = name
@@ -557,9 +559,16 @@ class Workbook:
         return self._sheets[name]
 
     def _read_sheet(self, entry: SheetEntry) -> Sheet:
+        data = read_member(self._zip, entry.part)
+        sheet = self._scan_sheet(entry, data)
+        # A number beyond any amount is written with an exponent (Excel from 1E+21 on): a sheet
+        # without one needs no search for such numbers.
+        sheet.may_hold_huge = data.find(b"E+") >= 0 or data.find(b"e+") >= 0
+        return sheet
+
+    def _scan_sheet(self, entry: SheetEntry, data: bytes) -> Sheet:
         """The sheet by the quick scan; else its values from calamine, its formulas and error
         values from the formula scan; the general scan for a sheet neither may read."""
-        data = read_member(self._zip, entry.part)
         start = max(data.find(b"<sheetData"), 0)
         end = data.rfind(b"</sheetData>")
         end = len(data) if end < start else end
