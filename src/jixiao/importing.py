@@ -11,6 +11,7 @@ deletes) projects the export lacks.
 from __future__ import annotations
 
 import copy
+import re
 import tomllib
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -22,7 +23,7 @@ from .model.derive import FUND_COLUMNS, derive_basic
 from .forms.spec import FORM_SPECS
 from .forms.layout import INFO_FIELDS
 from .model.document import AmountRow, BasicData, Document, Indicator, Project, get_path, set_path
-from .model.numbers import plain
+from .model.numbers import MAX_NUMBER, plain
 from .model.schemes import load_scheme
 
 # Field → the headers that name it (checked after removing spaces).
@@ -112,8 +113,13 @@ def _under_header(raw, synonyms: dict):
     names, seen = [], set()
     for j, value in enumerate(raw.iloc[header_at] if len(raw) else []):
         name = _squeeze(value) or f"第{j + 1}列"
+        if name in seen and name in known:  # which of the two holds the amounts? Only the person knows
+            raise JixiaoError(f"表头中的列名“{name}”出现了不止一次（第 {header_at + 1} 行）：请删去或改名重复的列，"
+                              f"或用 --map 映射文件指明用哪一列")
+        count = 2
         while name in seen:
-            name += "'"
+            name = f"{_squeeze(value) or f'第{j + 1}列'}（{count}）"
+            count += 1
         seen.add(name)
         names.append(name)
     table = raw.iloc[header_at + 1:].reset_index(drop=True)
@@ -122,7 +128,8 @@ def _under_header(raw, synonyms: dict):
     return table
 
 
-def _columns(frame, synonyms: dict, mapping: dict, required: tuple[str, ...], source: Path) -> dict[str, str]:
+def _columns(frame, synonyms: dict, mapping: dict, required: tuple[str, ...], source: Path,
+             section: str = "columns") -> dict[str, str]:
     """Field → the column of ``frame`` holding it."""
     found = {}
     normal = {str(c).replace(" ", "").replace("\u3000", ""): c for c in frame.columns}
@@ -139,19 +146,40 @@ def _columns(frame, synonyms: dict, mapping: dict, required: tuple[str, ...], so
     missing = [k for k in required if k not in found]
     if missing:
         labels = "、".join(synonyms[k][0] for k in missing)
-        raise JixiaoError(f"{source.name} 中找不到这些列：{labels}。请用 --map 映射文件指明列名（见 README）；"
-                          f"已有的列：{'、'.join(map(str, frame.columns))}")
+        fields = "、".join(k + ' = "列名"' for k in missing)
+        how = (f"请在映射文件的 [{section}] 段中指明（{fields}）" if mapping
+               else "请用 --map 映射文件指明列名（见 README）")
+        raise JixiaoError(f"{source.name} 中找不到这些列：{labels}。{how}；已有的列：{'、'.join(map(str, frame.columns))}")
     return found
 
 
-def _amount(text: str, unit: str, where: str) -> Decimal | None:
+_DATE_TEXT = re.compile(r"(\d{4}-\d{2}-\d{2})(?: 00:00:00)?")  # how pandas writes a date cell as text
+
+
+def _number(text: str, what: str, where: str) -> Decimal | None:
+    """A number from an export's cell text ("1,234.50" too), or a message naming its row."""
     text = str(text).strip().replace(",", "")
     if not text:
         return None
     try:
         value = Decimal(text)
     except InvalidOperation:
-        raise JixiaoError(f"{where}：金额“{text}”不是数字") from None
+        value = None
+    if value is not None and not value.is_finite():  # "nan", "inf": words, not numbers
+        value = None
+    if value is not None and abs(value) >= MAX_NUMBER:
+        raise JixiaoError(f"{where}：{what}“{text[:40]}”超出任何金额、数量或分值可能的范围。请在导出表中改正")
+    if value is None:
+        date = _DATE_TEXT.fullmatch(text)
+        shown = f"“{date[1]}”是日期，" if date else f"“{text[:40]}”"
+        raise JixiaoError(f"{where}：{what}{shown}不是数字。请在导出表中改正")
+    return value
+
+
+def _amount(text: str, unit: str, where: str) -> Decimal | None:
+    value = _number(text, "金额", where)
+    if value is None:
+        return None
     return value / Decimal(10000) if unit == "元" else value
 
 
@@ -167,24 +195,54 @@ class ImportReport:
     changes: list[str] = field(default_factory=list)
     added: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)  # in the file, not in the export
+    skipped: list[str] = field(default_factory=list)  # rows of the export not imported, and why
+
+
+# What a --map file may say: its sections, the fields each names, and the 项目资金 rows a source goes to
+MAPPING_SECTIONS = {"columns": SYNONYMS, "targets": TARGET_SYNONYMS}
+FUND_ROWS = ("current", "carryover", "other")
 
 
 def _load_mapping(path: Path | None) -> dict:
     if path is None:
         return {}
+    require_regular_file(path)
     try:
-        with open(path, "rb") as fh:
-            raw = tomllib.load(fh)
+        raw = tomllib.loads(path.read_bytes().decode("utf-8-sig"))
     except FileNotFoundError:
         raise JixiaoError(f"找不到映射文件：{path}") from None
+    except UnicodeDecodeError:
+        raise JixiaoError(f"映射文件不是 UTF-8 编码的文本：请用记事本“另存为”，编码选 UTF-8；文件：{path}") from None
     except tomllib.TOMLDecodeError as e:
         raise JixiaoError(f"映射文件不是有效的 TOML{where_in_text(e)}：每行应写成 字段 = \"表中的列名\"，"
                           f"列名加英文双引号；文件：{path}") from None
+    problems = []
+    for section, entries in raw.items():
+        known = MAPPING_SECTIONS.get(section)
+        if section == "sources":
+            known = None
+        elif known is None:
+            problems.append(f"“[{section}]”不是映射文件的段（可用：[columns]、[targets]、[sources]）")
+            continue
+        if not isinstance(entries, dict):
+            problems.append(f"“{section}”应写成一段 [{section}]，其下每行 字段 = \"列名\"")
+            continue
+        for key, value in entries.items():
+            if known is not None and key not in known:
+                problems.append(f"[{section}] 中的“{key}”不是可用的字段（可用：{'、'.join(known)}）")
+            elif not isinstance(value, str):
+                problems.append(f"[{section}] 中的 {key} 应写成加英文双引号的文字（如 {key} = \"列名\"）")
+            elif known is None and value not in FUND_ROWS:
+                problems.append(f"[sources] 中“{key}”的值“{value}”无效：只能是 current（当年资金）、"
+                                f"carryover（上年结转）或 other（其他资金）")
+    if problems:
+        raise JixiaoError(f"映射文件有 {len(problems)} 处写法不对：{path}", problems)
     return raw
 
 
-def read_export(path: Path, unit: str, mapping: dict) -> list[Project]:
-    """The projects of a budget export, their funds summed per 项目资金 row."""
+def read_export(path: Path, unit: str, mapping: dict, skipped: list[str] | None = None) -> list[Project]:
+    """The projects of a budget export, their funds summed per 项目资金 row; a row with amounts
+    but no project name is noted in ``skipped``."""
     frame = _read_table(path, SYNONYMS)
     cols = _columns(frame, SYNONYMS, mapping.get("columns", {}), ("name", "initial", "full_year", "executed"), path)
     sources = mapping.get("sources", {})
@@ -192,6 +250,8 @@ def read_export(path: Path, unit: str, mapping: dict) -> list[Project]:
     for i, row in frame.iterrows():
         name = str(row[cols["name"]]).strip()
         if not name:
+            if skipped is not None and any(str(row[cols[c]]).strip() for c in FUND_COLUMNS):
+                skipped.append(f"{path.name} 第 {i + frame.attrs['first_row']} 行有金额但没有项目名称，未导入")
             continue
         code = str(row[cols["code"]]).strip() if "code" in cols else ""
         key = code or name
@@ -210,16 +270,18 @@ def read_export(path: Path, unit: str, mapping: dict) -> list[Project]:
 def read_targets(path: Path, mapping: dict) -> dict[str, list[Indicator]]:
     """项目编码 → the indicators set at budget time."""
     frame = _read_table(path, TARGET_SYNONYMS)
-    cols = _columns(frame, TARGET_SYNONYMS, mapping.get("targets", {}), ("code", "level1", "level2", "name"), path)
+    cols = _columns(frame, TARGET_SYNONYMS, mapping.get("targets", {}), ("code", "level1", "level2", "name"), path,
+                    "targets")
     out: dict[str, list[Indicator]] = {}
-    for _, row in frame.iterrows():
+    for i, row in frame.iterrows():
         code = str(row[cols["code"]]).strip()
-        weight = str(row[cols["weight"]]).strip() if "weight" in cols else ""
+        weight = _number(row[cols["weight"]], "分值", f"{path.name} 第 {i + frame.attrs['first_row']} 行") \
+            if "weight" in cols else None
         out.setdefault(code, []).append(Indicator(
             level1=str(row[cols["level1"]]).strip() or None, level2=str(row[cols["level2"]]).strip() or None,
             name=str(row[cols["name"]]).strip() or None,
             target=(str(row[cols["target"]]).strip() or None) if "target" in cols else None,
-            weight=Decimal(weight) if weight else None))
+            weight=weight))
     return out
 
 
@@ -274,7 +336,8 @@ def import_budget(export: Path, *, unit: str = "万元", targets: Path | None = 
     if unit not in ("元", "万元"):
         raise JixiaoError(f"金额单位应为 元 或 万元，而不是 {unit}")
     mapping = _load_mapping(mapping_path)
-    imported = read_export(export, unit, mapping)
+    skipped: list[str] = []
+    imported = read_export(export, unit, mapping, skipped)
     target_rows = read_targets(targets, mapping) if targets else {}
     if base is None:
         if year is None:
@@ -286,7 +349,9 @@ def import_budget(export: Path, *, unit: str = "万元", targets: Path | None = 
     for project in imported:  # a new project's form starts with the scheme's 执行 分值, as a blank form does
         if project.execution.weight is None:
             project.execution.weight = Decimal(weight)
-    return doc, merge(doc, imported, target_rows)
+    report = merge(doc, imported, target_rows)
+    report.skipped = skipped
+    return doc, report
 
 
 # --- next year ----------------------------------------------------------------------------

@@ -257,3 +257,85 @@ def test_an_xls_export(tmp_path, example_doc):
     assert xls.suffix == ".xls" and xls.read_bytes()[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
     doc, _ = import_budget(xls, unit="元", year=2024)
     assert funds(doc) == funds(example_doc)
+
+
+# --- what an export or a mapping file can get wrong, each said so the person can fix it --------
+
+GOOD_CSV = "项目编码,项目名称,资金性质,年初预算数,全年预算数,全年执行数\nP1,甲项目,当年财政拨款,10,10,9\n"
+
+MAPPINGS = [  # (id, the --map file's text, the words its refusal holds)
+    ("a misspelt field", '[columns]\ncodee = "编号"\n', "[columns] 中的“codee”不是可用的字段（可用：code、name"),
+    ("a misspelt section", '[colums]\nname = "名称"\n', "“[colums]”不是映射文件的段"),
+    ("a list for a column", '[columns]\ncode = ["编号"]\n', "code 应写成加英文双引号的文字"),
+    ("a source to no row", '[sources]\n"当年" = "weird"\n', "[sources] 中“当年”的值“weird”无效：只能是 current"),
+    ("columns as one value", 'columns = "编号"\n', "“columns”应写成一段 [columns]"),
+    ("a name without quotes", "[columns]\nname = 名称\n", "映射文件不是有效的 TOML（第 2 行"),
+]
+
+
+@pytest.mark.parametrize("text, words", [pytest.param(t, w, id=i) for i, t, w in MAPPINGS])
+def test_a_mapping_file_written_wrong_says_what_to_write(tmp_path, text, words):
+    from jixiao.errors import JixiaoError
+
+    (tmp_path / "e.csv").write_text(GOOD_CSV, encoding="utf-8")
+    (tmp_path / "map.toml").write_text(text, encoding="utf-8")
+    with pytest.raises(JixiaoError) as caught:
+        import_budget(tmp_path / "e.csv", mapping_path=tmp_path / "map.toml", year=2024)
+    assert words in str(caught.value)
+
+
+def test_a_mapping_file_saved_in_gbk_is_refused_with_how_to_save_it(tmp_path):
+    from jixiao.errors import JixiaoError
+
+    (tmp_path / "e.csv").write_text(GOOD_CSV, encoding="utf-8")
+    (tmp_path / "map.toml").write_bytes('[columns]\nname = "名称"\n'.encode("gbk"))
+    with pytest.raises(JixiaoError, match="不是 UTF-8 编码的文本：请用记事本“另存为”"):
+        import_budget(tmp_path / "e.csv", mapping_path=tmp_path / "map.toml", year=2024)
+
+
+def test_columns_a_mapping_does_not_name_point_at_the_mapping_not_at_map(tmp_path):
+    from jixiao.errors import JixiaoError
+
+    (tmp_path / "e.csv").write_text("编号,名称\nP1,甲\n", encoding="utf-8")
+    (tmp_path / "map.toml").write_text('[columns]\nname = "名称"\n', encoding="utf-8")
+    with pytest.raises(JixiaoError) as caught:
+        import_budget(tmp_path / "e.csv", mapping_path=tmp_path / "map.toml", year=2024)
+    assert "请在映射文件的 [columns] 段中指明（initial = \"列名\"" in str(caught.value)
+    assert "请用 --map" not in str(caught.value)
+
+
+EXPORTS = [  # (id, the export's text, the words its refusal holds)
+    ("a 分值 in words", None, "t.csv 第 2 行：分值“十”不是数字"),
+    ("an amount that is a date", GOOD_CSV.replace(",9\n", ",2024-01-01 00:00:00\n"), "金额“2024-01-01”是日期，不是数字"),
+    ("an amount past any budget", GOOD_CSV.replace(",9\n", ",1e400\n"), "金额“1e400”超出任何金额、数量或分值可能的范围"),
+    ("a header given twice", GOOD_CSV.replace("全年执行数", "年初预算数"), "列名“年初预算数”出现了不止一次"),
+]
+
+
+@pytest.mark.parametrize("text, words", [pytest.param(t, w, id=i) for i, t, w in EXPORTS])
+def test_an_export_with_a_cell_that_cannot_be_read_names_its_row(tmp_path, text, words):
+    from jixiao.errors import JixiaoError
+
+    (tmp_path / "e.csv").write_text(text or GOOD_CSV, encoding="utf-8")
+    targets = None
+    if text is None:
+        targets = tmp_path / "t.csv"
+        targets.write_text("项目编码,一级指标,二级指标,三级指标,指标值,分值\nP1,产出指标,数量指标,场次,≥3场,十\n",
+                           encoding="utf-8")
+    with pytest.raises(JixiaoError) as caught:
+        import_budget(tmp_path / "e.csv", targets=targets, year=2024)
+    assert words in str(caught.value)
+
+
+def test_a_row_with_amounts_but_no_name_is_reported_not_dropped(tmp_path):
+    (tmp_path / "e.csv").write_text(GOOD_CSV + ",,当年财政拨款,5,5,5\n", encoding="utf-8")
+    result = run_cli("import-budget", tmp_path / "e.csv", "--year", "2024", "-o", tmp_path / "d.yaml")
+    assert result.returncode == 0, result.stderr
+    assert "e.csv 第 3 行有金额但没有项目名称，未导入" in result.stdout
+
+
+def test_import_budget_writes_a_data_file_not_a_workbook(tmp_path):
+    (tmp_path / "e.csv").write_text(GOOD_CSV, encoding="utf-8")
+    result = run_cli("import-budget", tmp_path / "e.csv", "--year", "2024", "-o", tmp_path / "d.xlsx")
+    assert result.returncode == 2 and "应以 .yaml 或 .json 结尾" in result.stderr
+    assert not (tmp_path / "d.xlsx").exists()

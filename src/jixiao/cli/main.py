@@ -285,6 +285,8 @@ def import_budget_cmd(export: Path, targets: Path | None, mapping: Path | None, 
     from ..importing import import_budget
     from ..model.dataformat import load, save
 
+    if output.suffix.lower() not in (".yaml", ".yml", ".json"):
+        raise JixiaoError(f"输出的数据文件应以 .yaml 或 .json 结尾（工作簿请再用 jixiao fill 生成）：{output}")
     refuse_overwriting_input(output, export, targets, mapping)  # the data file itself is updated: that is asked
     base = load(output) if output.exists() else None
     doc, report = import_budget(export, unit=unit, targets=targets, mapping_path=mapping, base=base, year=year,
@@ -296,6 +298,8 @@ def import_budget_cmd(export: Path, targets: Path | None, mapping: Path | None, 
         click.echo(f"  新增项目：{name}")
     for name in report.missing:
         click.echo(f"  注意：数据文件中的项目“{name}”不在导出表中（未删除）")
+    for line in report.skipped:
+        click.echo(f"  注意：{line}")
     click.echo(f"已{'更新' if base else '生成'}：{output}（更新 {len(report.changes)} 处，新增项目 {len(report.added)} 个）")
 
 
