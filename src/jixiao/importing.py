@@ -73,9 +73,11 @@ def _read_table(path: Path, synonyms: dict):
             raise JixiaoError(f"导出表应为 .xlsx、.xls 或 .csv：{path}")
     except JixiaoError:
         raise
-    except Exception as e:
-        raise JixiaoError(f"无法读取导出表（{type(e).__name__}）：{path}。请确认它是 Excel 或 CSV 文件，"
-                          f"能在 Excel 中正常打开") from None
+    except Exception:
+        from .workbook.safety import xls_problem
+
+        why = f"，{xls_problem(path)}" if suffix == ".xls" else "。请确认它是 Excel 或 CSV 文件，能在 Excel 中正常打开"
+        raise JixiaoError(f"无法读取导出表{why}：{path}") from None
     return _under_header(raw, synonyms)
 
 

@@ -45,6 +45,8 @@ DATA_FILES = [  # (id, file name, its text, words the message must hold)
     ("a bad escape", "a.yaml", lambda: 'department:\n  name: "C:\\dept"\n', "无效的转义符"),
     ("a quote left open", "a.yaml", lambda: 'department:\n  name: "甲\n', "引号"),
     ("a control character", "a.yaml", lambda: "year: 2024\x01\n", "控制字符"),
+    ("a tag that runs code", "a.yaml", lambda: "year: !!python/object:os.system x\n", "不认识的标签"),
+    ("a date for a year", "a.yaml", lambda: _example_with(r"^year: .*$", "year: 2024-01-01"), "实际为日期 2024-01-01"),
     ("two documents", "a.yaml", lambda: "year: 2024\n---\nyear: 2025\n", "多份文档"),
     ("JSON cut short", "a.json", lambda: '{"year": ', "JSON 格式错误（第 1 行第 10 列）：此处缺少值"),
     ("JSON single quotes", "a.json", lambda: "{'year': 2024}", "键名应放在双引号内"),
@@ -188,6 +190,8 @@ WORKBOOKS = [  # (id, the edit, words the refusal must hold)
     ("a year in words", _set_named("jx_year", "明年"), "现为“明年”"),
     ("the year's name broken", _break_name("jx_year"), "名称 jx_year 不再指向任何单元格"),
     ("no 指标体系", _set_named("jx_scheme", None), "指标体系未填写：请从下拉列表中选择（hunan-2024、national-2020）"),
+    ("附件2 renamed by a tool that leaves its names", lambda wb: setattr(wb["附件2"], "title", "Sheet2"),
+     "这张表的名称仍指向工作表“附件2”，它可能被改了名：请把这张表改回“附件2”后再试"),
     ("an amount of 1E+308", _set_named("jx_funds_initial", 1e308, "附件2"),
      "工作表“附件2”D5 单元格中的数字 1E+308 超出任何金额、数量或分值可能的范围"),
 ]
@@ -225,3 +229,17 @@ def test_a_project_without_a_name_is_not_matched_as_one_called_none(tmp_path, ex
     findings = check_path(path).findings
     assert any(f.rule == "F01" and f.path == "projects[0].name" for f in findings)
     assert not [f.message for f in findings if "None" in f.message]
+
+
+@pytest.mark.parametrize("content, words", [
+    (lambda good: good.read_bytes(), "它其实是 .xlsx 格式的工作簿：请把扩展名改为 .xlsx"),
+    (lambda good: "这不是表格".encode(), "它不是 Excel 工作簿"),
+], ids=["an .xlsx named .xls", "text named .xls"])
+def test_an_xls_that_cannot_be_read_says_what_it_is(tmp_path, example_book, content, words):
+    from jixiao.checking import check_path
+
+    path = tmp_path / "自评表.xls"
+    path.write_bytes(content(example_book))
+    result = check_path(path)
+    assert not result.readable and words in result.error, result.error
+    assert "Calamine" not in result.error

@@ -191,3 +191,36 @@ def test_cli_report_from_a_workbook_and_a_data_file(tmp_path, example_book):
         assert result.returncode == 0, result.stderr
         assert re.search(r"项目 19 个", result.stdout)
         assert any("行政运行（其他）经费" == p.text for p in docx.Document(str(out)).paragraphs)
+
+
+def _word_with(path, text):
+    document = docx.Document()
+    document.add_paragraph(text)
+    document.save(path)
+    return path
+
+
+def _bytes(path, data):
+    path.write_bytes(data)
+    return path
+
+
+BAD_TEMPLATES = [  # (id, how the template is made, the words its refusal holds)
+    ("cut short", lambda p, good: _bytes(p, good.read_bytes()[:2000]), "已损坏"),
+    ("an Excel workbook", lambda p, good: _bytes(p, (ROOT / "workbook_templates" / "hunan-2024.xlsx").read_bytes()),
+     "这像是一个 Excel 工作簿"),
+    ("a tag left open", lambda p, good: _word_with(p, "部门：{{ department "), "有写错或未闭合的"),
+    ("a filter that does not exist", lambda p, good: _word_with(p, "{{ department|大写 }}"), "用了不存在的过滤器“大写”"),
+    ("an if left open", lambda p, good: _word_with(p, "{% if forced %}含未通过校验项"), "有未闭合的 {% if %}"),
+]
+
+
+@pytest.mark.parametrize("make, words", [pytest.param(m, w, id=i) for i, m, w in BAD_TEMPLATES])
+def test_a_report_template_that_cannot_be_used_says_why(tmp_path, make, words):
+    good = tmp_path / "good.docx"
+    good.write_bytes(build_report_template())
+    template = make(tmp_path / "模板.docx", good)
+    result = run_cli("report", EXAMPLE, "--template", template, "-o", tmp_path / "r.docx")
+    assert result.returncode == 2 and words in result.stderr, result.stderr
+    assert "内部错误" not in result.stderr and "Error" not in result.stderr
+    assert not (tmp_path / "r.docx").exists()

@@ -253,3 +253,25 @@ def test_a_port_in_the_environment_that_is_not_a_number(tmp_path, good_book, mon
     monkeypatch.setenv("JIXIAO_SMTP_PORT", "五八七")
     result = run_cli("signoff", good_book, "-o", tmp_path / "kept", "--send", "--to", "head@example.gov.cn")
     assert result.returncode == 2 and "JIXIAO_SMTP_PORT" in result.stderr and "Traceback" not in result.stderr
+
+
+# --- addresses as people write them ----------------------------------------------------------
+
+def test_a_name_before_the_address_is_shown_and_the_address_alone_is_sent_to(tmp_path, good_book):
+    inbox, result = _send(good_book, tmp_path / "sent", "--to", "王局长 <head@example.gov.cn>, 李科长 <li@example.gov.cn>",
+                          "--from", "张科员 <staff@example.gov.cn>", "--no-starttls")
+    assert result.returncode == 0, result.stderr
+    [envelope] = inbox.envelopes
+    assert envelope.mail_from == "staff@example.gov.cn"
+    assert envelope.rcpt_tos == ["head@example.gov.cn", "li@example.gov.cn"]
+    msg = message_from_bytes(envelope.content, policy=policy.default)
+    assert [a.display_name for a in msg["To"].addresses] == ["王局长", "李科长"]
+
+
+@pytest.mark.parametrize("option, value", [("--to", "not an address"), ("--to", "张三 <a@b.cn>, <<x"),
+                                           ("--to", "head@example.gov.cn; <li@example"), ("--from", "科员")])
+def test_an_address_written_wrong_is_refused_before_anything_is_made(tmp_path, good_book, option, value):
+    others = {"--to": ["--from", "staff@example.gov.cn"], "--from": ["--to", "head@example.gov.cn"]}[option]
+    inbox, result = _send(good_book, tmp_path / "kept", option, value, *others, "--no-starttls")
+    assert result.returncode == 2 and "地址写法不对" in result.stderr and "zhangsan@example.gov.cn" in result.stderr
+    assert not inbox.envelopes and not (tmp_path / "kept").exists()

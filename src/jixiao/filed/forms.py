@@ -176,7 +176,7 @@ def _indicators(form: _Form, weights: dict[str, set[str]]) -> tuple[list[Indicat
     """The indicator rows between the header row and 总分, and the 总分 stated."""
     first = form.label(INDICATOR_HEADERS[0])
     if first is None:
-        raise JixiaoError(f"{form.grid.name}中没有找到“{INDICATOR_HEADERS[0]}”表头，无法读取绩效指标")
+        raise JixiaoError(f"“{form.grid.name}”中没有找到“{INDICATOR_HEADERS[0]}”表头，无法读取绩效指标")
     headers = [form.label(text, first.row - 1) for text in INDICATOR_HEADERS]
     total = form.label(LABELS["total_score"], first.row)
     end = total.row if total is not None else form.grid.n_rows

@@ -17,7 +17,7 @@ from pathlib import Path
 from ..errors import JixiaoError
 from ..files import require_regular_file
 from ..model.numbers import plain
-from ..workbook.safety import MAX_FILE_BYTES
+from ..workbook.safety import MAX_FILE_BYTES, xls_problem
 from .grid import MAX_POSITIONS, Cell, Grid
 
 
@@ -87,5 +87,5 @@ def xls_grids(path: str | Path) -> list[Grid]:
             merges = [(r1, c1, r2, c2) for (r1, c1), (r2, c2) in (sheet.merged_cell_ranges or [])]
             grids.append(_grid(name, values, merges))
         return grids
-    except CalamineError as e:
-        raise JixiaoError(f"无法读取这个 .xls 工作簿（{type(e).__name__}）：{path}") from None
+    except CalamineError:
+        raise JixiaoError(f"无法读取这个 .xls 工作簿，{xls_problem(path)}：{path}") from None

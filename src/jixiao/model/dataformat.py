@@ -138,6 +138,7 @@ def read_raw(path: Path) -> Any:
 YAML_PROBLEMS = (
     ("control characters are not allowed", "含有不可见的控制字符（文件可能已损坏，或不是文本文件）"),
     ("special characters are not allowed", "含有不可见的控制字符（文件可能已损坏，或不是文本文件）"),
+    ("could not determine a constructor", "用了数据文件不认识的标签（以 ! 开头的写法，如 !!python/…），请删去该标签"),
     ("maximum nesting depth", "嵌套层数过多，不像 jixiao/1 数据文件，拒绝读取"),
     ("tab character", "用了 Tab 缩进；YAML 只能用空格缩进"),
     ("cannot start any token", "有不能作为内容开头的字符（常见原因：用 Tab 缩进，或以 @、` 开头的文字没有加引号）"),

@@ -128,14 +128,22 @@ def render_report(doc: Document, output: str | Path, forced: bool = False, templ
     the same Jinja2 tags (default: the built-in one, workbook_templates/自评报告模板.docx)."""
     from docxtpl import DocxTemplate
 
-    if template is not None and not Path(template).is_file():
-        from ..errors import JixiaoError
+    from jinja2 import Environment, TemplateError
 
-        raise JixiaoError(f"找不到报告模板：{template}")
-    from jinja2 import Environment
+    from ..errors import JixiaoError
 
+    if template is not None:
+        from ..workbook.safety import WORD_DOCUMENT, open_package
+
+        if not Path(template).is_file():
+            raise JixiaoError(f"找不到报告模板：{template}")
+        open_package(template, WORD_DOCUMENT).close()  # not a Word file, damaged, encrypted: said plainly
+    source = template
     template = DocxTemplate(str(template) if template else io.BytesIO(build_report_template()))
-    template.render(report_context(doc, forced), jinja_env=Environment(autoescape=False, finalize=word_text))
+    try:
+        template.render(report_context(doc, forced), jinja_env=Environment(autoescape=False, finalize=word_text))
+    except TemplateError as e:
+        raise JixiaoError(f"报告模板中的标记有误：{_template_problem(e)}：{source}") from None
     merge_indicator_groups(template.docx)
     # Made in memory, then written: a write that fails (a full disk) fails in one place, not
     # inside python-docx's zip writer, which would be left open to complain when collected.
@@ -144,6 +152,26 @@ def render_report(doc: Document, output: str | Path, forced: bool = False, templ
     with atomic_output(output) as tmp:
         tmp.write_bytes(buffer.getvalue())
     return Path(output)
+
+
+# What Jinja2 says of a template (its English), as the person editing the Word file needs it
+_TEMPLATE_PROBLEMS = (
+    (re.compile(r"No filter named '([^']*)'"), "用了不存在的过滤器“{0}”"),
+    (re.compile(r"No test named '([^']*)'"), "用了不存在的判断“{0}”"),
+    (re.compile(r"'([^']*)' is undefined"), "用了报告中没有的字段“{0}”"),
+    (re.compile(r"has no attribute '([^']*)'"), "用了报告中没有的字段“{0}”"),
+    (re.compile(r"Unexpected end of template|unexpected end of template"), "有未闭合的 {{% if %}} 或 {{% for %}}"),
+    (re.compile(r"Encountered unknown tag '([^']*)'"), "有不认识的标记“{{% {0} %}}”"),
+)
+
+
+def _template_problem(error: Exception) -> str:
+    message = str(error)
+    for pattern, words in _TEMPLATE_PROBLEMS:
+        found = pattern.search(message)
+        if found:
+            return words.format(*found.groups())
+    return "有写错或未闭合的 {{ … }} 或 {% … %}（请对照内置模板 workbook_templates/自评报告模板.docx）"
 
 
 def merge_indicator_groups(document) -> None:

@@ -111,6 +111,32 @@ def _render(name: str, context: dict) -> str:
     return env.from_string(source).render(**context)
 
 
+# An address as a mail server takes it: local@domain, no spaces or brackets (a display name goes
+# before it in <…>: 张三 <zhangsan@example.gov.cn>)
+_ADDRESS = re.compile(r"[^@\s<>,;\"]+@[^@\s<>,;\"]+")
+
+
+def addresses(values: tuple[str, ...] | list[str], role: str = "收件人") -> list[tuple[str, str]]:
+    """(display name, address) of each --to value (one may list several, split by commas), or a
+    message naming each that is not an address."""
+    from email.utils import getaddresses
+
+    found, bad = [], []
+    for value in values:
+        for part in (p.strip() for p in re.split(r"[,，;；]", value)):
+            if not part:
+                continue
+            [(name, address)] = getaddresses([part]) or [("", "")]
+            if not _ADDRESS.fullmatch(address) or part.count("<") > 1 or part.count("<") != part.count(">"):
+                bad.append(part)
+            else:
+                found.append((name, address))
+    if bad:
+        raise JixiaoError(f"{role}地址写法不对：{'、'.join(f'“{b}”' for b in bad)}。"
+                          f"应写成 zhangsan@example.gov.cn，或 张三 <zhangsan@example.gov.cn>")
+    return found
+
+
 def build_message(context: dict, attachments: list[Path], mail_from: str, mail_to: tuple[str, ...]) -> EmailMessage:
     msg = EmailMessage()
     msg["Subject"] = context["subject"]
@@ -170,8 +196,10 @@ def _attachment(data: bytes, kind: str, filename: str) -> EmailMessage:
 
 
 def needs_utf8(msg: EmailMessage) -> bool:
-    """True when an address has characters beyond ASCII (张三@例子.cn): SMTPUTF8 is needed."""
-    return not all(str(msg[h] or "").isascii() for h in ("From", "To", "Cc"))
+    """True when an address has characters beyond ASCII (张三@例子.cn): SMTPUTF8 is needed. A
+    Chinese name before an ASCII address (王局长 <head@…>) is not: it goes as an encoded word."""
+    return any(not a.addr_spec.isascii() for h in ("From", "To", "Cc") if msg[h] is not None
+               for a in msg[h].addresses)
 
 
 class _AsWritten(EmailPolicy):
@@ -205,7 +233,8 @@ def send(msg: EmailMessage, host: str, port: int, starttls: bool = True, user: s
     conversation ends at ``deadline`` seconds, however the server paces it. ``implicit_tls``: TLS
     from the first byte (port 465) instead of STARTTLS; ``cafile``: the certificate authority the
     server's certificate is checked against (an office's own), besides the system's."""
-    recipients = [a.strip() for a in (msg["To"] or "").split(",") if a.strip()]
+    recipients = [address for _, address in addresses([str(msg["To"] or "")])]
+    sender = addresses([str(msg["From"])], "发件人")[0][1]
     if not recipients:
         raise JixiaoError("没有收件人：请用 --to 指定（可多次）")
     password = os.environ.get(PASSWORD_ENV, "")
@@ -247,9 +276,9 @@ def send(msg: EmailMessage, host: str, port: int, starttls: bool = True, user: s
                 options.append("SMTPUTF8")
             if user:
                 smtp.login(user, password)
-            code, answer = smtp.mail(msg["From"], options)
+            code, answer = smtp.mail(sender, options)
             if code != 250:
-                raise JixiaoError(f"邮件服务器拒绝发件人 {msg['From']}：{code} {answer.decode(errors='replace')}")
+                raise JixiaoError(f"邮件服务器拒绝发件人 {sender}：{code} {answer.decode(errors='replace')}")
             for rcpt in recipients:
                 code, answer = smtp.rcpt(rcpt)
                 if code not in (250, 251):

@@ -31,7 +31,7 @@ from ..report.annotate import mark
 from ..workbook.macros import CONF_SHEET, OPERATIONS_SHEET
 from ..workbook.patch import WorkbookPatch
 from ..workbook.values_copy import values_only
-from .mail import as_bytes, build_message, mail_context
+from .mail import addresses, as_bytes, build_message, mail_context
 
 FORCED_MARK = "含未通过校验项"
 SIGN_SHEET = "签批"
@@ -109,6 +109,9 @@ def signoff(source: str | Path, folder: str | Path, *, force: bool = False, mail
         raise JixiaoError(f"签批包由工作簿生成（.xlsx 或 .xlsm）：{source}")
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         raise JixiaoError(f"输出文件夹已存在且不为空，请换一个：{folder}")
+    addresses(mail_to)  # a mistyped address is said before the package is made, not after
+    if mail_from:
+        addresses([mail_from], "发件人")
     checked = check_path(source)
     if not checked.readable:
         raise JixiaoError(checked.error)

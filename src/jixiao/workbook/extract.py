@@ -23,8 +23,8 @@ from pathlib import Path
 
 from ..errors import JixiaoError
 from ..forms.formulas import FormulaState, Positions, cell_of, normalise
-from ..forms.layout import (ANNOTATED_NAME, FORM_NAME, INFO, INFO_FIELDS, INFO_SHEET, NOT_APPLICABLE, TITLES,
-                            VALUES_ONLY_NAME, Table)
+from ..forms.layout import (ANNOTATED_NAME, EXECUTION_HEADERS, FORM_NAME, FUND_HEADERS, FUND_LABELS, INFO,
+                            INFO_FIELDS, INFO_SHEET, LABELS, NOT_APPLICABLE, TITLES, VALUES_ONLY_NAME, Table)
 from ..forms.sheet import a1
 from ..forms.spec import FORM_SPECS, SPECS
 from ..model.document import (FORMAT, Department, Document, Indicator, Report,
@@ -134,6 +134,16 @@ def _clean(value: object, kind: str) -> object:
     if cls is bool:
         return "TRUE" if value else "FALSE"  # as Excel shows it; not a number, so F02 reports it
     return value
+
+
+def field_words(path: str) -> str:
+    """A field of a form in the words the form prints: its label, or its row's and column's."""
+    if path in LABELS:
+        return LABELS[path]
+    *rows, column = path.split(".")
+    header = FUND_HEADERS.get(column) or EXECUTION_HEADERS.get(column)
+    row = FUND_LABELS.get(rows[-1]) if rows else None
+    return " ".join(w for w in (row, header) if w) if header else ""
 
 
 def _shown_cell(value: object) -> object:
@@ -257,9 +267,22 @@ class _FormReader:
             if found is not None:
                 set_path(block, table.path, self._read_table(table, found))
         if missing:
-            raise JixiaoError(
-                f"工作表“{self.sheet.name}”缺少 {len(missing)} 个字段的名称（可能被删除或改名），无法可靠读取："
-                + "、".join(missing[:8]) + ("……" if len(missing) > 8 else ""))
+            raise JixiaoError(self._missing_message(missing))
+
+    def _missing_message(self, missing: list[str]) -> str:
+        """Which fields lost their names, in the form's words, and the likeliest cause: names that
+        still point at the sheet's old name (renamed by a tool that does not update names)."""
+        words = list(dict.fromkeys(w for w in map(field_words, missing) if w))
+        shown = "、".join(words[:8]) + ("等" if len(words) > 8 else "")
+        sheet = self.sheet.name
+        elsewhere = {t.sheet for name in (f.name for f in SPECS[self.form].fields)
+                     if (t := self.book.name(name, sheet)) is not None and t.sheet not in (None, sheet)}
+        gone = sorted(s for s in elsewhere if s not in self.book.sheet_names())
+        if gone:
+            cause = f"这张表的名称仍指向工作表“{gone[0]}”，它可能被改了名：请把这张表改回“{gone[0]}”后再试"
+        else:
+            cause = "名称可能被删除，或这张表是从别的工作簿复制来的：请从备份恢复，或用 jixiao fill 重新生成"
+        return f"工作表“{sheet}”有 {len(missing)} 个栏目找不到 jixiao 的字段名称（{shown}），无法可靠读取。{cause}"
 
     def _read_table(self, table: Table, found: tuple[int, int, int, int]) -> list:
         r1, c1, r2, c2 = found

@@ -139,6 +139,17 @@ WORD_DOCUMENT = PackageKind(
     ("xl/workbook.xml", "（这像是一个 Excel 工作簿）"))
 
 
+def xls_problem(path: str | Path) -> str:
+    """Why an .xls that python-calamine refused cannot be read, from what its first bytes are."""
+    with open(path, "rb") as fh:
+        head = fh.read(len(OLE_MAGIC))
+    if head.startswith(b"PK"):
+        return "它其实是 .xlsx 格式的工作簿：请把扩展名改为 .xlsx 后再试"
+    if head != OLE_MAGIC:
+        return "它不是 Excel 工作簿（文件内容不像 .xls）"
+    return "它可能已损坏或设置了打开密码：请在 Excel 中打开，另存为 .xlsx 后再试"
+
+
 def open_workbook_zip(path: str | Path) -> zipfile.ZipFile:
     """The workbook's zip archive, or a JixiaoError that says plainly why it is refused."""
     return open_package(path, WORKBOOK)
