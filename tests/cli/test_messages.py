@@ -67,7 +67,7 @@ def test_a_data_file_that_cannot_be_used_is_refused_in_words_a_person_can_act_on
 
 
 USAGE = [  # (id, arguments, words the message must hold)
-    ("a year in words", ["new", "--year", "abc", "-o", "x.xlsx"], "'abc' 不是有效的整数"),
+    ("a year in words", ["new", "--year", "abc", "-o", "x.xlsx"], "“abc”不是有效的整数"),
     ("a year out of range", ["new", "--year", "1999", "-o", "x.xlsx"], "1999 不在范围"),
     ("an option misspelt", ["signoff", "x.xlsx", "--smtp", "h"], "是否想用其中之一"),
     ("an option nearly right", ["check", "--formt", "json", "x"], "是否想用 '--format'"),
@@ -75,6 +75,7 @@ USAGE = [  # (id, arguments, words the message must hold)
     ("no such command", ["chek"], "没有这个命令"),
     ("an option without its value", ["new", "--year"], "需要一个值"),
     ("a file that is not there", ["check", "/nonexistent/自评表.xlsx"], "自评表.xlsx"),
+    ("a folder for the output", ["new", "--year", "2024", "-o", "/tmp"], "文件“/tmp”是一个文件夹"),
     ("a count below zero", ["new", "--year", "2024", "--projects", "-1", "-o", "x.xlsx"], "不在范围"),
 ]
 
