@@ -107,7 +107,7 @@ def _out_option(help_text: str):
 
 @cli.command("new", context_settings=CONTEXT)
 @click.option("--year", type=click.IntRange(2000, 2999), required=True, help="评价年度，如 2024。")
-@click.option("--scheme", default=None, help="指标体系（jixiao schemes 可列出；默认 hunan-2024，带 --from 时沿用上一年的）。")
+@click.option("--scheme", default=None, metavar="名称", help="指标体系（jixiao schemes 可列出；默认 hunan-2024，带 --from 时沿用上一年的）。")
 @click.option("--projects", type=click.IntRange(0, 500), default=None,
               help="项目支出绩效自评表的张数（默认 1）；带 --from 时为另加的空白项目表张数。")
 @click.option("--xlsm", is_flag=True, help="生成带按钮（校验、重算等）的启用宏的工作簿（.xlsm）。")
@@ -276,8 +276,8 @@ def addin_config_cmd(book: Path | None, user: bool, update_vba: bool, clear: boo
 @click.option("--map", "mapping", type=click.Path(path_type=Path), help="列名映射文件（TOML），见 README。")
 @click.option("--unit", type=click.Choice(["元", "万元"]), default="万元", show_default=True, help="导出表中金额的单位。")
 @click.option("--year", type=click.IntRange(2000, 2999), help="新建数据文件时的评价年度。")
-@click.option("--scheme", default="hunan-2024", show_default=True, help="新建数据文件时的指标体系。")
-@click.option("--department", help="新建数据文件时的部门名称。")
+@click.option("--scheme", default="hunan-2024", show_default=True, metavar="名称", help="新建数据文件时的指标体系。")
+@click.option("--department", metavar="名称", help="新建数据文件时的部门名称。")
 @_out_option("数据文件（.yaml/.json）；已存在时按导出表更新，只改导出表提供的字段。")
 def import_budget_cmd(export: Path, targets: Path | None, mapping: Path | None, unit: str, year: int | None,
                       scheme: str, department: str | None, output: Path) -> None:
@@ -345,10 +345,12 @@ def _env_port(default: int) -> int:
 @click.option("-o", "--output", "folder", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="输出文件夹（新建，或为空）。")
 @click.option("--force", is_flag=True, help="仍有错误时也生成，所有页面和邮件标题标注“含未通过校验项”。")
-@click.option("--to", "mail_to", multiple=True, help="收件人（可多次）；默认取环境变量 JIXIAO_MAIL_TO（逗号分隔）。")
-@click.option("--from", "mail_from", default=lambda: os.environ.get("JIXIAO_MAIL_FROM", ""), help="发件人。")
+@click.option("--to", "mail_to", multiple=True, metavar="地址",
+              help="收件人，如 张三 <zhangsan@example.gov.cn>（可多次，或用逗号分隔）；默认取环境变量 JIXIAO_MAIL_TO。")
+@click.option("--from", "mail_from", default=lambda: os.environ.get("JIXIAO_MAIL_FROM", ""), metavar="地址", help="发件人。")
 @click.option("--send", is_flag=True, help="用 SMTP 发送邮件（密码只从环境变量 JIXIAO_SMTP_PASSWORD 读取）。")
-@click.option("--smtp-host", default=lambda: os.environ.get("JIXIAO_SMTP_HOST", "localhost"), show_default="localhost")
+@click.option("--smtp-host", default=lambda: os.environ.get("JIXIAO_SMTP_HOST", "localhost"), show_default="localhost",
+              metavar="主机", help="邮件服务器；默认取环境变量 JIXIAO_SMTP_HOST。")
 @click.option("--smtp-port", type=click.IntRange(1, 65535), default=None,
               help="端口；默认取环境变量 JIXIAO_SMTP_PORT，否则 --ssl 时 465、其余 587。")
 @click.option("--ssl", "implicit_tls", is_flag=True, help="从连接起就加密（SMTPS，一般为 465 端口），不用 STARTTLS。")
@@ -356,7 +358,8 @@ def _env_port(default: int) -> int:
 @click.option("--smtp-cafile", type=click.Path(dir_okay=False, path_type=Path),
               default=lambda: os.environ.get("JIXIAO_SMTP_CAFILE") or None,
               help="验证服务器证书所用的根证书文件（PEM；单位自建证书时用）；默认取环境变量 JIXIAO_SMTP_CAFILE。")
-@click.option("--smtp-user", default=lambda: os.environ.get("JIXIAO_SMTP_USER", ""), help="SMTP 用户名（可不填）。")
+@click.option("--smtp-user", default=lambda: os.environ.get("JIXIAO_SMTP_USER", ""), metavar="用户名",
+              help="SMTP 用户名（可不填）。")
 @click.option("--smtp-timeout", type=click.FloatRange(1, 3600), default=120, show_default=True,
               help="与邮件服务器的整个通信最多用时（秒）。")
 def signoff_cmd(book: Path, folder: Path, force: bool, mail_to: tuple[str, ...], mail_from: str, send: bool,
