@@ -28,11 +28,12 @@ def read_source(path: str | Path):
         from .filed.sheets import xls_grids
 
         return _by_labels(xls_grids(path), path, in_workbook=True)
+    from .forms.spec import INFO_SPEC
     from .workbook.extract import read_contents
     from .workbook.reader import Workbook
 
     with Workbook(path) as book:
-        if book.name("jx_year") is not None:
+        if book.name(INFO_SPEC.marker) is not None:
             return read_contents(book, str(path))
         from .filed.sheets import book_grids
 

@@ -103,3 +103,15 @@ def test_every_labelled_field_sits_beside_or_below_its_label(example_book):
             assert f.label in near, (place.sheet, f.path, f.label)
             checked += 1
     assert checked > 19 * 8
+
+
+def test_info_sheet_declares_every_department_field_and_the_documents_keys_both_ways():
+    """基本信息 holds the department (each of its fields once) and the document's own scalar keys."""
+    from jixiao.forms.spec import INFO_SPEC
+    from jixiao.model.document import Department
+
+    declared = {f.path for f in INFO_SPEC.fields}
+    department = {f"department.{path}" for path in leaves(Department)}
+    own = {f.name for f in dataclasses.fields(Document) if kind_of(f) not in ("nested", "optional", "items")}
+    assert declared == department | own
+    assert INFO_SPEC.marker in {f.name for f in INFO_SPEC.fields}

@@ -1,4 +1,6 @@
-"""The form registry: one ``FormSpec`` per form, the single place that says what a form is.
+"""The form registry: one ``FormSpec`` per form, the single place that says what a form is;
+``INFO_SPEC`` says the same of the 基本信息 sheet, which holds the workbook's settings and the
+department rather than a form's block.
 
 A spec owns the form's key (the ``jx_form`` constant its sheet carries), where its block lives in
 the document (``basic_data``, ``overall``, one of ``projects``), the block's class, its fields and
@@ -15,8 +17,8 @@ from typing import Callable
 from ..model.derive import derive_basic, derive_overall, derive_project
 from ..model.document import BasicData, Document, Overall, Project
 from .formulas import attachment1_formulas, attachment2_formulas, project_formulas
-from .layout import (A1_FIELDS, A1_TABLES, A2_FIELDS, A2_TABLES, FORM_A1, FORM_A2, FORM_PROJECT, PROJECT_FIELDS,
-                     PROJECT_TABLES, Field, Table)
+from .layout import (A1_FIELDS, A1_TABLES, A2_FIELDS, A2_TABLES, FORM_A1, FORM_A2, FORM_PROJECT, INFO, INFO_FIELDS,
+                     INFO_SHEET, PROJECT_FIELDS, PROJECT_TABLES, Field, Table)
 
 
 
@@ -85,3 +87,24 @@ FORM_SPECS = (
              derive_project, _build_project, "jx_implementer"),
 )
 SPECS = {spec.key: spec for spec in FORM_SPECS}
+
+
+@dataclass(frozen=True)
+class InfoSpec:
+    """The 基本信息 sheet: its name (also its findings' form), its fields (the document's own keys and
+    the department's, each with a book-wide defined name), its builder, and the name that marks a
+    workbook as jixiao's (every form takes its 年度 from it)."""
+
+    key: str
+    fields: tuple[Field, ...]
+    build: Callable  # (book, doc) → FormSheet
+    marker: str
+
+
+def _build_info(book, doc):
+    from .info import build_info
+
+    return build_info(book, doc)
+
+
+INFO_SPEC = InfoSpec(INFO_SHEET, INFO_FIELDS, _build_info, INFO["year"].name)

@@ -11,8 +11,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ..forms.layout import INFO_SHEET
-from ..forms.spec import FORM_SPECS, FormSpec
+from ..forms.spec import FORM_SPECS, INFO_SPEC, FormSpec
 from ..model.document import Document
 # Importing the rule modules registers their rules, in the catalog's order (F M R B S I X N).
 from . import fields, money, rates, budget, scores, indicators, crossform, narrative  # noqa: F401, I001
@@ -40,7 +39,7 @@ def _form(path: str) -> tuple[FormSpec | None, int | None]:
 def form_of(doc: Document, path: str) -> str:
     """The form a data path belongs to: 基本信息, 附件1, 附件2 or the project's name."""
     spec, index = _form(path)
-    return INFO_SHEET if spec is None else spec.title(doc, index)
+    return INFO_SPEC.key if spec is None else spec.title(doc, index)
 
 
 def _form_rank(path: str) -> tuple:

@@ -24,9 +24,9 @@ from pathlib import Path
 from ..errors import JixiaoError
 from ..forms.formulas import FormulaState, Positions, cell_of, normalise
 from ..forms.layout import (ANNOTATED_NAME, EXECUTION_HEADERS, FORM_NAME, FUND_HEADERS, FUND_LABELS, INFO,
-                            INFO_FIELDS, INFO_SHEET, LABELS, NOT_APPLICABLE, TITLES, VALUES_ONLY_NAME, Table)
+                            INFO_SHEET, LABELS, NOT_APPLICABLE, TITLES, VALUES_ONLY_NAME, Table)
 from ..forms.sheet import a1
-from ..forms.spec import FORM_SPECS, SPECS
+from ..forms.spec import FORM_SPECS, INFO_SPEC, SPECS
 from ..model.document import (FORMAT, Department, Document, Indicator, Report,
                                is_placeholder, set_path)
 from ..model.numbers import DASH, MAX_NUMBER, plain, shown_value
@@ -426,7 +426,7 @@ def _year(book, source) -> int:
 def read_contents(book, source: str = "工作簿") -> BookContents:
     """The same from any book-like source: a workbook file, or the values and names an Excel
     button sends (``workbook.grid``). It needs ``name()``, ``sheets`` and ``sheet()``."""
-    if book.name(INFO["year"].name) is None:
+    if book.name(INFO_SPEC.marker) is None:
         raise JixiaoError(f"这个工作簿没有 jixiao 的字段名称（不是由 jixiao 生成的模板或工作簿），暂时无法读取：{source}")
     year = _year(book, source)
     scheme = _clean(_info_value(book, INFO["scheme"].name)[0], "text")
@@ -437,7 +437,7 @@ def read_contents(book, source: str = "工作簿") -> BookContents:
                             values_only=book.name(VALUES_ONLY_NAME) is not None,
                             annotated=book.name(ANNOTATED_NAME) is not None)
     doc = contents.doc
-    for info in INFO_FIELDS:
+    for info in INFO_SPEC.fields:
         if not info.path.startswith("department."):
             continue  # format, year and scheme: read above, before anything depends on them
         value, cell = _info_value(book, info.name)

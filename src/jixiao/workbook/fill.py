@@ -18,9 +18,8 @@ import xlsxwriter
 from .. import __version__
 from ..errors import JixiaoError
 from ..files import atomic_output
-from ..forms.info import build_info
 from ..forms.layout import FORM_A1, FORM_A2, INFO_SHEET, SHEET_NAME_FORBIDDEN, SHEET_NAME_MAX
-from ..forms.spec import FORM_SPECS
+from ..forms.spec import FORM_SPECS, INFO_SPEC
 from ..forms.styles import Styles
 from ..model.document import BasicData, Document, Overall, Project
 from ..model.schemes import load_scheme
@@ -88,7 +87,7 @@ def write_workbook(doc: Document, path: str | Path, *, blank: bool = False, fixe
         book = Book(wb, Styles(wb))
         if xlsm:
             macros.add_operations_sheet(book)
-        build_info(book, doc)
+        INFO_SPEC.build(book, doc)
         for spec in FORM_SPECS:
             blocks = [block for _, block in spec.blocks(doc)]
             # A project's sheet is named after it; 附件1 and 附件2 by their key.
