@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import tempfile
 from pathlib import Path
 from typing import Iterator
 
@@ -126,6 +125,8 @@ def atomic_output(path: str | Path) -> Iterator[Path]:
     try:
         # The temporary name keeps a short prefix of the name: a name near the system's limit
         # must not fail for the suffix alone.
+        import tempfile  # only a command that writes needs it (it brings random and hashlib)
+
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name[:40]}.", suffix=".tmp", dir=folder)
     except OSError as e:
         raise write_failure(e, path) from None

@@ -45,3 +45,63 @@ def test_both_schemes_ship_with_weights_adding_to_100():
 def test_unknown_scheme_lists_the_known_ones():
     with pytest.raises(JixiaoError, match="national-2020"):
         load_scheme("nowhere-1999")
+
+
+# --- the scheme's parse kept beside it, as Python keeps bytecode --------------------------------
+
+def _scheme_copy(tmp_path):
+    from jixiao.model import schemes
+
+    source = schemes._schemes_dir() / "hunan-2024.yaml"
+    copy = tmp_path / "hunan-2024.yaml"
+    copy.write_bytes(source.read_bytes())
+    return copy
+
+
+def test_a_schemes_parse_is_kept_and_used_while_the_file_is_unchanged(tmp_path, monkeypatch):
+    import yaml
+
+    from jixiao.model import schemes
+
+    path = _scheme_copy(tmp_path)
+    first = schemes._parsed(path)
+    assert list((tmp_path / "__pycache__").iterdir())
+    monkeypatch.setattr(yaml, "load", lambda *a, **k: pytest.fail("parsed again though unchanged"))
+    assert schemes._parsed(path) == first
+
+
+def test_a_changed_scheme_file_is_parsed_again(tmp_path):
+    import os
+
+    from jixiao.model import schemes
+
+    path = _scheme_copy(tmp_path)
+    schemes._parsed(path)
+    path.write_text(path.read_text(encoding="utf-8").replace("湖南省（2024年版）", "湖南省（改）"), encoding="utf-8")
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 1_000_000_000))
+    assert schemes._parsed(path)["title"] == "湖南省（改）"
+
+
+def test_a_damaged_or_unwritable_cache_only_costs_a_parse(tmp_path):
+    from jixiao.model import schemes
+
+    path = _scheme_copy(tmp_path)
+    expected = schemes._parsed(path)
+    [cache] = (tmp_path / "__pycache__").iterdir()
+    cache.write_bytes(b"\x00garbage")
+    assert schemes._parsed(path) == expected
+    cache.unlink()
+    (tmp_path / "__pycache__").rmdir()
+    (tmp_path / "__pycache__").write_text("a file where the folder would go")  # no cache can be written
+    assert schemes._parsed(path) == expected
+
+
+def test_a_check_of_a_workbook_does_not_import_yaml_once_the_scheme_is_kept(example_book):
+    import subprocess
+    import sys
+
+    code = ("import sys; from jixiao.checking import check_path; check_path(sys.argv[1]);"
+            "print('yaml' in sys.modules)")
+    runs = [subprocess.run([sys.executable, "-c", code, str(example_book)], capture_output=True, text=True)
+            for _ in range(2)]
+    assert runs[1].stdout.strip() == "False", runs[1].stderr

@@ -7,6 +7,7 @@ province with other weights adds a file; no code changes.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -69,16 +70,43 @@ def scheme_ids() -> list[str]:
     return sorted(p.name[: -len(".yaml")] for p in _schemes_dir().iterdir() if p.name.endswith(".yaml"))
 
 
+def _parsed(path: Path) -> dict:
+    """The scheme file's YAML, parsed. Every start-up reads a scheme, and importing PyYAML costs
+    more than the rest of reading it: as Python does for modules, the parse is kept beside the
+    file (``__pycache__/<id>.<python>.marshal``, tagged with the file's size and time) and used
+    while those match; where the folder is read-only it is simply parsed each time."""
+    import marshal  # built in: nothing to import, unlike json
+
+    stat = path.stat()
+    stamp = (stat.st_size, stat.st_mtime_ns)
+    cache = path.parent / "__pycache__" / f"{path.stem}.{sys.implementation.cache_tag}.marshal"
+    try:
+        kept_stamp, raw = marshal.loads(cache.read_bytes())
+        if kept_stamp == stamp and isinstance(raw, dict):
+            return raw
+    except (OSError, ValueError, EOFError, TypeError):
+        pass
+    import yaml
+
+    # libyaml's loader where the wheel has it
+    raw = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
+    try:
+        cache.parent.mkdir(exist_ok=True)
+        from ..files import write_bytes
+
+        write_bytes(cache, marshal.dumps((stamp, raw)))
+    except (OSError, ValueError, JixiaoError):  # a read-only installation: parsed again next time
+        pass
+    return raw
+
+
 @lru_cache(maxsize=None)
 def load_scheme(scheme_id: str) -> Scheme:
     """The scheme of that name, or a JixiaoError listing the known ones."""
-    import yaml
-
     path = _schemes_dir().joinpath(f"{scheme_id}.yaml")
     if not path.is_file():
         raise JixiaoError(f"未知的指标体系“{scheme_id}”；可用的有：{'、'.join(scheme_ids())}")
-    # libyaml's loader where the wheel has it: the scheme is read at every start-up
-    raw = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
+    raw = _parsed(path)
     fund_rows = tuple(raw["fund_rows"])
     if sorted(fund_rows) != sorted(FUND_ROW_KEYS):
         raise JixiaoError(f"指标体系文件 {scheme_id}.yaml 的 fund_rows 必须恰好列出 {FUND_ROW_KEYS}")
