@@ -21,7 +21,7 @@ from .errors import JixiaoError, where_in_text
 from .files import require_regular_file
 from .model.derive import FUND_COLUMNS, derive_basic
 from .forms.spec import FORM_SPECS
-from .forms.layout import INFO_FIELDS
+from .forms.layout import FUND_HEADERS, FUND_LABELS, INDICATOR_HEADERS, INFO_FIELDS
 from .model.document import AmountRow, BasicData, Document, Indicator, Project, get_path, set_path
 from .model.numbers import MAX_NUMBER, plain
 from .model.schemes import load_scheme
@@ -291,6 +291,9 @@ def _show(value) -> str:
     return plain(value) if isinstance(value, Decimal) else ("（空）" if value is None else str(value))
 
 
+TARGET_WORDS = {"target": INDICATOR_HEADERS[3], "weight": INDICATOR_HEADERS[5]}  # 年度指标值, 分值
+
+
 def merge(doc: Document, imported: list[Project], targets: dict[str, list[Indicator]]) -> ImportReport:
     """Update ``doc`` in place with the export's projects (see the module docstring)."""
     report = ImportReport()
@@ -314,7 +317,8 @@ def merge(doc: Document, imported: list[Project], targets: dict[str, list[Indica
             for col in FUND_COLUMNS:
                 value = getattr(getattr(new.funds, row), col)
                 if value is not None and getattr(getattr(old.funds, row), col) != value:
-                    report.changes.append(f"{label}：{row}.{col} {_show(getattr(getattr(old.funds, row), col))} → {_show(value)}")
+                    report.changes.append(f"{label}：{FUND_LABELS[row]}{FUND_HEADERS[col]} "
+                                          f"{_show(getattr(getattr(old.funds, row), col))} → {_show(value)}")
                     setattr(getattr(old.funds, row), col, value)
         for ind in targets.get(new.code or old.code or "", []):
             mine = next((i for i in old.indicators if i.name == ind.name), None)
@@ -325,7 +329,8 @@ def merge(doc: Document, imported: list[Project], targets: dict[str, list[Indica
             for key in ("target", "weight"):  # what the targets table provides; results stay
                 value = getattr(ind, key)
                 if value is not None and getattr(mine, key) != value:
-                    report.changes.append(f"{label}：指标“{ind.name}”的{key} {_show(getattr(mine, key))} → {_show(value)}")
+                    report.changes.append(f"{label}：指标“{ind.name}”的{TARGET_WORDS[key]} "
+                                          f"{_show(getattr(mine, key))} → {_show(value)}")
                     setattr(mine, key, value)
     report.missing = [p.name or "（未命名）" for p in doc.projects if id(p) not in seen and p.name not in report.added]
     return report

@@ -70,7 +70,7 @@ def test_updating_the_example_changes_nothing_a_person_wrote(tmp_path, example_d
     with open(path, "w", encoding="utf-8-sig", newline="") as fh:
         csv.writer(fh).writerows(export_rows(changed, ("项目编码", "项目名称", "资金来源", "年初预算数", "全年预算数", "执行数"), False))
     doc, report = import_budget(path, base=example_doc)
-    assert report.changes == ["行政运行（其他）经费：current.executed 418.85 → 400"]
+    assert report.changes == ["行政运行（其他）经费：当年财政拨款全年执行数 418.85 → 400"]
     assert not report.added and not report.missing
     for before, after in zip(example_doc.projects, doc.projects):
         assert (after.goals, after.indicators, after.report, after.adjustment_note) == \
@@ -339,3 +339,18 @@ def test_import_budget_writes_a_data_file_not_a_workbook(tmp_path):
     result = run_cli("import-budget", tmp_path / "e.csv", "--year", "2024", "-o", tmp_path / "d.xlsx")
     assert result.returncode == 2 and "应以 .yaml 或 .json 结尾" in result.stderr
     assert not (tmp_path / "d.xlsx").exists()
+
+
+def test_an_update_reports_each_change_in_the_forms_words(tmp_path):
+    (tmp_path / "e.csv").write_text(GOOD_CSV, encoding="utf-8")
+    targets = tmp_path / "t.csv"
+    targets.write_text("项目编码,一级指标,二级指标,三级指标,指标值,分值\nP1,产出指标,数量指标,场次,≥3场,10\n", encoding="utf-8")
+    assert run_cli("import-budget", tmp_path / "e.csv", "--targets", targets, "--year", "2024",
+                   "-o", tmp_path / "d.yaml").returncode == 0
+    (tmp_path / "e.csv").write_text(GOOD_CSV.replace(",9\n", ",8\n"), encoding="utf-8")
+    targets.write_text(targets.read_text(encoding="utf-8").replace("≥3场,10", "≥4场,10"), encoding="utf-8")
+    result = run_cli("import-budget", tmp_path / "e.csv", "--targets", targets, "-o", tmp_path / "d.yaml")
+    assert result.returncode == 0, result.stderr
+    assert "甲项目：当年财政拨款全年执行数 9 → 8" in result.stdout
+    assert "甲项目：指标“场次”的年度指标值 ≥3场 → ≥4场" in result.stdout
+    assert "current" not in result.stdout and "executed" not in result.stdout and "target" not in result.stdout
