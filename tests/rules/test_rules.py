@@ -32,6 +32,18 @@ def setv(obj, **values):
         setattr(obj, k, v)
 
 
+def _rounded_rate_case(score):
+    """A project spending 61.86 of 78.16 万元: 执行率 79.1453…%, shown as 79.15%, and ``score`` typed."""
+    def mutate(d):
+        funds = p(d).funds
+        for row in (funds.current, funds.total):
+            setv(row, initial=D("78.16"), full_year=D("78.16"), executed=D("61.86"))
+        for row in (funds.carryover, funds.other):
+            setv(row, initial=None, full_year=None, executed=None)
+        setv(p(d).execution, weight=D(10), rate=D("0.7915"), score=score)
+    return mutate
+
+
 CASES = [
     # F — fields
     ("F01", "blank project name", lambda d: setv(p(d), name=None), [f"{P}.name"]),
@@ -141,6 +153,9 @@ CASES = [
     ("S03", "weights add to 100", lambda d: None, []),
     ("S04", "execution 得分 wrong", lambda d: setv(p(d).execution, score=D(9)), [(f"{P}.execution.score", "9.5")]),
     ("S04", "10 written for 9.5 holds (rounded as written)", lambda d: setv(p(d).execution, score=D(10)), []),
+    ("S04", "得分 from the exact rate while the rate is shown rounded", _rounded_rate_case(D("7.91")), []),
+    ("S04", "得分 from the rounded rate shown", _rounded_rate_case(D("7.92")), []),
+    ("S04", "得分 that fits neither rate", _rounded_rate_case(D("7.85")), [(f"{P}.execution.score", "7.91")]),
     ("S04", "execution 得分 as text stays with F02", lambda d: setv(p(d).execution, score="满分"), []),
     ("S05", "总分 wrong", lambda d: setv(p(d), total_score=D(98)), [(f"{P}.total_score", "99.5")]),
     ("S05", "总分 rounded as written", lambda d: setv(p(d), total_score=D(99.5).quantize(D("0.1"))), []),

@@ -68,14 +68,18 @@ def s03(ctx: Context) -> Iterator[Hit]:
 
 @rule("S04", ERROR, "预算执行率得分计算错误")
 def s04(ctx: Context) -> Iterator[Hit]:
-    """S04 A stated execution 得分 ≠ 分值 × min(执行率, 100%)."""
+    """S04 A stated execution 得分 ≠ 分值 × min(执行率, 100%). The 执行率 is the exact one the amounts
+    give, or the one the form shows (a rate rounded to 0.01% moves the 得分 by up to 0.005): a
+    得分 that holds for either is right."""
     for form in ctx.scored_forms:
         e = form.form.execution
         weight, shown_rate = num(e.weight), rate(form.slots.shown("execution.rate"))
         if weight is None or shown_rate is None:
             continue
-        expected = weight * min(shown_rate, Decimal(1))
-        if holds(e.score, expected, is_rate=False) is False:
+        exact_rate = rate(form.slots["execution.rate"].formula)
+        candidates = [weight * min(r, Decimal(1)) for r in (exact_rate, shown_rate) if r is not None]
+        expected = candidates[0]
+        if all(holds(e.score, c, is_rate=False) is False for c in candidates):
             yield ctx.hit(form.path("execution.score"),
                           f"预算执行率得分填写为 {plain(e.score)}，按分值 {plain(weight)} 乘执行率（超过 100% 按 100% 计）应为 {score(expected)}。请改正执行得分",
                           score(expected))
