@@ -152,6 +152,29 @@ def test_a_long_project_form_goes_on_under_its_indicator_header(tmp_path, small)
     assert "总分" in follow  # the form ends on its second page
 
 
+@pytest.mark.libreoffice
+def test_a_long_project_in_the_report_repeats_its_indicator_header_on_the_next_page(tmp_path, small):
+    """The report's indicator table is a table of its own (a paragraph parts it from the funds
+    table: two adjacent tables are one to Word), so its header row repeats where it runs on."""
+    import zipfile
+
+    from jixiao.report.render import render_report
+
+    doc, _ = small
+    doc = copy.deepcopy(doc)
+    first = doc.projects[0]
+    first.indicators = first.indicators + [_renamed(ind, k) for k in range(2, 7) for ind in first.indicators]
+    report = render_report(doc, tmp_path / "报告.docx")
+    with zipfile.ZipFile(report) as z:
+        assert b"</w:tbl><w:tbl>" not in z.read("word/document.xml")
+    pages = _pages(convert(report, "pdf", tmp_path))
+    def has_header(text):  # wrapped header cells interleave in pdftotext's lines: look for the one-line ones
+        return all(word in text for word in INDICATOR_HEADERS[2:5])
+
+    runs_on = [i for i in range(1, len(pages)) if has_header(pages[i - 1]) and has_header(pages[i][:60])]
+    assert runs_on, [p[:60] for p in pages]  # the long table's second page begins with its header
+
+
 def _renamed(indicator, k):
     indicator = copy.deepcopy(indicator)
     indicator.name = f"{indicator.name}（第{k}批）"

@@ -105,7 +105,7 @@ def _table(doc, rows: list[tuple], widths: tuple[float, ...], header_rows: int =
             paragraph = cell.paragraphs[0]
             flush_left = (r, c) in left or (None, c) in left
             paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT if flush_left else WD_ALIGN_PARAGRAPH.CENTER
-            paragraph.paragraph_format.keep_with_next = together
+            paragraph.paragraph_format.keep_with_next = together or r < header_rows  # a header never ends a page
             _font(paragraph.add_run(text), "仿宋", TABLE_SIZE)
     for r1, c1, r2, c2 in merges:
         table.cell(r1, c1).merge(table.cell(r2, c2))
@@ -119,6 +119,16 @@ def _table(doc, rows: list[tuple], widths: tuple[float, ...], header_rows: int =
         tbl_w.set(qn("w:type"), "dxa")
         tbl_w.set(qn("w:w"), str(int(sum(widths) / 2.54 * 1440)))
     return table
+
+
+def _separator(doc) -> None:
+    """An empty 1 pt paragraph with no spacing, kept with what follows."""
+    from docx.shared import Pt
+
+    p = _para(doc, "", size=1)
+    p.paragraph_format.space_before = p.paragraph_format.space_after = Pt(0)
+    p.paragraph_format.line_spacing = Pt(1)
+    p.paragraph_format.keep_with_next = True
 
 
 def build_report_template() -> bytes:
@@ -186,6 +196,9 @@ def build_report_template() -> bytes:
     ], FUNDS_WIDTHS, merges=(*head_merges, (h + 4, 0, h + 5, 0), (h + 4, 1, h + 4, 3), (h + 4, 4, h + 4, 6),
                              (h + 5, 1, h + 5, 3), (h + 5, 4, h + 5, 6)),
            left=frozenset({*head_left, (h + 2, 0), (h + 5, 1), (h + 5, 4)}), together=True)
+    # Two tables with nothing between them are one table to Word and LibreOffice, and a header row
+    # in the middle of a table cannot repeat: a hairline paragraph keeps the indicator table its own.
+    _separator(doc)
     _table(doc, [
         INDICATOR_HEADERS,
         ("{%tr for i in p.indicators %}", *("",) * 7),
