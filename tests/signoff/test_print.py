@@ -181,6 +181,12 @@ def _renamed(indicator, k):
     return indicator
 
 
+def test_every_page_of_the_signed_pdf_is_numbered(package):
+    """The forms, the 校验结果 appendix and the 签批 page alike: 第 N 页，共 M 页."""
+    pages = _pages(package.files["pdf"])
+    assert [f"第{n}页，共{len(pages)}页" in page for n, page in enumerate(pages, start=1)] == [True] * len(pages)
+
+
 def test_the_sign_page_has_lines_to_sign_and_date(package):
     page = _pages(package.files["pdf"])[-1]
     for signer in SIGNERS:

@@ -20,6 +20,9 @@ from ..workbook.celltext import xml_safe  # a leaf module: the rules for text in
 from .layout import field_name
 from .styles import Styles
 
+# Every printed sheet's footer: 第 1 页，共 3 页 (Excel's codes: &C centre, &P page, &N pages)
+PAGE_FOOTER = "&C第 &P 页，共 &N 页"
+
 LINE_HEIGHT = 14.0  # points per wrapped line at 10.5 pt
 ROW_MIN = 20.0  # points: a form's row, one line or two, tall enough to read and to write in
 
@@ -209,7 +212,7 @@ class FormSheet:
         ws.print_area(0, 0, last_row, last_col)
         if title_rows:
             ws.repeat_rows(*title_rows)
-        ws.set_footer("&C第 &P 页，共 &N 页")
+        ws.set_footer(PAGE_FOOTER)
 
     def protect(self) -> None:
         """Lock derived cells; staff may still format, insert and delete rows."""

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ..rules import CATALOG, ERROR, WARNING
 from .findings import MARK_COLOURS, reference
+from ..forms.sheet import PAGE_FOOTER
 
 OVERVIEW = "概览"
 LEVELS = ("部门", "项目", "发现")
@@ -157,7 +158,7 @@ def _print_setup(ws, header_row: int | None, landscape: bool = True) -> None:
         ws.set_landscape()
     ws.fit_to_pages(1, 0)  # one page wide, as many tall as it takes
     ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
-    ws.set_footer("&C第 &P 页，共 &N 页")
+    ws.set_footer(PAGE_FOOTER)
     if header_row is not None:
         ws.repeat_rows(header_row)
 

@@ -18,7 +18,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from ..errors import JixiaoError
 from ..files import atomic_output
-from ..forms.sheet import text_width
+from ..forms.sheet import PAGE_FOOTER, text_width
 from .celltext import fit, sheet_text
 from .parts import ContentTypes, Relationships, StyleSheet, WorkbookPart
 from .reader import Workbook
@@ -177,7 +177,8 @@ class WorkbookPatch:
                + (f"<hyperlinks>{hyperlinks}</hyperlinks>" if hyperlinks else "")
                + '<printOptions horizontalCentered="1"/>'
                '<pageMargins left="0.5" right="0.5" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>'
-               f'<pageSetup paperSize="9" orientation="{orientation}" fitToWidth="1" fitToHeight="0"/></worksheet>')
+               f'<pageSetup paperSize="9" orientation="{orientation}" fitToWidth="1" fitToHeight="0"/>'
+               f'<headerFooter><oddFooter>{escape(PAGE_FOOTER)}</oddFooter></headerFooter></worksheet>')
         if protect:  # sheetProtection follows sheetData in the schema's order
             xml = xml.replace("</sheetData>", '</sheetData><sheetProtection sheet="1" objects="1" scenarios="1"/>', 1)
         if name in self.sheet_parts:  # annotated before: the old results give way to the new
