@@ -62,6 +62,17 @@ def test_a_mail_that_is_not_forced_has_no_error_section(tmp_path, example_doc):
     assert "三、需要说明的警告" in text and "三、需要说明的警告" in html
 
 
+def test_the_mail_says_when_it_was_made_as_a_reader_writes_it(forced):
+    import json
+    import re
+
+    _, text, html = _bodies(forced)
+    created = json.loads((forced.folder / "manifest.json").read_text(encoding="utf-8"))["created"]
+    assert "T" in created  # the manifest keeps ISO time for programs
+    for body in (text, html):
+        assert re.search(r"生成于 \d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}", body) and created not in body
+
+
 def test_execution_rates_have_two_decimals(forced):
     _, text, _ = _bodies(forced)
     lines = [line for line in text.splitlines() if "执行率" in line and "：执行率" in line]

@@ -309,7 +309,7 @@ def import_budget_cmd(export: Path, targets: Path | None, mapping: Path | None, 
               help="自定义的 Word 模板（默认为 workbook_templates/自评报告模板.docx 的内置版本）。")
 @_out_option("输出的自评报告（.docx）。")
 def report_cmd(source: Path, template: Path | None, output: Path) -> None:
-    """由工作簿或数据文件生成绩效自评报告（Word），文中数字全部取自表格。"""
+    """由工作簿或数据文件生成绩效自评报告（Word）：各表和汇总句中的数字取自表格；填报人写的“一、预算收支出情况”等段落保留原文，与表格不符处由 check 列出（N01）。"""
     from ..report.render import render_report
 
     if output.suffix.lower() != ".docx":

@@ -73,6 +73,17 @@ def _explanation(doc, finding) -> str:
     return "—"
 
 
+def _local_time(stamp: str) -> str:
+    """manifest.json's ISO time as a reader writes it, in this computer's time zone: 2024年3月5日 14:30."""
+    import datetime as dt
+
+    try:
+        when = dt.datetime.fromisoformat(stamp).astimezone()
+    except ValueError:
+        return stamp
+    return f"{when.year}年{when.month}月{when.day}日 {when:%H:%M}"
+
+
 def mail_context(doc, summaries, findings, forced: bool, attachments: list[str], created: str) -> dict:
     ctx = Context(doc)
     execution = []
@@ -98,7 +109,7 @@ def mail_context(doc, summaries, findings, forced: bool, attachments: list[str],
         # a forced package's mail says what is still wrong, not only how many
         "error_list": [{"rule": f.rule, "form": f.form, "cell": f.cell, "message": f.message}
                        for f in findings if f.severity is ERROR],
-        "attachments": attachments, "version": __version__, "created": created,
+        "attachments": attachments, "version": __version__, "created": _local_time(created),
     }
 
 
