@@ -224,3 +224,18 @@ def test_a_report_template_that_cannot_be_used_says_why(tmp_path, make, words):
     assert result.returncode == 2 and words in result.stderr, result.stderr
     assert "内部错误" not in result.stderr and "Error" not in result.stderr
     assert not (tmp_path / "r.docx").exists()
+
+
+def test_the_department_section_states_its_execution_rate_and_what_was_left(tmp_path, example_doc):
+    doc = copy.deepcopy(example_doc)
+    doc.overall.funds.executed = Decimal("2450.2")  # of 2922.7
+    doc.overall.execution.rate = None
+    text = "\n".join(p.text for p in docx.Document(render_report(doc, tmp_path / "r.docx")).paragraphs)
+    assert "预算执行率83.83%，有472.50万元未执行。" in text
+
+
+def test_a_department_that_spent_its_budget_is_not_said_to_have_left_any(tmp_path, example_doc):
+    doc = copy.deepcopy(example_doc)
+    doc.overall.funds.executed = doc.overall.funds.full_year
+    text = "\n".join(p.text for p in docx.Document(render_report(doc, tmp_path / "r.docx")).paragraphs)
+    assert "预算执行率100.00%。" in text and "未执行" not in text

@@ -117,10 +117,23 @@ def report_context(doc: Document, forced: bool = False) -> dict:
         context["overall"] = {
             "budget_sentence": budget_sentence(doc.year, o.funds.initial, o.funds.full_year, o.funds.executed,
                                                o.adjustment_note),
+            "execution_sentence": execution_sentence(slots.shown("execution.rate"), o.funds.full_year,
+                                                     o.funds.executed),
             "total_score": score(shown),
             "grade": load_scheme(doc.scheme).grade(shown) if isinstance(shown, Decimal) else "",
         }
     return context
+
+
+def execution_sentence(rate: object, full_year: object, executed: object) -> str:
+    """预算执行率 as the department's form shows it, and what was left unspent below 100%."""
+    if not isinstance(rate, Decimal):
+        return ""
+    text = f"预算执行率{percent(rate)}"
+    left = difference(executed, full_year)
+    if rate < 1 and isinstance(left, Decimal) and left > 0:
+        text += f"，有{amount(left)}万元未执行"
+    return text + "。"
 
 
 def render_report(doc: Document, output: str | Path, forced: bool = False, template: str | Path | None = None) -> Path:

@@ -152,7 +152,7 @@ def build_report_template() -> bytes:
     # 部门整体 (附件2), when the data has it.
     _para(doc, "{%p if overall %}")
     _para(doc, "{{ department }}{{ year }}年度部门整体支出绩效自评情况", font="宋体", size=18, bold=True, center=True)
-    _para(doc, "{{ overall.budget_sentence }}", indent=True)
+    _para(doc, "{{ overall.budget_sentence }}{{ overall.execution_sentence }}", indent=True)
     _para(doc, "部门整体支出绩效自评总分{{ overall.total_score }}分，等级为“{{ overall.grade }}”。", indent=True)
     _para(doc, "{%p endif %}")
 
