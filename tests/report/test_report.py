@@ -229,7 +229,7 @@ def test_a_report_template_that_cannot_be_used_says_why(tmp_path, make, words):
 def test_the_department_section_states_its_execution_rate_and_what_was_left(tmp_path, example_doc):
     doc = copy.deepcopy(example_doc)
     doc.overall.funds.executed = Decimal("2450.2")  # of 2922.7
-    doc.overall.execution.rate = None
+    doc.overall.execution.rate = "83.83%"  # typed as text, as forms are filed
     text = "\n".join(p.text for p in docx.Document(render_report(doc, tmp_path / "r.docx")).paragraphs)
     assert "预算执行率83.83%，有472.50万元未执行。" in text
 

@@ -13,7 +13,7 @@ from ..files import atomic_output
 from ..forms.layout import PROJECT_HEAD_FIELDS, fund_row_labels
 from ..model.derive import FUND_COLUMNS, derive_overall, derive_project, difference
 from ..model.document import Document, Project, is_placeholder
-from ..model.numbers import DASH
+from ..model.numbers import DASH, parse_rate
 from ..model.schemes import load_scheme
 from ..rules.common import half_up
 from .template import INDICATOR_HEADERS, MERGED_INDICATOR_COLUMNS, build_report_template
@@ -126,7 +126,10 @@ def report_context(doc: Document, forced: bool = False) -> dict:
 
 
 def execution_sentence(rate: object, full_year: object, executed: object) -> str:
-    """预算执行率 as the department's form shows it, and what was left unspent below 100%."""
+    """预算执行率 as the department's form shows it ("83.83%" typed, or the formula's), and what
+    was left unspent below 100%."""
+    if isinstance(rate, str):
+        rate = parse_rate(rate)
     if not isinstance(rate, Decimal):
         return ""
     text = f"预算执行率{percent(rate)}"
