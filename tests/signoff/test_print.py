@@ -181,6 +181,23 @@ def _renamed(indicator, k):
     return indicator
 
 
+def test_the_signed_copy_leaves_out_the_guidance_for_filling_it(package, small):
+    """基本信息's notes (请勿修改, 签批时手写签字, 说明：白色单元格…, 由 jixiao … 生成) and the hint beside
+    调整率 are for the person filling the workbook: the workbook keeps them, the signed copy does not."""
+    from jixiao.forms.layout import FILLING_HINTS, is_filling_hint
+
+    def texts(path):
+        wb = openpyxl.load_workbook(path)
+        return [c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+
+    _, book = small
+    kept = [t for t in texts(book) if is_filling_hint(t)]
+    assert set(kept) >= FILLING_HINTS and any(t.startswith("由 jixiao") for t in kept)
+    assert not [t for t in texts(package.files["xlsx"]) if is_filling_hint(t)]
+    pdf = "".join(_pages(package.files["pdf"]))
+    assert not [h for h in FILLING_HINTS if "".join(h.split()) in pdf] and "由jixiao" not in pdf
+
+
 def test_every_page_of_the_signed_pdf_is_numbered(package):
     """The forms, the 校验结果 appendix and the 签批 page alike: 第 N 页，共 M 页."""
     pages = _pages(package.files["pdf"])

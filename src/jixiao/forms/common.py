@@ -12,7 +12,7 @@ from ..model.derive import Slots
 from ..model.document import Goals, Indicator, get_path, is_placeholder
 from ..model.numbers import plain
 from ..model.schemes import Scheme
-from .layout import (EXECUTION_HEADERS, FOOTER_FIELDS, FUND_COLUMNS, FUND_HEADERS, GOALS_LABEL, INDICATOR_HEADERS, LABELS,
+from .layout import (ADJUSTMENT_HINT, EXECUTION_HEADERS, FOOTER_FIELDS, FUND_COLUMNS, FUND_HEADERS, GOALS_LABEL, INDICATOR_HEADERS, LABELS,
                      fund_row_labels)
 from .sheet import FormSheet, a1
 
@@ -106,7 +106,7 @@ def funds_block(fs: FormSheet, top: int, section_label: str, rows: list[tuple[st
     fs.derived(r, 4, "adjustment.amount", slots["adjustment.amount"], "amount")
     fs.label(r, 5, "调整率")
     fs.derived(r, 6, "adjustment.rate", slots["adjustment.rate"], "rate", c2=7)
-    fs.write(r, 8, "全年≠年初时说明原因；执行率低于90%时说明原因", st.plain(size=8, color="#7F7F7F"))
+    fs.write(r, 8, ADJUSTMENT_HINT, st.plain(size=8, color="#7F7F7F"))
     fs.entry(r + 1, 3, adjustment_note, "text", path="adjustment_note", c2=8)
     fs.min_height(r + 1, 30)
     # the unit on a line of its own: a narrow column would otherwise break "（万元）" anywhere

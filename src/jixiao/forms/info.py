@@ -9,7 +9,7 @@ from __future__ import annotations
 from .. import __version__
 from ..model.document import Document, get_path
 from ..model.schemes import load_scheme, scheme_ids
-from .layout import INFO, INFO_FIELDS, INFO_SHEET
+from .layout import INFO, INFO_FIELDS, INFO_HINTS, INFO_NOTE, INFO_SHEET, MADE_BY
 from .sheet import FormSheet
 
 
@@ -18,12 +18,7 @@ def build_info(book, doc: Document) -> FormSheet:
     st = fs.styles
     fs.write(0, 0, "预算绩效自评工作簿 · 基本信息", st.title(), c2=2)
     fs.height(0, 30)
-    hints = {
-        "format": "jixiao 数据格式版本，请勿修改",
-        "year": "各表标题中的年度随此变化",
-        "scheme": load_scheme(doc.scheme).title,
-        "department.head": "签批时手写签字",
-    }
+    hints = {**INFO_HINTS, "scheme": load_scheme(doc.scheme).title}
     rows = {}
     for i, field in enumerate(INFO_FIELDS):
         r = rows[field.path] = 2 + i
@@ -44,10 +39,9 @@ def build_info(book, doc: Document) -> FormSheet:
         "validate": "integer", "criteria": "between", "minimum": 2000, "maximum": 2999,
         "error_title": "年度", "error_message": "年度应为四位数字，如 2024。"})
     r = 3 + len(INFO_FIELDS)
-    fs.write(r, 0, "说明：白色单元格由填报人填写；灰色单元格是公式，自动计算，请勿改写。"
-                   "各表的年度、部门名称和表尾签署信息都取自本页。", st.plain(), c2=2)
+    fs.write(r, 0, INFO_NOTE, st.plain(), c2=2)
     fs.height(r, 36)
-    fs.write(r + 1, 0, f"由 jixiao {__version__} 生成。", st.plain(size=9, color="#7F7F7F"), c2=2)
+    fs.write(r + 1, 0, MADE_BY.format(version=__version__), st.plain(size=9, color="#7F7F7F"), c2=2)
     fs.print_setup(2, r + 1)
     fs.ws.fit_to_pages(1, 1)  # the settings and the department's details: one page
     fs.ws.protect("", {"format_cells": True, "format_columns": True, "format_rows": True,

@@ -59,6 +59,22 @@ INFO_FIELDS = (
     Field("department.head", "text", label="单位负责人签字", defined="jx_head"),
 )
 INFO = {f.path: f for f in INFO_FIELDS}
+
+# Guidance for the person filling the workbook, printed beside the cells it is about. The sign-off
+# copy leaves it out: the head signs the forms as filed, not the instructions for filling them.
+INFO_HINTS = {"format": "jixiao 数据格式版本，请勿修改", "year": "各表标题中的年度随此变化",
+              "department.head": "签批时手写签字"}
+INFO_NOTE = ("说明：白色单元格由填报人填写；灰色单元格是公式，自动计算，请勿改写。"
+             "各表的年度、部门名称和表尾签署信息都取自本页。")
+MADE_BY = "由 jixiao {version} 生成。"
+ADJUSTMENT_HINT = "全年≠年初时说明原因；执行率低于90%时说明原因"
+FILLING_HINTS = frozenset({*INFO_HINTS.values(), INFO_NOTE, ADJUSTMENT_HINT})
+
+
+def is_filling_hint(text: str) -> bool:
+    """True for the guidance above (and the workbook's 由 jixiao … 生成 line)."""
+    head, _, tail = MADE_BY.partition("{version}")
+    return text in FILLING_HINTS or (text.startswith(head) and text.endswith(tail))
 # The line under 附件1 and 附件2 (填表人：… 单位负责人签字：…): the department's fields but its name
 FOOTER_FIELDS = tuple(f for f in INFO_FIELDS if f.path.startswith("department.") and f.path != "department.name")
 

@@ -107,6 +107,10 @@ class WorkbookPatch:
             self._replace_cell(sheet, ref, lambda style: f'<c r="{ref}"{style} t="str"><f>{f}</f><v>{text}</v></c>')
         self._formulas_changed = True
 
+    def clear(self, sheet: str, ref: str) -> None:
+        """Empty cell ``ref``, keeping its style (its borders and fill still print)."""
+        self._replace_cell(sheet, ref, lambda style: f'<c r="{ref}"{style}/>')
+
     def set_text(self, sheet: str, ref: str, text: str) -> None:
         """Put ``text`` into cell ``ref`` (an existing cell), keeping its style."""
         body = sheet_text(text)
