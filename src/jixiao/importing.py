@@ -115,10 +115,7 @@ def _under_header(raw, synonyms: dict):
     names, seen = [], set()
     for j, value in enumerate(raw.iloc[header_at] if len(raw) else []):
         name = _squeeze(value) or f"第{j + 1}列"
-        if name in seen and name in known:  # which of the two holds the amounts? Only the person knows
-            raise JixiaoError(f"表头中的列名“{name}”出现了不止一次（第 {header_at + 1} 行）：请删去或改名重复的列，"
-                              f"或用 --map 映射文件指明用哪一列")
-        count = 2
+        count = 2  # a name given again is numbered: 全年执行数（2）
         while name in seen:
             name = f"{_squeeze(value) or f'第{j + 1}列'}（{count}）"
             count += 1
@@ -143,6 +140,9 @@ def _columns(frame, synonyms: dict, mapping: dict, required: tuple[str, ...], so
             continue
         for name in names:
             if name in normal:
+                if f"{name}（2）" in normal:  # which of the two holds the amounts? Only the person knows
+                    raise JixiaoError(f"{source.name} 的表头中“{name}”出现了不止一次：请删去或改名重复的列，"
+                                      f"或在映射文件的 [{section}] 段中指明用哪一列（如 {key} = \"{name}（2）\"）")
                 found[key] = normal[name]
                 break
     missing = [k for k in required if k not in found]

@@ -224,3 +224,15 @@ def test_a_damaged_file_is_told_in_chinese_without_python_words(tmp_path, exampl
         assert result.returncode == 2 and "无法解压" in result.stderr + result.stdout, result
         message = result.stderr + result.stdout
         assert "zip file" not in message and "Traceback" not in message and "None" not in message
+
+
+@pytest.mark.parametrize("closed", [">&-", "2>&-"])
+def test_a_command_started_without_stdout_or_stderr_still_exits_cleanly(closed):
+    """A scheduled task or pythonw gives no console: the command's exit code is its own, no traceback."""
+    import shlex
+    import subprocess
+    import sys
+
+    command = f"{shlex.quote(sys.executable)} -m jixiao schemes {closed}"
+    result = subprocess.run(["bash", "-c", command], capture_output=True, text=True)
+    assert result.returncode == 0 and "Traceback" not in result.stderr + result.stdout

@@ -308,7 +308,7 @@ EXPORTS = [  # (id, the export's text, the words its refusal holds)
     ("a 分值 in words", None, "t.csv 第 2 行：分值“十”不是数字"),
     ("an amount that is a date", GOOD_CSV.replace(",9\n", ",2024-01-01 00:00:00\n"), "金额“2024-01-01”是日期，不是数字"),
     ("an amount past any budget", GOOD_CSV.replace(",9\n", ",1e400\n"), "金额“1e400”超出任何金额、数量或分值可能的范围"),
-    ("a header given twice", GOOD_CSV.replace("全年执行数", "年初预算数"), "列名“年初预算数”出现了不止一次"),
+    ("a header given twice", GOOD_CSV.replace("全年执行数", "年初预算数"), "表头中“年初预算数”出现了不止一次"),
 ]
 
 
@@ -354,3 +354,17 @@ def test_an_update_reports_each_change_in_the_forms_words(tmp_path):
     assert "甲项目：当年财政拨款全年执行数 9 → 8" in result.stdout
     assert "甲项目：指标“场次”的年度指标值 ≥3场 → ≥4场" in result.stdout
     assert "current" not in result.stdout and "executed" not in result.stdout and "target" not in result.stdout
+
+
+def test_a_header_given_twice_can_be_chosen_by_the_mapping_and_an_unused_one_is_no_matter(tmp_path):
+    """A grouped export repeats its headers (财政拨款 | 其他资金, each with 全年执行数): the mapping
+    names the one to use, as 全年执行数（2）; a repeated column the import does not read is let be."""
+    twice = "项目编码,项目名称,年初预算数,全年预算数,全年执行数,全年执行数,备注,备注\nP1,甲项目,10,10,8,9,,\n"
+    (tmp_path / "e.csv").write_text(twice, encoding="utf-8")
+    (tmp_path / "map.toml").write_text('[columns]\nexecuted = "全年执行数（2）"\n', encoding="utf-8")
+    doc, _ = import_budget(tmp_path / "e.csv", mapping_path=tmp_path / "map.toml", year=2024)
+    assert doc.projects[0].funds.current.executed == Decimal(9)
+    (tmp_path / "e.csv").write_text(GOOD_CSV.replace("\n", ",备注,备注\n", 1).replace(",9\n", ",9,,\n"),
+                                    encoding="utf-8")
+    doc, _ = import_budget(tmp_path / "e.csv", year=2024)
+    assert doc.projects[0].funds.current.executed == Decimal(9)

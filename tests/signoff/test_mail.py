@@ -286,3 +286,14 @@ def test_an_address_written_wrong_is_refused_before_anything_is_made(tmp_path, g
     inbox, result = _send(good_book, tmp_path / "kept", option, value, *others, "--no-starttls")
     assert result.returncode == 2 and "地址写法不对" in result.stderr and "zhangsan@example.gov.cn" in result.stderr
     assert not inbox.envelopes and not (tmp_path / "kept").exists()
+
+
+@pytest.mark.parametrize("to", ["head@example.gov.cn，li@example.gov.cn", "head@example.gov.cn; li@example.gov.cn",
+                                '"Wang, Ju" <head@example.gov.cn>；李科长 <li@example.gov.cn>'])
+def test_addresses_separated_as_people_separate_them_all_receive_it(tmp_path, good_book, to):
+    inbox, result = _send(good_book, tmp_path / "sent", "--to", to, "--from", "staff@example.gov.cn", "--no-starttls")
+    assert result.returncode == 0, result.stderr
+    [envelope] = inbox.envelopes
+    assert envelope.rcpt_tos == ["head@example.gov.cn", "li@example.gov.cn"]
+    msg = message_from_bytes(envelope.content, policy=policy.default)
+    assert [a.addr_spec for a in msg["To"].addresses] == ["head@example.gov.cn", "li@example.gov.cn"]

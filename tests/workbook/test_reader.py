@@ -468,3 +468,23 @@ def test_every_reading_of_every_fixture_gives_the_general_scans_cells(tmp_path, 
                 readings.add(type(grid).__name__)
                 assert grid.cells == full.cells, (kind, entry.name, "calamine")
     assert readings & {"ScannedSheet", "GridSheet"}, f"{kind}: no accelerated reading was tested"
+
+
+@pytest.mark.parametrize("tail", [b"", b"\r\n", b" " * 10000, b"<!-- " + b"x" * 6000 + b" -->\n"],
+                         ids=["nothing", "a line end", "10,000 spaces", "a long comment"])
+def test_a_workbook_part_with_anything_legal_after_its_root_is_read_and_one_cut_short_is_not(tmp_path, example_book,
+                                                                                             tail):
+    from jixiao.errors import JixiaoError
+
+    def with_index(data: bytes, name: str):
+        out = tmp_path / name
+        with zipfile.ZipFile(example_book) as z, zipfile.ZipFile(out, "w") as d:
+            for item in z.infolist():
+                d.writestr(item, data if item.filename == "xl/workbook.xml" else z.read(item))
+        return out
+
+    index = zipfile.ZipFile(example_book).read("xl/workbook.xml")
+    with Workbook(with_index(index + tail, "whole.xlsx")) as book:
+        assert len(book.sheets) > 3
+    with pytest.raises(JixiaoError, match="已损坏或不完整"):
+        Workbook(with_index(index[: index.rfind(b"</")] + tail, "cut.xlsx"))

@@ -650,11 +650,13 @@ def main() -> None:
         code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
         if isinstance(e.code, str):
             print(e.code, file=sys.stderr)
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except (BrokenPipeError, ValueError):  # a reader that stopped reading (| head), a closed stream
-        code = code or 1
+    for stream in (sys.stdout, sys.stderr):
+        if stream is None:  # started without one (pythonw, >&-)
+            continue
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a reader that stopped reading (| head), a full disk, a closed stream
+            code = code or 1
     os._exit(code)
 
 

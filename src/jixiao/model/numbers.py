@@ -17,6 +17,7 @@ _PERCENT = re.compile(r"^([+-]?(\d+(\.\d*)?|\.\d+))\s*[%％]$")
 # What an undefined rate or score shows on the forms (budget blank or zero, input unreadable).
 DASH = "—"
 MAX_NUMBER = Decimal("1e15")  # no amount (万元), count or score comes near it (1000 万亿)
+MAX_DIGITS = 15  # MAX_NUMBER's integer digits: a number read whose adjusted exponent reaches it is past it
 
 
 def is_number(value: object) -> bool:
@@ -62,21 +63,27 @@ def to_decimal(value: object) -> Decimal:
 _EXCEL_DIGITS = Context(prec=15)
 
 
-def from_cell_text(text: str) -> Decimal:
+def from_cell_text(text: str) -> Decimal | str:
     """The numeric text of a worksheet cell (``<v>``) as the Decimal a person sees.
 
     Writers store up to 17 significant digits (2922.6999999999998, 0.30000000000000004); Excel
     shows 15, and past 15 the digits are binary noise, so longer values are rounded to 15.
+    A number no amount, count or score comes near (1E+308, however it is spelt) or one that is
+    none (NaN) stays the text it is: a number field reports it (F02), arithmetic never meets it.
     """
     if len(text) <= 15:  # at most 15 digits: exactly as written (the common case, kept fast)
         try:
-            return Decimal(text)
+            d = Decimal(text)
         except InvalidOperation:
             pass
+        else:
+            return d if d.is_finite() and d.adjusted() < MAX_DIGITS else text.strip()
     try:
         d = Decimal(text.strip())
     except InvalidOperation:
         d = Decimal(repr(float(text)))
+    if not d.is_finite() or d.adjusted() >= MAX_DIGITS:
+        return text.strip()
     if len(d.as_tuple().digits) > 15:
         d = _EXCEL_DIGITS.plus(d).normalize()
     return d

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import fields as dc_fields
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from itertools import chain
 from operator import attrgetter
@@ -12,7 +12,7 @@ from typing import Iterator
 
 from ..forms.layout import FUND_HEADERS, PROJECT_HEAD_FIELDS
 from ..model.document import PLACEHOLDER_MARKS, Indicator, get_path, is_placeholder, kind_of
-from ..model.numbers import parse_rate, plain
+from ..model.numbers import MAX_NUMBER, parse_rate, plain
 from .catalog import ERROR, WARNING, Hit, rule
 from .common import amount, blank, percent, quote, score
 from .context import Context
@@ -168,11 +168,23 @@ def _f02_in(ctx: Context, block, prefix: str) -> Iterator[Hit]:
     for path, name, value in text_in_numbers(block, prefix):
         if name in RATE_FIELDS and parse_rate(value) is not None:
             continue
+        if _too_large(value):  # a number, but past any amount: kept as text when read (1E+308)
+            shown = value if len(value) <= 20 else value[:20] + "…"
+            yield ctx.hit(path, f"{number_label(path)}栏的数字 {shown} 超出任何金额、数量或分值可能的范围。请改正")
+            continue
         # A 得分 (of an indicator or of execution) sits beside its 分值.
         weight = get_path(ctx.doc, path.rpartition(".")[0]).weight if name == "score" else None
         suggestion = _suggestion(value, name, weight)
         hint = f"请改为数字 {suggestion}" if suggestion is not None else "请改为数字"
         yield ctx.hit(path, f"{number_label(path)}栏填写了文字{quote(value)}，这里只能填数字。{hint}", suggestion)
+
+
+def _too_large(text: str) -> bool:
+    try:
+        number = Decimal(text.replace(",", ""))
+    except InvalidOperation:
+        return False
+    return number.is_finite() and abs(number) >= MAX_NUMBER
 
 
 def _is_mark(value: object) -> bool:

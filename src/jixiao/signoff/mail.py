@@ -134,7 +134,7 @@ def addresses(values: tuple[str, ...] | list[str], role: str = "收件人") -> l
 
     found, bad = [], []
     for value in values:
-        for part in (p.strip() for p in re.split(r"[,，;；]", value)):
+        for part in (p.strip() for p in _split_addresses(value)):
             if not part:
                 continue
             [(name, address)] = getaddresses([part]) or [("", "")]
@@ -148,12 +148,35 @@ def addresses(values: tuple[str, ...] | list[str], role: str = "收件人") -> l
     return found
 
 
+def _split_addresses(value: str) -> list[str]:
+    """``value`` cut at each , ， ; or ； outside double quotes ("Zhang, San" <zs@…> is one)."""
+    parts, current, quoted = [], [], False
+    for ch in value:
+        if ch == '"':
+            quoted = not quoted
+        if ch in ",，;；" and not quoted:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    parts.append("".join(current))
+    return parts
+
+
+def _header(pairs: list[tuple[str, str]]) -> tuple:
+    from email.headerregistry import Address
+
+    # by its parts: a Chinese local part (局长@…) is no defect where SMTPUTF8 carries it
+    return tuple(Address(display_name=name, username=address.rpartition("@")[0], domain=address.rpartition("@")[2])
+                 for name, address in pairs)
+
+
 def build_message(context: dict, attachments: list[Path], mail_from: str, mail_to: tuple[str, ...]) -> EmailMessage:
     msg = EmailMessage()
     msg["Subject"] = context["subject"]
-    msg["From"] = mail_from or "jixiao@localhost"
+    msg["From"] = _header(addresses([mail_from or "jixiao@localhost"], "发件人"))
     if mail_to:
-        msg["To"] = ", ".join(mail_to)
+        msg["To"] = _header(addresses(mail_to))
     msg["Date"] = formatdate(localtime=True)
     msg["Message-ID"] = make_msgid(domain="jixiao.local")
     msg.set_content(_render("signoff.txt.j2", context))
@@ -244,8 +267,8 @@ def send(msg: EmailMessage, host: str, port: int, starttls: bool = True, user: s
     conversation ends at ``deadline`` seconds, however the server paces it. ``implicit_tls``: TLS
     from the first byte (port 465) instead of STARTTLS; ``cafile``: the certificate authority the
     server's certificate is checked against (an office's own), besides the system's."""
-    recipients = [address for _, address in addresses([str(msg["To"] or "")])]
-    sender = addresses([str(msg["From"])], "发件人")[0][1]
+    recipients = [a.addr_spec for a in msg["To"].addresses] if msg["To"] is not None else []
+    sender = msg["From"].addresses[0].addr_spec
     if not recipients:
         raise JixiaoError("没有收件人：请用 --to 指定（可多次）")
     password = os.environ.get(PASSWORD_ENV, "")

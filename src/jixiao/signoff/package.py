@@ -107,6 +107,8 @@ def _leave_out_filling_hints(patch: WorkbookPatch, source: Path) -> None:
 
     with Workbook(source) as book:
         for name in book.sheet_names():
+            if name in (OPERATIONS_SHEET, CONF_SHEET):  # the buttons' sheets: not in the copy at all
+                continue
             for (r, c), cell in book.sheet(name).cells.items():
                 if isinstance(cell.value, str) and is_filling_hint(cell.value):
                     patch.clear(name, a1(r, c))

@@ -29,7 +29,7 @@ from ..forms.sheet import a1
 from ..forms.spec import FORM_SPECS, INFO_SPEC, SPECS
 from ..model.document import (FORMAT, Department, Document, Indicator, Report,
                                is_placeholder, set_path)
-from ..model.numbers import DASH, MAX_NUMBER, plain, shown_value
+from ..model.numbers import DASH, plain, shown_value
 from ..model.schemes import load_scheme, scheme_ids
 from .reader import Sheet, Workbook, grid_value
 
@@ -461,25 +461,12 @@ def read_contents(book, source: str = "工作簿") -> BookContents:
         block = SPECS[form].block()
         prefix = SPECS[form].attach(doc, block)
         contents.sheets[prefix] = entry.name
-        sheet = book.sheet(entry.name)
-        if sheet.may_hold_huge:
-            _refuse_huge_numbers(sheet, source)
-        reader = _FormReader(book, sheet, form, prefix, contents)
+        reader = _FormReader(book, book.sheet(entry.name), form, prefix, contents)
         reader.read(block)
         contents.formula_states.extend(reader.formula_states())
         contents.forms.append(FormPlace(entry.name, form, prefix, Positions(reader.ranges), reader.table_rows,
                                         reader.sheet))
     return contents
-
-
-def _refuse_huge_numbers(sheet: Sheet, source) -> None:
-    """A number no amount, count or score comes near (1E+308 typed by mistake) is refused with its
-    cell, as a data file's is: the rules' arithmetic and two-decimal display cannot hold it."""
-    for (r, c), cell in sorted(sheet.cells.items()):
-        value = cell.value
-        if value.__class__ is Decimal and (not value.is_finite() or abs(value) >= MAX_NUMBER):
-            raise JixiaoError(f"工作表“{sheet.name}”{a1(r, c)} 单元格中的数字 {value:E} 超出任何金额、数量或分值可能的范围"
-                              f"（应小于 1000 万亿），请改正后再试：{source}")
 
 
 def extract(path: str | Path) -> Document:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal
 
 from ..model.numbers import from_cell_text
 from .reader import Cell, NameTarget, Sheet, SheetEntry, parse_range
@@ -23,7 +22,7 @@ def excel_value(value: object) -> object:
     if isinstance(value, bool) or value is None or isinstance(value, str):
         return value
     if isinstance(value, (int, float)):
-        return from_cell_text(repr(value)) if isinstance(value, float) else Decimal(value)
+        return from_cell_text(repr(value))
     if isinstance(value, (dt.datetime, dt.date)):
         return value.isoformat()[:10]
     return str(value)

@@ -75,8 +75,6 @@ class Sheet:
     """One sheet's cells, sparse: (row, col) → Cell, zero-based. Also what the Excel buttons'
     values become (``workbook.grid``)."""
 
-    may_hold_huge = True  # False when its XML shows it holds no number past any amount
-
     def __init__(self, name: str, cells: dict[tuple[int, int], Cell] | None = None,
                  merged_refs: list[str] | None = None):
         self.name = name
@@ -471,7 +469,8 @@ class Workbook:
             attrs = _attrs(m.group(1))
             rel_id = next((v for k, v in attrs.items() if k.endswith(":id")), "")
             self.sheets.append(SheetEntry(attrs.get("name", ""), targets.get(rel_id, ""), attrs.get("state", "visible")))
-        if not self.sheets or _WORKBOOK_END.search(text, max(len(text) - 4096, 0)) is None:  # cut short
+        # cut short: the last end tag is not the root's (whatever whitespace or comment follows it)
+        if not self.sheets or _WORKBOOK_END.match(text, max(text.rfind("</"), 0)) is None:
             raise JixiaoError(f"工作簿的目录（xl/workbook.xml）已损坏或不完整（文件可能在保存或传输中中断）：{self.path}")
         names = _NAME_FAST.findall(text)
         if len(names) != text.count("definedName>"):  # some name written otherwise: read them all generally
@@ -559,16 +558,9 @@ class Workbook:
         return self._sheets[name]
 
     def _read_sheet(self, entry: SheetEntry) -> Sheet:
-        data = read_member(self._zip, entry.part)
-        sheet = self._scan_sheet(entry, data)
-        # A number beyond any amount is written with an exponent (Excel from 1E+21 on): a sheet
-        # without one needs no search for such numbers.
-        sheet.may_hold_huge = data.find(b"E+") >= 0 or data.find(b"e+") >= 0
-        return sheet
-
-    def _scan_sheet(self, entry: SheetEntry, data: bytes) -> Sheet:
         """The sheet by the quick scan; else its values from calamine, its formulas and error
         values from the formula scan; the general scan for a sheet neither may read."""
+        data = read_member(self._zip, entry.part)
         start = max(data.find(b"<sheetData"), 0)
         end = data.rfind(b"</sheetData>")
         end = len(data) if end < start else end
