@@ -34,6 +34,15 @@ def where_in_text(error: Exception) -> str:
     return f"（第 {found[1]} 行第 {found[2]} 列）" if found else ""
 
 
+def in_words(message: str, table: tuple, otherwise: str) -> str:
+    """A library's English ``message`` said in Chinese: the words of the first entry of ``table``
+    whose phrase (or one of its phrases) the message holds, else ``otherwise``."""
+    for phrases, words in table:
+        if any(p in message for p in ((phrases,) if isinstance(phrases, str) else phrases)):
+            return words
+    return otherwise
+
+
 class NotReady(JixiaoError):
     """The input is readable but refused as it stands: the workbook still has 错误 and the
     package was not forced. A script tells it from an unusable file by the exit code."""

@@ -18,6 +18,7 @@ from .forms.spec import SPECS
 from .forms.sheet import a1
 from .model.derive import as_computed
 from .model.document import get_path
+from .model.numbers import as_excel_shows
 from .model.numbers import DASH
 
 
@@ -81,8 +82,7 @@ def _value(slots, place, path: str, row: int) -> object:
 
 def describe(value: object) -> str:
     """A cell's value in the list of changes, as Excel shows it."""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
+    value = as_excel_shows(value)
     if isinstance(value, Decimal):
         return format(value.quantize(Decimal("0.0001")).normalize(), "f")
     return "（空）" if value in (None, "") else str(value)

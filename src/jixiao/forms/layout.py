@@ -75,6 +75,8 @@ def is_filling_hint(text: str) -> bool:
     """True for the guidance above (and the workbook's 由 jixiao … 生成 line)."""
     head, _, tail = MADE_BY.partition("{version}")
     return text in FILLING_HINTS or (text.startswith(head) and text.endswith(tail))
+
+
 # The line under 附件1 and 附件2 (填表人：… 单位负责人签字：…): the department's fields but its name
 FOOTER_FIELDS = tuple(f for f in INFO_FIELDS if f.path.startswith("department.") and f.path != "department.name")
 
@@ -288,6 +290,18 @@ PROJECT_TABLES = (INDICATORS,)
 SIDE_LABELS = {"id": "项目标识", "code": "项目编码"}
 # Each labelled field's printed label, by its path within a form (a path has one label on every form).
 LABELS = {f.path: f.label for f in (*A1_FIELDS, *A2_FIELDS, *PROJECT_FIELDS) if f.label}
+
+
+def field_words(path: str) -> str:
+    """A field of a form in the words the form prints: its label, or its row's and column's."""
+    if path in LABELS:
+        return LABELS[path]
+    *rows, column = path.split(".")
+    header = FUND_HEADERS.get(column) or EXECUTION_HEADERS.get(column)
+    row = FUND_LABELS.get(rows[-1]) if rows else None
+    return " ".join(w for w in (row, header) if w) if header else ""
+
+
 TABLES = (*A1_TABLES, INDICATORS)  # every table of every form, once
 # Columns a blank form fills from the scheme (its 一级/二级 categories); the rest are inputs.
 SCHEME_COLUMNS = ("level1", "level2")

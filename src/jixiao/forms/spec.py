@@ -20,8 +20,6 @@ from .formulas import attachment1_formulas, attachment2_formulas, project_formul
 from .layout import (A1_FIELDS, A1_TABLES, A2_FIELDS, A2_TABLES, FORM_A1, FORM_A2, FORM_PROJECT, INFO, INFO_FIELDS,
                      INFO_SHEET, PROJECT_FIELDS, PROJECT_TABLES, Field, Table)
 
-
-
 @dataclass(frozen=True)
 class FormSpec:
     key: str  # the jx_form constant: 附件1, 附件2, 项目

@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from ..errors import JixiaoError
+from ..errors import JixiaoError, in_words
 from ..files import require_regular_file
 from ..files import atomic_output
 from .document import DOCUMENT_KEY_ORDER, FORMAT, Document, kind_of
@@ -120,12 +120,12 @@ def read_raw(path: Path) -> Any:
         _check_yaml_events(text, path)
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
     except json.JSONDecodeError as e:
-        problem = _in_words(e.msg, JSON_PROBLEMS, "写法不符合 JSON 规则")
+        problem = in_words(e.msg, JSON_PROBLEMS, "写法不符合 JSON 规则")
         raise JixiaoError(f"JSON 格式错误（第 {e.lineno} 行第 {e.colno} 列）：{problem}；文件：{path}") from None
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f"（第 {mark.line + 1} 行第 {mark.column + 1} 列）" if mark else ""
-        problem = _in_words(str(e), YAML_PROBLEMS, "写法不符合 YAML 规则（常见原因：缩进不一致、冒号后缺空格、引号或括号未闭合）")
+        problem = in_words(str(e), YAML_PROBLEMS, "写法不符合 YAML 规则（常见原因：缩进不一致、冒号后缺空格、引号或括号未闭合）")
         raise JixiaoError(f"YAML 格式错误{where}：{problem}；文件：{path}") from None
     except (ValueError, ArithmeticError):  # Python's 4,300-digit limit on integers, an odd exponent
         raise JixiaoError(f"数据文件中有位数过多或无法表示的数字：{path}") from None
@@ -136,8 +136,8 @@ def read_raw(path: Path) -> Any:
 # What the YAML and JSON parsers say (PyYAML, libyaml, json), said as a person fixing the file needs
 # it: the first phrase found in the parser's English message picks the Chinese.
 YAML_PROBLEMS = (
-    ("control characters are not allowed", "含有不可见的控制字符（文件可能已损坏，或不是文本文件）"),
-    ("special characters are not allowed", "含有不可见的控制字符（文件可能已损坏，或不是文本文件）"),
+    (("control characters are not allowed", "special characters are not allowed"),
+     "含有不可见的控制字符（文件可能已损坏，或不是文本文件）"),
     ("could not determine a constructor", "用了数据文件不认识的标签（以 ! 开头的写法，如 !!python/…），请删去该标签"),
     ("maximum nesting depth", "嵌套层数过多，不像 jixiao/1 数据文件，拒绝读取"),
     ("tab character", "用了 Tab 缩进；YAML 只能用空格缩进"),
@@ -145,8 +145,8 @@ YAML_PROBLEMS = (
     ("mapping values are not allowed", "此处不能出现“键: 值”（常见原因：文字中含有“: ”却没有加引号，或缩进不对）"),
     ("could not find expected ':'", "缺少冒号（“键: 值”的冒号后要有一个空格）"),
     ("did not find expected key", "缩进不一致，或有不成对的引号、括号"),
-    ("did not find expected node content", "此处缺少内容（常见原因：括号或引号未闭合，或逗号后为空）"),
-    ("expected the node content", "此处缺少内容（常见原因：括号或引号未闭合，或逗号后为空）"),
+    (("did not find expected node content", "expected the node content"),  # libyaml's, PyYAML's
+     "此处缺少内容（常见原因：括号或引号未闭合，或逗号后为空）"),
     ("did not find expected '-' indicator", "列表项（- ）的缩进不一致"),
     ("did not find expected ',' or", "列表或映射的括号未闭合，或缺少逗号"),
     ("expected <block end>", "缩进不一致"),
@@ -168,10 +168,6 @@ JSON_PROBLEMS = (
     ("Invalid \\uXXXX escape", "无效的 \\u 转义"),
     ("Extra data", "数据结束后还有多余的内容"),
 )
-
-
-def _in_words(message: str, table: tuple[tuple[str, str], ...], otherwise: str) -> str:
-    return next((words for phrase, words in table if phrase in message), otherwise)
 
 
 _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
@@ -241,18 +237,6 @@ def from_plain(raw: Any, source: str = "数据") -> Document:
     return Document(year=year, scheme=scheme, **{k: v for k, v in values.items() if v is not None})
 
 
-def _type_name(value: Any) -> str:
-    return {
-        dict: "映射",
-        list: "列表",
-        str: "文本",
-        bool: "布尔值",
-        int: "整数",
-        Decimal: "数字",
-        type(None): "空值",
-    }.get(type(value), "无法识别的值")
-
-
 def _convert(f, value: Any, path: str, problems: list[str]) -> Any:
     kind = kind_of(f)
     if kind == "num":
@@ -267,7 +251,7 @@ def _convert(f, value: Any, path: str, problems: list[str]) -> Any:
         if value is None:
             return []
         if not isinstance(value, list):
-            problems.append(f"{path}：应为列表，实际为{_type_name(value)}")
+            problems.append(f"{path}：应为列表，实际为{shown_value(value)}")
             return []
         return [_block(f.metadata["cls"], v, f"{path}[{i}]", problems) for i, v in enumerate(value)]
     raise AssertionError(kind)
@@ -275,7 +259,7 @@ def _convert(f, value: Any, path: str, problems: list[str]) -> Any:
 
 def _block(cls: type, value: Any, path: str, problems: list[str]) -> Any:
     if not isinstance(value, dict):
-        problems.append(f"{path}：应为映射（键: 值），实际为{_type_name(value)}")
+        problems.append(f"{path}：应为映射（键: 值），实际为{shown_value(value)}")
         return cls()
     known = {f.name: f for f in fields(cls)}
     kwargs = {}
@@ -304,7 +288,7 @@ def _num(value: Any, path: str, problems: list[str]) -> Any:
         return number
     if isinstance(value, str):
         return value.strip() or None  # text is kept as written (F02 reports it)
-    problems.append(f"{path}：应为数字，实际为{_type_name(value)}")
+    problems.append(f"{path}：应为数字，实际为{shown_value(value)}")
     return None
 
 
@@ -320,7 +304,7 @@ def _text(value: Any, path: str, problems: list[str]) -> Any:
         return plain(Decimal(value))  # a number written where text belongs is that text
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()[:10]
-    problems.append(f"{path}：应为文本，实际为{_type_name(value)}")
+    problems.append(f"{path}：应为文本，实际为{shown_value(value)}")
     return None
 
 

@@ -97,6 +97,11 @@ def plain(d: Decimal) -> str:
     return s
 
 
+def as_excel_shows(value: object) -> object:
+    """A cell's value as Excel shows it: a boolean is TRUE or FALSE, anything else itself."""
+    return ("TRUE" if value else "FALSE") if value.__class__ is bool else value
+
+
 def shown_value(value) -> str:
     """A value in a message, as the person who typed it would write it: never a Python repr."""
     if value is None:

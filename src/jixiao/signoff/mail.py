@@ -21,7 +21,7 @@ from importlib import resources
 from pathlib import Path
 
 from .. import __version__
-from ..errors import JixiaoError
+from ..errors import JixiaoError, in_words
 from ..files import os_reason
 from ..model.document import get_path
 from ..report.render import percent, score
@@ -42,8 +42,7 @@ NOT_EXPLAINED_BY_DEVIATION = frozenset({"F06"})
 CERTIFICATE_PROBLEMS = (
     ("expired", "证书已过期"),
     ("not yet valid", "证书尚未生效"),
-    ("self-signed", "证书是自签名的"),
-    ("self signed", "证书是自签名的"),
+    (("self-signed", "self signed"), "证书是自签名的"),
     ("unable to get local issuer", "找不到签发它的根证书"),
     ("Hostname mismatch", "证书上的名称与服务器地址不符"),
     ("IP address mismatch", "证书上的地址与服务器地址不符"),
@@ -329,8 +328,7 @@ def send(msg: EmailMessage, host: str, port: int, starttls: bool = True, user: s
         if isinstance(e, (socket.timeout, TimeoutError)):
             raise JixiaoError(f"连接邮件服务器 {host}:{port} 超时") from None
         if isinstance(e, ssl.SSLCertVerificationError):
-            why = next((words for phrase, words in CERTIFICATE_PROBLEMS if phrase in (e.verify_message or "")),
-                       "证书无法验证")
+            why = in_words(e.verify_message or "", CERTIFICATE_PROBLEMS, "证书无法验证")
             raise JixiaoError(f"邮件服务器 {host} 的证书无法验证（{why}）：若单位使用自己的证书，"
                               f"请用 --smtp-cafile 指定签发它的根证书文件") from None
         if isinstance(e, ssl.SSLError):

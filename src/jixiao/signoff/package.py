@@ -99,19 +99,19 @@ def _sign_sheet(doc, counts: dict[str, int], forced: bool) -> tuple[list[list[st
     return rows, heights, styles
 
 
-def _leave_out_filling_hints(patch: WorkbookPatch, source: Path) -> None:
-    """The sign-off copy prints the forms as filed: the guidance for filling them is emptied."""
+def _leave_out_filling_hints(patch: WorkbookPatch, contents) -> None:
+    """The sign-off copy prints the forms as filed: the guidance for filling them (on 基本信息 and
+    beside each form's 调整率) is emptied, found in the cells the check has read already."""
     from ..forms.layout import is_filling_hint
     from ..forms.sheet import a1
-    from ..workbook.reader import Workbook
 
-    with Workbook(source) as book:
-        for name in book.sheet_names():
-            if name in (OPERATIONS_SHEET, CONF_SHEET):  # the buttons' sheets: not in the copy at all
-                continue
-            for (r, c), cell in book.sheet(name).cells.items():
-                if isinstance(cell.value, str) and is_filling_hint(cell.value):
-                    patch.clear(name, a1(r, c))
+    sheets = [place.content for place in getattr(contents, "forms", [])]
+    if getattr(contents, "info", None) is not None:
+        sheets.append(contents.info)
+    for sheet in sheets:
+        for (r, c), cell in sheet.cells.items():
+            if isinstance(cell.value, str) and is_filling_hint(cell.value):
+                patch.clear(sheet.name, a1(r, c))
 
 
 def signoff(source: str | Path, folder: str | Path, *, force: bool = False, mail_from: str = "",
@@ -152,7 +152,7 @@ def signoff(source: str | Path, folder: str | Path, *, force: bool = False, mail
         for sheet in (OPERATIONS_SHEET, CONF_SHEET):
             patch.remove_sheet(sheet)
         mark(patch, findings, protect=True)
-        _leave_out_filling_hints(patch, source)
+        _leave_out_filling_hints(patch, checked.contents)
         rows, heights, styles = _sign_sheet(doc, counts, forced)
         patch.add_sheet(SIGN_SHEET, rows, SIGN_WIDTHS, {}, protect=True, table=False, landscape=False,
                         heights=heights, cell_styles=styles)

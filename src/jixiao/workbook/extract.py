@@ -23,13 +23,13 @@ from pathlib import Path
 
 from ..errors import JixiaoError
 from ..forms.formulas import FormulaState, Positions, cell_of, normalise
-from ..forms.layout import (ANNOTATED_NAME, EXECUTION_HEADERS, FORM_NAME, FUND_HEADERS, FUND_LABELS, INFO,
-                            INFO_SHEET, LABELS, NOT_APPLICABLE, TITLES, VALUES_ONLY_NAME, Table)
+from ..forms.layout import (ANNOTATED_NAME, FORM_NAME, INFO, INFO_SHEET, NOT_APPLICABLE, TITLES, VALUES_ONLY_NAME,
+                            Table, field_words)
 from ..forms.sheet import a1
 from ..forms.spec import FORM_SPECS, INFO_SPEC, SPECS
 from ..model.document import (FORMAT, Department, Document, Indicator, Report,
                                is_placeholder, set_path)
-from ..model.numbers import DASH, plain, shown_value
+from ..model.numbers import DASH, as_excel_shows, plain, shown_value
 from ..model.schemes import load_scheme, scheme_ids
 from .reader import Sheet, Workbook, grid_value
 
@@ -108,6 +108,7 @@ class BookContents:
     annotated: bool = False  # jixiao's annotated copy of a workbook
     by_labels: bool = False  # read by its printed labels (a filed document, another office's workbook)
     unplaced: list[str] = field(default_factory=list)  # what reading by labels could not place
+    info: Sheet | None = None  # the 基本信息 sheet's cells as read
 
     @property
     def sheets(self) -> dict[str, str]:
@@ -131,24 +132,7 @@ def _clean(value: object, kind: str) -> object:
         return plain(value) if kind == "text" else value
     if value is None:
         return None
-    if cls is bool:
-        return "TRUE" if value else "FALSE"  # as Excel shows it; not a number, so F02 reports it
-    return value
-
-
-def field_words(path: str) -> str:
-    """A field of a form in the words the form prints: its label, or its row's and column's."""
-    if path in LABELS:
-        return LABELS[path]
-    *rows, column = path.split(".")
-    header = FUND_HEADERS.get(column) or EXECUTION_HEADERS.get(column)
-    row = FUND_LABELS.get(rows[-1]) if rows else None
-    return " ".join(w for w in (row, header) if w) if header else ""
-
-
-def _shown_cell(value: object) -> object:
-    """A cell's value as Excel shows it: a boolean is TRUE or FALSE."""
-    return ("TRUE" if value else "FALSE") if value.__class__ is bool else value
+    return as_excel_shows(value)  # TRUE/FALSE: not a number, so F02 reports it
 
 
 def _carry_down(level1: list, level2: list) -> None:
@@ -344,7 +328,7 @@ class _FormReader:
                 if index is None:
                     continue
                 path = f"{m.group(1)}[{index}].{m.group(3)}"
-            states.append(FormulaState(f"{self.prefix}.{path}", expected, formula, _shown_cell(self.sheet.value(r, c))))
+            states.append(FormulaState(f"{self.prefix}.{path}", expected, formula, as_excel_shows(self.sheet.value(r, c))))
         return states
 
 
@@ -413,8 +397,7 @@ def _year(book, source) -> int:
         raise JixiaoError(f"“{INFO_SHEET}”的{field.label}单元格已失效（名称 {field.name} 不再指向任何单元格，"
                           f"可能所在的行被删除）：请从备份恢复，或用 jixiao fill 重新生成：{source}")
     value, (r, c) = _info_value(book, field.name)
-    if isinstance(value, bool):
-        value = "TRUE" if value else "FALSE"  # as Excel shows it
+    value = as_excel_shows(value)
     if isinstance(value, str):
         found = _YEAR_TEXT.fullmatch(unicodedata.normalize("NFKC", value).strip().translate(_CHINESE_DIGITS))
         value = Decimal(found[1]) if found else value
@@ -447,6 +430,8 @@ def read_contents(book, source: str = "工作簿") -> BookContents:
         if cell:
             contents.locations.fields[info.path] = cell
             contents.sheets["department"] = book.name(info.name).sheet
+    info_sheet = book.name(INFO_SPEC.marker).sheet
+    contents.info = book.sheet(info_sheet) if info_sheet else None
     forms = [(entry, form_of_sheet(book, entry.name)) for entry in book.sheets]
     for entry, form in forms:
         if form is None and (title := _form_title(book, entry.name)):
