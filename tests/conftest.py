@@ -70,6 +70,25 @@ def recalculated_book(tmp_path_factory, example_book) -> Path:
     return convert(src, "xlsx", tmp_path_factory.mktemp("lo-out"))
 
 
+def without_names(book: Path, out: Path) -> Path:
+    """A copy of ``book`` with every defined name deleted (as someone might, or another office's
+    tool would leave it): what is left to read is the printed labels."""
+    import zipfile
+
+    import openpyxl
+
+    wb = openpyxl.load_workbook(book)
+    for name in list(wb.defined_names):
+        del wb.defined_names[name]
+    for sheet in wb.worksheets:
+        for name in list(sheet.defined_names):
+            del sheet.defined_names[name]
+    wb.save(out)
+    with zipfile.ZipFile(out) as z:
+        assert b'name="jx_' not in z.read("xl/workbook.xml")
+    return out
+
+
 def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     """Run the real `jixiao` command in a subprocess (as a user would)."""
     return subprocess.run([sys.executable, "-m", "jixiao", *map(str, args)], capture_output=True, text=True,

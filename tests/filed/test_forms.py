@@ -17,6 +17,7 @@ from jixiao.model.numbers import parse_rate
 from jixiao.rules import run_rules
 from jixiao.sources import read_source
 
+from ..conftest import without_names
 from .filed_forms import EXAMPLE, build_docx, build_xlsx, seed_blocks
 
 
@@ -107,18 +108,9 @@ def test_a_workbook_without_names_resaved_by_libreoffice_reads_by_labels(tmp_pat
     again: read by its labels, it gives the same data. Where a derived cell holds its formula's
     result (控制率, 执行率), the number is what the sheet shows, equal as a rate to the text the
     example states."""
-    import openpyxl
-
     from jixiao.workbook.libreoffice import convert
 
-    book = openpyxl.load_workbook(example_book)
-    for name in list(book.defined_names):
-        del book.defined_names[name]
-    for sheet in book.worksheets:
-        for name in list(sheet.defined_names):
-            del sheet.defined_names[name]
-    src = tmp_path / "无名称.xlsx"
-    book.save(src)
+    src = without_names(example_book, tmp_path / "无名称.xlsx")
     resaved = convert(src, "xlsx", tmp_path / "lo")
     with zipfile.ZipFile(resaved) as z:
         assert b'name="jx_' not in z.read("xl/workbook.xml")  # Excel's own print areas are all that is left

@@ -5,13 +5,14 @@ through its named cell, extract, next year's form, the forms' footer and a workb
 from __future__ import annotations
 
 import copy
-import zipfile
 
 import pytest
 
 from jixiao.forms.layout import FOOTER_FIELDS, INFO_FIELDS, INFO_SHEET
 from jixiao.model.document import get_path, set_path
 from jixiao.workbook.fill import fill
+
+from ..conftest import without_names
 
 DEPARTMENT = [pytest.param(f, id=f.path) for f in INFO_FIELDS if f.path.startswith("department.")]
 
@@ -68,21 +69,10 @@ def test_a_footer_field_follows_its_label_under_both_attachments(tmp_path, examp
 
 @pytest.mark.parametrize("field", DEPARTMENT)
 def test_a_department_field_is_read_by_its_label_from_a_workbook_without_names(tmp_path, example_doc, field):
-    import openpyxl
-
     from jixiao.sources import read_source
 
     doc, value = _marked(example_doc, field)
-    wb = openpyxl.load_workbook(fill(doc, tmp_path / "b.xlsx"))
-    for name in list(wb.defined_names):
-        del wb.defined_names[name]
-    for sheet in wb.worksheets:
-        for name in list(sheet.defined_names):
-            del sheet.defined_names[name]
-    bare = tmp_path / "无名称.xlsx"
-    wb.save(bare)
-    with zipfile.ZipFile(bare) as z:
-        assert b'name="jx_' not in z.read("xl/workbook.xml")
+    bare = without_names(fill(doc, tmp_path / "b.xlsx"), tmp_path / "无名称.xlsx")
     contents = read_source(bare)
     assert contents.by_labels
     assert get_path(contents.doc, field.path) == value

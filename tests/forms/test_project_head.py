@@ -7,12 +7,13 @@ report and F01."""
 from __future__ import annotations
 
 import copy
-import zipfile
 
 import pytest
 
 from jixiao.forms.layout import HEAD_SPANS, PROJECT_HEAD, PROJECT_HEAD_FIELDS
 from jixiao.workbook.fill import fill
+
+from ..conftest import without_names
 
 HEAD = [pytest.param(f, id=f.path) for f in PROJECT_HEAD_FIELDS]
 
@@ -66,21 +67,10 @@ def test_a_head_field_goes_into_next_years_form_as_declared(example_doc, field):
 
 @pytest.mark.parametrize("field", HEAD)
 def test_a_head_field_is_read_by_its_label_from_a_workbook_without_names(tmp_path, example_doc, field):
-    import openpyxl
-
     from jixiao.sources import read_source
 
     doc, value = _marked(example_doc, field)
-    wb = openpyxl.load_workbook(fill(doc, tmp_path / "b.xlsx"))
-    for name in list(wb.defined_names):
-        del wb.defined_names[name]
-    for sheet in wb.worksheets:
-        for name in list(sheet.defined_names):
-            del sheet.defined_names[name]
-    bare = tmp_path / "无名称.xlsx"
-    wb.save(bare)
-    with zipfile.ZipFile(bare) as z:
-        assert b'name="jx_' not in z.read("xl/workbook.xml")
+    bare = without_names(fill(doc, tmp_path / "b.xlsx"), tmp_path / "无名称.xlsx")
     contents = read_source(bare)
     assert contents.by_labels
     assert getattr(contents.doc.projects[0], field.path) == value
