@@ -1,7 +1,7 @@
 """The requirements of the wheels in a folder that hold on Windows x64 and have no wheel there yet.
 
 `pip download --platform win_amd64` picks Windows wheels but judges environment markers by the
-machine it runs on, so on Linux it leaves out pywin32 (xlwings), colorama (click) and the like.
+machine it runs on, so on Linux it leaves out pywin32 (xlwings) and the like.
 Usage: python scripts/platform_requirements.py WHEELS_DIR PYTHON_VERSION  (prints one per line)
 """
 

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from .checking import SUFFIXES, check_path, collector_paused
+from .checking import check_path
+from .collector import collector_paused
 from .report.findings import SEVERITY_ORDER
 from .rules import form_of
 from .rules.catalog import Severity
@@ -28,43 +29,6 @@ class FileRecord:
     department: dict
     projects: list[dict] = field(default_factory=list)
     findings: list[dict] = field(default_factory=list)
-
-
-def expand(paths: list[Path]) -> list[Path]:
-    """The files to check: given files, and every entry below given folders named as a workbook or
-    data file, whatever it is (sorted; Excel's ~$ lock files and hidden files left out). A pipe, a
-    link to nothing or an unreadable file is an entry too: it gets its row, 无法读取 with the reason.
-    Links to folders are not followed (one could loop)."""
-    out: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found = []
-            for folder, dirs, names in os.walk(path):
-                dirs[:] = [d for d in dirs if not d.startswith(".")]
-                skip = _package_internals(Path(folder), names)
-                found += [Path(folder, n) for n in names if Path(n).suffix.lower() in SUFFIXES
-                          and not n.startswith(("~$", ".")) and n not in skip and not Path(folder, n).is_dir()]
-            out.extend(sorted(found))
-        else:
-            out.append(path)
-    return out
-
-
-def _package_internals(folder: Path, names: list[str]) -> set[str]:
-    """In a sign-off package's folder, the files that are not a department to check: its
-    manifest and its data file (the package's workbook copy stands for the department)."""
-    if "manifest.json" not in names:
-        return set()
-    import json
-
-    try:
-        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return set()
-    if not isinstance(manifest, dict) or manifest.get("format") != "jixiao-signoff/1":
-        return set()
-    listed = {f.get("name") for f in manifest.get("files", []) if isinstance(f, dict)}
-    return {"manifest.json"} | {n for n in listed if isinstance(n, str) and not n.endswith((".xlsx", ".xlsm"))}
 
 
 def _number(value: object) -> float | None:

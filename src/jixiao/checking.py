@@ -7,12 +7,12 @@ that cannot be read becomes a result with the reason, so a batch goes on with th
 from __future__ import annotations
 
 import copy
-import gc
-from contextlib import contextmanager
+import os
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from .collector import collector_paused
 from .errors import JixiaoError
 from .model.document import Document, get_path, set_path
 from .rules import Finding, FormSummary, Settings, run_rules, summarize
@@ -22,6 +22,43 @@ from .sources import DOCUMENT_SUFFIXES, FORM_SUFFIXES
 
 DATA_SUFFIXES = (".yaml", ".yml", ".json")
 SUFFIXES = FORM_SUFFIXES + DATA_SUFFIXES  # every file check reads
+
+
+def expand(paths: list[Path]) -> list[Path]:
+    """The files to check: given files, and every entry below given folders named as a workbook or
+    data file, whatever it is (sorted; Excel's ~$ lock files and hidden files left out). A pipe, a
+    link to nothing or an unreadable file is an entry too: it gets its row, 无法读取 with the reason.
+    Links to folders are not followed (one could loop)."""
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = []
+            for folder, dirs, names in os.walk(path):
+                dirs[:] = [d for d in dirs if not d.startswith(".")]
+                skip = _package_internals(Path(folder), names)
+                found += [Path(folder, n) for n in names if Path(n).suffix.lower() in SUFFIXES
+                          and not n.startswith(("~$", ".")) and n not in skip and not Path(folder, n).is_dir()]
+            out.extend(sorted(found))
+        else:
+            out.append(path)
+    return out
+
+
+def _package_internals(folder: Path, names: list[str]) -> set[str]:
+    """In a sign-off package's folder, the files that are not a department to check: its
+    manifest and its data file (the package's workbook copy stands for the department)."""
+    if "manifest.json" not in names:
+        return set()
+    import json
+
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return set()
+    if not isinstance(manifest, dict) or manifest.get("format") != "jixiao-signoff/1":
+        return set()
+    listed = {f.get("name") for f in manifest.get("files", []) if isinstance(f, dict)}
+    return {"manifest.json"} | {n for n in listed if isinstance(n, str) and not n.endswith((".xlsx", ".xlsm"))}
 
 
 @dataclass
@@ -67,30 +104,6 @@ def _with_shown_values(contents) -> Document:
             continue  # a sheet-only cell (调整额, 分值合计): nothing to overlay
         set_path(doc, state.path, state.value)
     return doc
-
-
-@contextmanager
-def collector_paused():
-    """Reading a workbook makes hundreds of thousands of small objects that all live until the
-    check ends; the cyclic garbage collector would walk them again and again (a quarter of the
-    time on a big department) and find nothing, as the check makes no cycles. Paused, then
-    restored as it was.
-
-    Re-enabled as it is, the collector would walk them all once more at the next allocation
-    (they were all counted as young while it was paused). Frozen and at once unfrozen, every
-    tracked object moves to the oldest generation instead, which the collector visits only in
-    its rare full collections, and the young count starts from nought. That is skipped if the
-    caller froze objects itself (unfreezing would let go of theirs too)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            if gc.get_freeze_count() == 0:
-                gc.freeze()
-                gc.unfreeze()
-            gc.enable()
 
 
 def check_contents(contents, settings: Settings = DEFAULT_SETTINGS, *,

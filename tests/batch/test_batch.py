@@ -155,7 +155,7 @@ def test_a_worker_killed_midway_costs_only_its_file(folder, tmp_path, example_bo
     import sys
     import time
 
-    from jixiao.batch import expand
+    from jixiao.checking import expand
 
     from ..security.test_hostile_input import big_sheet
 

@@ -29,8 +29,8 @@ def test_help_does_not_load_pandas_or_openpyxl():
     import subprocess
     import sys
 
-    code = ("import sys; from jixiao.cli.main import cli\n"
-            "try:\n    cli(['--help'])\nexcept SystemExit:\n    pass\n"
+    code = ("import sys; from jixiao.cli.main import run\n"
+            "run(['--help'])\n"
             "print(sorted(m for m in ('pandas', 'openpyxl', 'xlsxwriter', 'yaml') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout
     assert out.strip().endswith("[]")

@@ -1,5 +1,5 @@
 """Every refusal is said in Chinese a 科员 can act on: no Python repr (None, True, Decimal('…'), 'abc'),
-no parser English (PyYAML's, json's, click's). Table-driven: each case is an input a person could
+no parser English (PyYAML's, json's, argparse's). Table-driven: each case is an input a person could
 really produce, and the words the message must (and must not) hold."""
 
 from __future__ import annotations
@@ -8,7 +8,6 @@ import re
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from jixiao.errors import JixiaoError
 from jixiao.model.dataformat import from_plain, read_raw
@@ -70,7 +69,7 @@ USAGE = [  # (id, arguments, words the message must hold)
     ("a year in words", ["new", "--year", "abc", "-o", "x.xlsx"], "“abc”不是有效的整数"),
     ("a year out of range", ["new", "--year", "1999", "-o", "x.xlsx"], "1999 不在范围"),
     ("an option misspelt", ["signoff", "x.xlsx", "--smtp", "h"], "是否想用其中之一"),
-    ("an option nearly right", ["check", "--formt", "json", "x"], "是否想用 '--format'"),
+    ("an option nearly right", ["check", "--formt", "json", "x"], "是否想用 --format？"),
     ("a format not offered", ["check", "--format", "xml", "x"], "不是以下之一"),
     ("no such command", ["chek"], "没有这个命令"),
     ("an option without its value", ["new", "--year"], "需要一个值"),
@@ -80,22 +79,46 @@ USAGE = [  # (id, arguments, words the message must hold)
 ]
 
 
-@pytest.mark.parametrize("args, words", [pytest.param(a, w, id=i) for i, a, w in USAGE])
-def test_a_command_typed_wrong_is_answered_in_chinese(tmp_path, args, words):
-    from jixiao.cli.main import cli
+def _run(args: list[str], capsys) -> tuple[int, str]:
+    """The command line run in this process, as `jixiao` runs it: its exit code and all it printed."""
+    from jixiao.cli.main import run
 
-    result = CliRunner().invoke(cli, args, catch_exceptions=False)
-    output = result.output
-    assert result.exit_code == 2
+    code = run(args)
+    printed = capsys.readouterr()
+    return code, printed.out + printed.err
+
+
+@pytest.mark.parametrize("args, words", [pytest.param(a, w, id=i) for i, a, w in USAGE])
+def test_a_command_typed_wrong_is_answered_in_chinese(tmp_path, capsys, args, words):
+    code, output = _run(args, capsys)
+    assert code == 2
     assert words in output
+    if "/nonexistent/自评表.xlsx" not in args:  # a usage error, not a file: it says where the help is
+        assert "可运行“jixiao " in output and "--help”查看帮助" in output
     assert not LEAKS.search(output.replace("/nonexistent/自评表.xlsx", "")), output
 
 
-def test_option_types_are_named_in_chinese_in_the_help():
-    from jixiao.cli.main import cli
+@pytest.mark.parametrize("command", ["new", "check", "signoff", "import-budget", "recompute", "addin-config", "demo"])
+def test_the_help_of_each_command_is_chinese_throughout(capsys, command):
+    code, output = _run([command, "--help"], capsys)
+    assert code == 0 and output.startswith(f"用法：jixiao {command}")
+    english = re.findall(r"\b(?:usage|options|arguments|show|help message|default|required|INTEGER|TEXT|PATH)\b", output)
+    assert not english, english
 
-    output = CliRunner().invoke(cli, ["new", "--help"]).output
-    assert "--year 整数" in output and "INTEGER" not in output and "TEXT" not in output
+
+def test_option_types_and_limits_are_named_in_chinese_in_the_help(capsys):
+    _, output = _run(["new", "--help"], capsys)
+    assert "--year 整数" in output and "[2000–2999；必填]" in output
+
+
+def test_the_top_help_lists_every_command_with_its_summary(capsys):
+    from jixiao.cli.parsing import COMMANDS
+
+    code, output = _run(["--help"], capsys)
+    assert code == 0
+    for name, declared in COMMANDS.items():
+        assert f"  {name}" in output and declared.summary in output
+    assert _run(["-V"], capsys)[1].startswith("jixiao ")
 
 
 def _with_member(tmp_path, source, name: str, member: str, data: bytes):
@@ -133,13 +156,11 @@ BROKEN = ["text", "corrupt", "docx", "xls", "empty", "encrypted", "missing",
 
 
 @pytest.mark.parametrize("case", BROKEN)
-def test_a_broken_file_is_refused_in_chinese_without_the_parsers_words(tmp_path, example_book, case):
-    from jixiao.cli.main import cli
-
+def test_a_broken_file_is_refused_in_chinese_without_the_parsers_words(tmp_path, capsys, example_book, case):
     path, reason = _broken_files(tmp_path, example_book)[case]
-    result = CliRunner().invoke(cli, ["check", str(path)], catch_exceptions=False)
-    assert result.exit_code == 2 and reason in result.output, result.output
-    assert not LEAKS.search(result.output.replace(str(path), "")), result.output
+    code, output = _run(["check", str(path)], capsys)
+    assert code == 2 and reason in output, output
+    assert not LEAKS.search(output.replace(str(path), "")), output
 
 
 @pytest.mark.parametrize("text, words", [
