@@ -138,6 +138,9 @@ CASES = [
     ('<row r="2"><c r="B2" t="inlineStr"><is><t>_x005F_x000D_ &amp; _x0041_</t></is></c></row>', (1, 1),
      Cell("_x000D_ & A", None)),
     ('<row r="2"><c r="B2" t="b"><f>1&gt;0</f><v>1</v></c></row>', (1, 1), Cell(True, "1>0")),
+    # XML's entities and character references, as every reading (calamine's too) reads them
+    ('<row r="2"><c r="B2" t="inlineStr"><is><t>&lt;甲&gt; &#20013;&#x6587; &quot;&apos; &amp;amp;</t></is></c></row>',
+     (1, 1), Cell('<甲> 中文 "\' &amp;', None)),
     ('<row r="2"><c r="B2" s="2"><f>1+1</f></c></row>', (1, 1), Cell(None, "1+1")),  # not yet calculated
     # far from A1: the quick scan keeps only the cell, calamine's grid is still small enough
     ('<row r="9000"><c r="Y9000"><v>1</v></c></row>', (8999, 24), Cell(Decimal(1), None)),

@@ -11,8 +11,8 @@ extract, recompute and the buttons ask the registry instead of keeping tables of
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from ..model.derive import derive_basic, derive_overall, derive_project
 from ..model.document import BasicData, Document, Overall, Project

@@ -16,8 +16,8 @@ Slot keys are field paths relative to their form (``funds.total.full_year``).
 from __future__ import annotations
 
 import copy
+from collections import namedtuple
 from decimal import Decimal
-from typing import NamedTuple
 
 from .document import BasicData, FundRow, Overall, Project, get_path, is_placeholder
 from .numbers import DASH, parse_rate
@@ -61,13 +61,12 @@ def adjustment_rate(initial: object, full_year: object) -> Value:
     return ratio(diff, initial) if isinstance(diff, Decimal) else DASH
 
 
-class Slot(NamedTuple):
-    """One derived cell: what the document states there (or None) and what its formula gives.
-    (A named tuple: every check makes tens of thousands.)"""
+class Slot(namedtuple("Slot", "stated formula is_rate", defaults=(False,))):
+    """One derived cell: what the document states there (``stated``, or None) and what its
+    ``formula`` gives (a Value); ``is_rate`` when it is a rate. (A named tuple: every check makes
+    tens of thousands.)"""
 
-    stated: object
-    formula: Value
-    is_rate: bool = False
+    __slots__ = ()
 
     @property
     def typed(self) -> bool:

@@ -18,29 +18,28 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from operator import attrgetter
-from typing import Any, Union
 
-Num = Union[Decimal, str, None]
-Text = Union[str, None]
+Num = Decimal | str | None
+Text = str | None
 
 
-def num() -> Any:
+def num():
     return field(default=None, metadata={"kind": "num"})
 
 
-def text() -> Any:
+def text():
     return field(default=None, metadata={"kind": "text"})
 
 
-def nested(cls: type) -> Any:
+def nested(cls: type):
     return field(default_factory=cls, metadata={"kind": "nested", "cls": cls})
 
 
-def optional(cls: type) -> Any:
+def optional(cls: type):
     return field(default=None, metadata={"kind": "optional", "cls": cls})
 
 
-def items(cls: type) -> Any:
+def items(cls: type):
     return field(default_factory=list, metadata={"kind": "items", "cls": cls})
 
 

@@ -16,15 +16,14 @@ and is noted; units that cannot be compared (个 vs 万元) are reported, not co
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import operator
 import re
 import unicodedata
+from collections import namedtuple
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
-from typing import NamedTuple
 
 GE, LE, EQ, GT, LT = "≥", "≤", "=", ">", "<"
 BOUNDS = frozenset((GE, LE, GT, LT))  # a comparator that states a bound, not a value
@@ -127,7 +126,12 @@ def _plain(d: Decimal) -> str:
 _NUMBER_SIGNS = "０１２３４５６７８９％．＋－＝＜＞" + "".join(chr(c) for c in range(0xFF21, 0xFF3B)) + \
     "".join(chr(c) for c in range(0xFF41, 0xFF5B))
 _HALF_WIDTH = {ord(ch): ord(ch) - 0xFEE0 for ch in _NUMBER_SIGNS} | {0x3000: 0x20}
-_FULL_WIDTH = re.compile("[" + re.escape(_NUMBER_SIGNS) + "\u3000]")
+_FULL_WIDTH = re.compile("[０-９Ａ-Ｚａ-ｚ％．＋－＝＜＞\u3000]")  # the same signs, as ranges (quicker to compile)
+
+
+def _month_days(year: int, month: int) -> int:
+    following = dt.date(year + month // 12, month % 12 + 1, 1)
+    return (following - dt.timedelta(days=1)).day
 
 
 def half_width(text: str) -> str:
@@ -202,7 +206,7 @@ def _date_of(m: re.Match) -> Reading | None:
     if not 1 <= month <= 12:
         return None
     # A month without a day means by the end of that month (the lenient reading).
-    day = int(m.group(3)) if m.group(3) else calendar.monthrange(year, month)[1]
+    day = int(m.group(3)) if m.group(3) else _month_days(year, month)
     try:
         date = dt.date(year, month, day)
     except ValueError:
@@ -319,14 +323,19 @@ def _quantity(m: re.Match) -> Reading | None:
 # --- comparing a result with its target -----------------------------------------------------
 
 
-class Comparison(NamedTuple):  # one per indicator row of every check: kept light
-    met: bool | None  # None: cannot tell (qualitative, a claim, or units that do not compare)
-    op: str | None = None  # the target's comparator after the floor/ceiling default
-    target: Decimal | None = None
-    actual: Decimal | None = None
-    units_clash: tuple[str, str] | None = None  # (target unit, result unit) that cannot be compared
-    read_as_percent: bool = False  # a bare number against a %, read as %
-    direction_missing: bool = False  # the result states a direction (下降13%) the target does not
+class Comparison(namedtuple("Comparison", "met op target actual units_clash read_as_percent direction_missing",
+                            defaults=(None, None, None, None, False, False))):
+    """A result held against its target (a named tuple: one per indicator row of every check).
+
+    - ``met``: True, False, or None when it cannot tell (qualitative, a claim, units that do not compare);
+    - ``op``: the target's comparator after the floor/ceiling default;
+    - ``target``, ``actual``: the Decimals compared;
+    - ``units_clash``: (target unit, result unit) that cannot be compared;
+    - ``read_as_percent``: a bare number against a %, read as %;
+    - ``direction_missing``: the result states a direction (下降13%) the target does not.
+    """
+
+    __slots__ = ()
 
 
 def _units(target: Reading, actual: Reading) -> tuple[bool, bool]:

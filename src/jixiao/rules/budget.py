@@ -3,8 +3,8 @@ budget (年初预算数), and where that hides how little of the original budget
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import Decimal
-from typing import Iterator
 
 from ..model.numbers import plain
 from .catalog import ERROR, INFO, WARNING, Hit, rule

@@ -8,9 +8,10 @@ its ID. ``@rule("M01", ERROR, "…")`` registers it. The engine turns each Hit i
 from __future__ import annotations
 
 import re
+from collections import namedtuple
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import Enum
-from typing import Callable, Iterator, NamedTuple
 
 
 class Severity(str, Enum):
@@ -28,15 +29,13 @@ ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 _RANKS = {"错误": 0, "警告": 1, "提示": 2}
 
 
-class Hit(NamedTuple):
-    """What a rule found, before the engine places it: the field path and the message. (A
-    named tuple: a big department's check makes thousands.) ``severity`` is set only where the
-    catalog gives one case of a rule a milder severity (I04's % case, X05's short name)."""
+class Hit(namedtuple("Hit", "path message expected severity", defaults=(None, None))):
+    """What a rule found, before the engine places it: the field ``path`` and the ``message``,
+    and what the cell should hold where that is known (``expected``). (A named tuple: a big
+    department's check makes thousands.) ``severity`` is set only where the catalog gives one
+    case of a rule a milder severity (I04's % case, X05's short name)."""
 
-    path: str
-    message: str
-    expected: str | None = None
-    severity: "Severity | None" = None
+    __slots__ = ()
 
 
 # "projects[3].indicators[2].score" → prefix projects[3], item 3, row (indicators, 2)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..model.derive import xsum
 from .catalog import ERROR, INFO, WARNING, Hit, rule

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import fields as dc_fields
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from itertools import chain
 from operator import attrgetter
-from typing import Iterator
 
 from ..forms.layout import FUND_HEADERS, PROJECT_HEAD_FIELDS
 from ..model.document import PLACEHOLDER_MARKS, Indicator, get_path, is_placeholder, kind_of

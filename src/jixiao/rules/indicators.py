@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from decimal import Decimal
-from typing import Iterator
 
 from ..model.document import is_placeholder
 from ..model.indicator_values import GE, GT, LE, LT, Comparison, dates_in, read_value

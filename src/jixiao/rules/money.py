@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections import namedtuple
+from collections.abc import Iterator
 from decimal import Decimal
-from typing import Iterator, NamedTuple
 
 from ..forms.layout import A1_ROWS_AFTER_SPECIAL, A1_ROWS_BEFORE_SPECIAL
 from ..model.derive import AMOUNT_COLUMNS, FUND_COLUMNS, xsum
@@ -19,14 +20,12 @@ A1_LABELS = {spec.path: re.sub(r"^(\d、|其中：)|：$|（一个专项一行�
              for spec in A1_ROWS_BEFORE_SPECIAL + A1_ROWS_AFTER_SPECIAL}
 
 
-class Part(NamedTuple):
-    """One component of a sum, in one column: where it is, its label, its value, and whether
-    the form uses it at all (a component blank in every column is not used: it counts as 0)."""
+class Part(namedtuple("Part", "path label value used")):
+    """One component of a sum, in one column: where it is (``path``), its ``label``, its
+    ``value``, and whether the form ``used`` it at all (a component blank in every column is not
+    used: it counts as 0)."""
 
-    path: str
-    label: str
-    value: object
-    used: bool
+    __slots__ = ()
 
 
 def _sum_hit(ctx: Context, total_path: str, total_label: str, stated: Decimal, parts: list[Part],

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from decimal import Decimal
 from functools import lru_cache
-from typing import Iterator
 
 from ..forms.layout import REPORT_LABELS
 from ..model.indicator_values import half_width, quantities_in, read_value

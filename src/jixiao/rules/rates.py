@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import Decimal
-from typing import Iterator
 
 from .catalog import ERROR, WARNING, Hit, rule
 from .common import amount, blank, holds, percent, quote, rate

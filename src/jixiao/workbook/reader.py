@@ -26,12 +26,11 @@ from __future__ import annotations
 import datetime as dt
 import posixpath
 import re
+from collections import namedtuple
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property, lru_cache
-from html import unescape
 from pathlib import Path
-from typing import NamedTuple
 
 from defusedxml.ElementTree import fromstring
 
@@ -44,9 +43,11 @@ EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 MAX_GRID_CELLS = 4_000_000  # a dense grid larger than this is read sparsely (no department's is)
 
 
-class Cell(NamedTuple):
-    value: object  # Decimal | str | bool | None
-    formula: str | None  # the formula text ("" for a shared-formula follower), None if typed
+class Cell(namedtuple("Cell", "value formula")):
+    """A cell as read: its ``value`` (Decimal, str, bool or None) and its ``formula`` (the text;
+    "" for a shared-formula follower; None where the value was typed)."""
+
+    __slots__ = ()
 
 
 EMPTY = Cell(None, None)
@@ -270,12 +271,11 @@ _ABS_RANGE = re.compile(r"^\$?[A-Z]{1,3}\$?\d+(?::\$?[A-Z]{1,3}\$?\d+)?$")
 _PLAIN_SHEET = re.compile(r"^[^!'\s]+$")
 
 
-class NameTarget(NamedTuple):
-    """What a defined name refers to: a sheet range, a text constant, or nothing usable."""
+class NameTarget(namedtuple("NameTarget", "sheet range constant", defaults=(None, None, None))):
+    """What a defined name refers to: a ``sheet`` and its ``range`` (first row, first column,
+    last row, last column), a text ``constant``, or nothing usable (all None)."""
 
-    sheet: str | None = None
-    range: tuple[int, int, int, int] | None = None
-    constant: str | None = None
+    __slots__ = ()
 
 
 NOTHING = NameTarget()
@@ -397,10 +397,23 @@ def _without(text: str, tag: str) -> str:
     return "".join(out)
 
 
+# XML's five entities and its character references, as an XML parser reads them; anything else
+# after an "&" is left as written.
+_ENTITY = re.compile(r"&(?:#([0-9]{1,7})|#x([0-9A-Fa-f]{1,6})|(lt|gt|amp|quot|apos));")
+_NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
+
+
+def _entity(m: re.Match) -> str:
+    if m.group(3):
+        return _NAMED[m.group(3)]
+    code = int(m.group(1)) if m.group(1) else int(m.group(2), 16)
+    return chr(code) if code <= 0x10FFFF else m.group(0)
+
+
 def _text(raw: str | None) -> str:
     if not raw:
         return ""
-    return unescape(raw) if "&" in raw else raw
+    return _ENTITY.sub(_entity, raw) if "&" in raw else raw
 
 
 def _attrs(text: str) -> dict[str, str]:
