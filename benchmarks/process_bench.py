@@ -1,11 +1,15 @@
 """`jixiao check` as a whole process against a whole process that merely loads the workbook.
 
-Usage: .venv/bin/python benchmarks/process_bench.py [RUNS]
+Usage: .venv/bin/python benchmarks/process_bench.py [RUNS] | --memory
 Start-up counts for every fresh process (a click without the UDF server, a `jixiao check` in a
 script), so this times processes, not functions: for a 20- and a 300-project workbook, the
 median of RUNS runs of (a) `python -c` loading every sheet's values with python-calamine and
 (b) `jixiao check BOOK` (the console script), alternating. Goals: (b) ≤ 5× (a) at 20 projects, ≤ 3× at 300.
 Also prints `-X importtime`'s five most expensive imports of `jixiao check`.
+
+``--memory``: the peak memory and CPU time of check, extract and recompute of 300 projects as the
+command runs them (the garbage collector paused, `jixiao.collector`) and with the collector
+running, to show the pause costs no memory.
 """
 
 from __future__ import annotations
@@ -47,7 +51,30 @@ _SCRIPT = Path(sys.executable).with_name("jixiao")
 JIXIAO = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "jixiao"]
 
 
+def memory() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        book = fill(department(300), Path(tmp) / "d300.xlsx")
+        jobs = {"check": ["check", str(book)], "extract": ["extract", str(book), "-o", f"{tmp}/out.yaml"],
+                "recompute": ["recompute", str(book), "-o", f"{tmp}/out.xlsx"]}
+        for name, words in jobs.items():
+            shown = []
+            for entry in ("run", "_run"):  # run pauses the collector; _run is the same command without
+                # VmHWM: the peak of this process's own memory (Linux; a fork's copy of this parent is not counted)
+                code = (f"import sys, time; from jixiao.cli.main import {entry}; t = time.process_time(); "
+                        f"{entry}({words!r}); t = time.process_time() - t; "
+                        "hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM')][0].split()[1]; "
+                        "print(int(hwm) // 1024, round(t * 1000), file=sys.stderr)")
+                for leftover in Path(tmp).glob("out.*"):
+                    leftover.unlink()
+                done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=ENV)
+                mb, ms = done.stderr.split()[-2:]
+                shown.append(f"{mb} MB, {ms} ms")
+            print(f"{name} 300 projects: collector paused {shown[0]}; running {shown[1]}")
+
+
 def main() -> None:
+    if sys.argv[1:] == ["--memory"]:
+        return memory()
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 7
     with tempfile.TemporaryDirectory() as tmp:
         for projects, goal in ((20, 5), (300, 3)):
