@@ -251,7 +251,10 @@ def import_budget_cmd(export: Path, targets: Path | None, mapping: Path | None, 
          arg("--template", type=file_path, help="自定义的 Word 模板（默认为 workbook_templates/自评报告模板.docx 的内置版本）。"),
          _output("输出的自评报告（.docx）。"))
 def report_cmd(source: Path, template: Path | None, output: Path) -> None:
-    """由工作簿或数据文件生成绩效自评报告（Word）：各表和汇总句中的数字取自表格；填报人写的“一、预算收支出情况”等段落保留原文，与表格不符处由 check 列出（N01）。"""
+    """由工作簿或数据文件生成绩效自评报告（Word）。
+
+    各表和汇总句中的数字取自表格；填报人写的“一、预算收支出情况”等段落保留原文，
+    与表格不符处由 check 列出（N01）。"""
     from ..report.render import render_report
 
     if output.suffix.lower() != ".docx":
@@ -402,7 +405,9 @@ def _format_text(results) -> str:
              help="批量检查时每个文件最多用时（秒），超时的文件记为无法读取，其余照常检查。"))
 def check_cmd(paths: list[Path], fmt: str, annotate_to: Path | None, summary_to: Path | None,
               jobs: int | None, timeout: float) -> None:
-    """校验工作簿（.xlsx/.xlsm/.xls）、填报的 Word 自评表（.docx）或数据文件（.yaml/.json），可给出文件夹：逐条运行审核规则。
+    """校验工作簿、Word 自评表或数据文件（可给出文件夹），逐条运行审核规则。
+
+    可检查的文件：工作簿（.xlsx/.xlsm/.xls）、填报的 Word 自评表（.docx）、数据文件（.yaml/.json）。
 
     退出码：0 没有错误；1 有错误；2 有文件无法读取。
     """

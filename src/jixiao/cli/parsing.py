@@ -18,7 +18,7 @@ from . import i18n
 PROG = "jixiao"
 HELP_FLAGS = ("-h", "--help")
 VERSION_FLAGS = ("-V", "--version")
-HELP_WIDTH = 100
+HELP_WIDTH = 66
 
 
 class UsageError(Exception):
@@ -41,8 +41,11 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _formatter(prog: str) -> argparse.HelpFormatter:
-    # Descriptions keep the line breaks they are written with (the workflow table in the top help).
-    return argparse.RawDescriptionHelpFormatter(prog, max_help_position=26, width=HELP_WIDTH)
+    # Each option's help on the line below it: argparse lines up columns by characters, and a
+    # Chinese character is two columns wide. Descriptions keep the line breaks they are written
+    # with (the workflow table in the top help); wrapped at HELP_WIDTH characters, which is about
+    # 120 columns of Chinese text, the width of a Windows console.
+    return argparse.RawDescriptionHelpFormatter(prog, max_help_position=6, width=HELP_WIDTH)
 
 
 # --- argument types: each reads one word and names what it wanted in Chinese -----------------
