@@ -9,7 +9,7 @@ Also prints `-X importtime`'s five most expensive imports of `jixiao check`.
 
 ``--memory``: the peak memory and CPU time of check, extract and recompute of 300 projects as the
 command runs them (the garbage collector paused, `jixiao.collector`) and with the collector
-running, to show the pause costs no memory.
+left running, to show the pause costs no memory.
 """
 
 from __future__ import annotations
@@ -58,10 +58,11 @@ def memory() -> None:
                 "recompute": ["recompute", str(book), "-o", f"{tmp}/out.xlsx"]}
         for name, words in jobs.items():
             shown = []
-            for entry in ("run", "_run"):  # run pauses the collector; _run is the same command without
+            for paused in (True, False):  # as the command runs, then with the collector left running
                 # VmHWM: the peak of this process's own memory (Linux; a fork's copy of this parent is not counted)
-                code = (f"import sys, time; from jixiao.cli.main import {entry}; t = time.process_time(); "
-                        f"{entry}({words!r}); t = time.process_time() - t; "
+                code = ("import sys, time; from jixiao.cli.main import run; from jixiao.cli.parsing import COMMANDS; "
+                        f"COMMANDS[{words[0]!r}].pause_collector = {paused}; t = time.process_time(); "
+                        f"run({words!r}); t = time.process_time() - t; "
                         "hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM')][0].split()[1]; "
                         "print(int(hwm) // 1024, round(t * 1000), file=sys.stderr)")
                 for leftover in Path(tmp).glob("out.*"):

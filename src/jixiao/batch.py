@@ -56,8 +56,7 @@ def _counts(findings) -> dict:
 def check_file(path: str) -> FileRecord:
     """One file as rows (runs in a worker; never raises)."""
     try:
-        # The collector stays paused until the file's objects are gone, not just its check: it
-        # would otherwise walk them all once more as it resumes (see ``collector_paused``).
+        # Paused until the file's objects are gone, not just its check (see ``collector_paused``).
         with collector_paused():
             return _check_file(path)
     except OSError as e:  # the system refused the file (permissions, a disk error)

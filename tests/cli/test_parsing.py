@@ -22,15 +22,23 @@ READ = [  # (words, option, value it reads as)
     (["signoff", "b.xlsx", "-o", "out", "--to", "a@x.cn", "--to", "b@x.cn"], "mail_to", ["a@x.cn", "b@x.cn"]),
     (["signoff", "b.xlsx", "-o", "out"], "starttls", True),
     (["signoff", "b.xlsx", "-o", "out", "--no-starttls"], "starttls", False),
-    (["signoff", "b.xlsx", "-o", "out", "--from=-x@y.cn"], "mail_from", "-x@y.cn"),  # a value, not an option
+    # a value that begins with "-" is a value, however it is written
+    (["signoff", "b.xlsx", "-o", "out", "--from=-x@y.cn"], "mail_from", "-x@y.cn"),
+    (["signoff", "b.xlsx", "-o", "out", "--from", "-x@y.cn"], "mail_from", "-x@y.cn"),
+    (["new", "--year", "2024", "-o", "-新表.xlsx"], "output", Path("-新表.xlsx")),
+    (["import-budget", "e.xlsx", "--department", "-某部门", "-o", "d.yaml"], "department", "-某部门"),
+    # files on both sides of an option
+    (["check", "a.xlsx", "--format", "json", "b.yaml"], "paths", [Path("a.xlsx"), Path("b.yaml")]),
+    (["check", "a.xlsx", "--timeout", "5", "b.yaml", "--jobs", "1"], "paths", [Path("a.xlsx"), Path("b.yaml")]),
+    (["--", "check", "a.xlsx"], "paths", [Path("a.xlsx")]),
     (["addin-config", "--user"], "book", None),
 ]
 
 
 @pytest.mark.parametrize("words, option, value", READ)
 def test_options_read_as_written(words, option, value):
-    function, options = parse(words)
-    assert function is COMMANDS[words[0]].run
+    chosen, options = parse(words)
+    assert chosen is COMMANDS[next(w for w in words if w != "--")]
     assert options[option] == value
 
 
@@ -42,6 +50,8 @@ REFUSED = [  # (words, what the message must hold)
     (["chek", "a"], "没有这个命令：“chek”。是否想用 check？"),
     (["new", "--projects", "-1", "--year", "2024", "-o", "x.xlsx"], "-1 不在范围 0–500 内"),
     (["new", "--year", "2024"], "缺少必填的参数：-o/--output"),
+    (["new"], "缺少必填的参数：--year、-o/--output。"),
+    (["check", "--timeout", "-1e5", "a"], "-1e5 不在范围 0.1–3600 内"),
     (["check"], "缺少必填的参数：文件或文件夹"),
     (["check", "--timeout", "nan", "a"], "nan 不在范围"),
     (["check", "--jobs", "two", "a"], "“two”不是有效的整数"),
@@ -63,3 +73,37 @@ def test_every_command_has_a_summary_and_its_parser_builds():
     for declared in COMMANDS.values():
         assert declared.summary and not declared.summary.startswith(" ")
         assert declared.parser().prog == f"jixiao {declared.name}"
+
+
+def test_only_the_commands_that_read_pause_the_collector():
+    """Reading makes no garbage cycles; writing a workbook (XlsxWriter) does (`jixiao.collector`)."""
+    paused = {name for name, declared in COMMANDS.items() if declared.pause_collector}
+    assert paused == {"check", "extract", "recompute"}
+
+
+def test_a_folder_check_runs_the_collector_and_leaves_it_as_it_was(tmp_path, example_book, capsys):
+    import gc
+    import shutil
+
+    from jixiao.cli import main
+
+    folder = tmp_path / "部门"
+    folder.mkdir()
+    shutil.copy(example_book, folder / "a.xlsx")
+    seen = []
+    real = main.collector_running
+
+    def watched():
+        seen.append(gc.isenabled())
+        return real()
+
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        main.collector_running = watched
+        assert main.run(["check", str(folder), "--jobs", "1"]) == 1  # the example holds errors
+        assert seen == [False] and not gc.isenabled()  # asked for while paused; the caller's state kept
+    finally:
+        main.collector_running = real
+        if was:
+            gc.enable()

@@ -3,7 +3,8 @@
 argparse looks its messages up through the module-level ``_`` and ``ngettext`` it takes from
 ``gettext``; pointing those at this table makes ``--help`` and usage errors Chinese without
 changing any behaviour. A message missing here (a newer Python's rewording) stays English,
-which is harmless; `tests/cli/test_messages.py` fails on the ones people meet.
+which is harmless; `tests/cli/test_messages.py` fails on the ones people meet. Only the
+messages the commands' declarations can give are here (no choices, no exclusive groups).
 """
 
 from __future__ import annotations
@@ -12,24 +13,15 @@ import argparse
 
 MESSAGES = {
     "usage: ": "用法：",
-    "positional arguments": "位置参数",
+    "positional arguments": "参数",
     "options": "选项",
-    "optional arguments": "选项",
     "show this help message and exit": "显示本帮助并退出。",
     "argument %(argument_name)s: %(message)s": "%(argument_name)s：%(message)s",
     "the following arguments are required: %s": "缺少必填的参数：%s",
     "expected one argument": "需要一个值",
-    "expected at most one argument": "最多只能有一个值",
-    "expected at least one argument": "至少需要一个值",
-    "expected %s argument": "需要 %s 个值",
-    "expected %s arguments": "需要 %s 个值",
     "ignored explicit argument %r": "不接受值（给了“%s”）",
     "invalid %(type)s value: %(value)r": "“%(value)s”不是有效的值",
-    "invalid choice: %(value)r (choose from %(choices)s)": "“%(value)s”不是以下之一：%(choices)s",
     "unrecognized arguments: %s": "多余的参数：%s",
-    "not allowed with argument %s": "不能与 %s 同时使用",
-    "one of the arguments %s is required": "%s 必须给出其一",
-    "ambiguous option: %(option)s could match %(matches)s": "选项 %(option)s 不明确，可能是：%(matches)s",
 }
 
 

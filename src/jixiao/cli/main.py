@@ -8,13 +8,13 @@ Chinese message and exits with code 2; no traceback reaches the user unless JIXI
 
 from __future__ import annotations
 
-import gc
+import contextlib
 import os
 import sys
 import time
 from pathlib import Path
 
-from ..collector import collector_paused
+from ..collector import collector_paused, collector_running
 from ..errors import JixiaoError
 from ..files import refuse_overwriting_input
 from .parsing import UsageError, any_path, arg, command, file_path, folder_path, number, one_of, parse, whole_number
@@ -46,6 +46,7 @@ def _output(help_text: str):
     return arg("-o", "--output", dest="output", required=True, type=file_path, help=help_text)
 
 
+DEFAULT_SCHEME = "hunan-2024"
 YEAR = whole_number(2000, 2999)
 XLSM = arg("--xlsm", action="store_true", help="生成带按钮（校验、重算等）的启用宏的工作簿（.xlsm）。")
 BOOK_OUT = "输出的工作簿（.xlsx；带 --xlsm 时为 .xlsm）。"
@@ -53,7 +54,7 @@ BOOK_OUT = "输出的工作簿（.xlsx；带 --xlsm 时为 .xlsm）。"
 
 @command("new",
          arg("--year", type=YEAR, required=True, help="评价年度，如 2024。"),
-         arg("--scheme", metavar="名称", help="指标体系（jixiao schemes 可列出；默认 hunan-2024，带 --from 时沿用上一年的）。"),
+         arg("--scheme", metavar="名称", help=f"指标体系（jixiao schemes 可列出；默认 {DEFAULT_SCHEME}，带 --from 时沿用上一年的）。"),
          arg("--projects", type=whole_number(0, 500), help="项目支出绩效自评表的张数（默认 1）；带 --from 时为另加的空白项目表张数。"),
          XLSM,
          arg("--from", dest="last_year", type=any_path,
@@ -84,9 +85,6 @@ def new_cmd(year: int, scheme: str, projects: int, xlsm: bool, last_year: Path |
     projects = 1 if projects is None else projects
     new(year, scheme, projects, output)
     print(f"已生成空白工作簿：{output}（{year} 年，指标体系 {scheme}，项目表 {projects} 张）")
-
-
-DEFAULT_SCHEME = "hunan-2024"
 
 
 def _blank_projects(doc, count: int) -> int:
@@ -125,7 +123,7 @@ def fill_cmd(data: Path, xlsm: bool, output: Path) -> None:
 
 
 @command("extract", arg("book", type=any_path, metavar="工作簿", help="工作簿（.xlsx/.xlsm/.xls）或 Word 自评表（.docx）。"),
-         _output("输出的数据文件：.yaml 或 .json。"))
+         _output("输出的数据文件：.yaml 或 .json。"), pause_collector=True)
 def extract_cmd(book: Path, output: Path) -> None:
     """从工作簿或填报的 Word 自评表（.docx）提取数据，写成 jixiao/1 数据文件。"""
     from ..model.dataformat import save
@@ -206,7 +204,7 @@ def addin_config_cmd(book: Path | None, user: bool, update_vba: bool, clear: boo
         print(f"已把 {book} 内嵌的 xlwings 模块从 {embedded or '未知'} 版换成 {xlwings.__version__} 版，按钮代码一并更新。")
     elif embedded != xlwings.__version__:
         print(f"注意：{book} 内嵌的 xlwings 模块是 {embedded or '未知'} 版，本机安装的是 {xlwings.__version__} 版，"
-                   f"按钮可能出错。请运行 jixiao addin-config {book} --update-vba 更新。")
+              f"按钮可能出错。请运行 jixiao addin-config {book} --update-vba 更新。")
     if clear:
         print(f"已清除 {book} 的 {CONF_SHEET} 表中的设置：按钮改用本机用户设置。")
     elif override:
@@ -217,9 +215,9 @@ def addin_config_cmd(book: Path | None, user: bool, update_vba: bool, clear: boo
          arg("export", type=any_path, metavar="导出表", help="预算管理一体化系统的导出表（.xlsx 或 .csv）。"),
          arg("--targets", type=any_path, help="预算编制时设定的绩效目标表（.xlsx 或 .csv）。"),
          arg("--map", dest="mapping", type=any_path, help="列名映射文件（TOML），见 README。"),
-         arg("--unit", type=one_of("元", "万元"), default="万元", default_shown="万元", help="导出表中金额的单位。"),
+         arg("--unit", type=one_of("元", "万元"), default="万元", help="导出表中金额的单位。"),
          arg("--year", type=YEAR, help="新建数据文件时的评价年度。"),
-         arg("--scheme", default="hunan-2024", default_shown="hunan-2024", metavar="名称", help="新建数据文件时的指标体系。"),
+         arg("--scheme", default=DEFAULT_SCHEME, metavar="名称", help="新建数据文件时的指标体系。"),
          arg("--department", metavar="名称", help="新建数据文件时的部门名称。"),
          _output("数据文件（.yaml/.json）；已存在时按导出表更新，只改导出表提供的字段。"))
 def import_budget_cmd(export: Path, targets: Path | None, mapping: Path | None, unit: str, year: int | None,
@@ -293,7 +291,7 @@ def _env_port(default: int) -> int:
              help="收件人，如 张三 <zhangsan@example.gov.cn>（可多次，或用逗号分隔）；默认取环境变量 JIXIAO_MAIL_TO。"),
          arg("--from", dest="mail_from", metavar="地址", help="发件人；默认取环境变量 JIXIAO_MAIL_FROM。"),
          arg("--send", action="store_true", help="用 SMTP 发送邮件（密码只从环境变量 JIXIAO_SMTP_PASSWORD 读取）。"),
-         arg("--smtp-host", metavar="主机", default_shown="localhost", help="邮件服务器；默认取环境变量 JIXIAO_SMTP_HOST。"),
+         arg("--smtp-host", metavar="主机", help="邮件服务器；默认取环境变量 JIXIAO_SMTP_HOST，否则 localhost。"),
          arg("--smtp-port", type=whole_number(1, 65535), help="端口；默认取环境变量 JIXIAO_SMTP_PORT，否则 --ssl 时 465、其余 587。"),
          arg("--ssl", dest="implicit_tls", action="store_true", help="从连接起就加密（SMTPS，一般为 465 端口），不用 STARTTLS。"),
          arg("--starttls", dest="starttls", action="store_true", default=True, help="使用 STARTTLS 加密（默认）。"),
@@ -301,7 +299,7 @@ def _env_port(default: int) -> int:
          arg("--smtp-cafile", type=file_path,
              help="验证服务器证书所用的根证书文件（PEM；单位自建证书时用）；默认取环境变量 JIXIAO_SMTP_CAFILE。"),
          arg("--smtp-user", metavar="用户名", help="SMTP 用户名（可不填）；默认取环境变量 JIXIAO_SMTP_USER。"),
-         arg("--smtp-timeout", type=number(1, 3600), default=120.0, default_shown="120",
+         arg("--smtp-timeout", type=number(1, 3600), default=120.0,
              help="与邮件服务器的整个通信最多用时（秒）。"))
 def signoff_cmd(book: Path, folder: Path, force: bool, mail_to: list[str], mail_from: str | None, send: bool,
                 smtp_host: str | None, smtp_port: int | None, implicit_tls: bool, starttls: bool,
@@ -315,10 +313,12 @@ def signoff_cmd(book: Path, folder: Path, force: bool, mail_to: list[str], mail_
 
     # What the command line leaves out comes from the environment (a scheduled task sets it once).
     mail_from = os.environ.get("JIXIAO_MAIL_FROM", "") if mail_from is None else mail_from
-    smtp_host = smtp_host or os.environ.get("JIXIAO_SMTP_HOST", "localhost")
+    smtp_host = os.environ.get("JIXIAO_SMTP_HOST", "localhost") if smtp_host is None else smtp_host
     smtp_user = os.environ.get("JIXIAO_SMTP_USER", "") if smtp_user is None else smtp_user
     if smtp_cafile is None and os.environ.get("JIXIAO_SMTP_CAFILE"):
         smtp_cafile = Path(os.environ["JIXIAO_SMTP_CAFILE"])
+        if smtp_cafile.is_dir():  # refused before anything is made, as the option would be
+            raise JixiaoError(f"环境变量 JIXIAO_SMTP_CAFILE 的值“{smtp_cafile}”是一个文件夹，应为根证书文件（PEM）")
     if smtp_port is None:
         smtp_port = _env_port(465 if implicit_tls else 587)
     mail_to = tuple(mail_to)
@@ -342,8 +342,8 @@ def signoff_cmd(book: Path, folder: Path, force: bool, mail_to: list[str], mail_
 
 @command("templates",
          arg("--dir", dest="folder", type=folder_path, default=Path("workbook_templates"),
-             default_shown="workbook_templates", help="模板所在文件夹。"),
-         arg("--macros-dir", type=folder_path, default=Path("macros"), default_shown="macros",
+             help="模板所在文件夹。"),
+         arg("--macros-dir", type=folder_path, default=Path("macros"),
              help="按钮 VBA 模块（JixiaoButtons.bas）所在文件夹。"))
 def templates_cmd(folder: Path, macros_dir: Path) -> None:
     """重新生成各指标体系的空白模板（workbook_templates/）和按钮的 VBA 模块（macros/）。"""
@@ -395,14 +395,15 @@ def _format_text(results) -> str:
 
 @command("check",
          arg("paths", nargs="+", type=any_path, metavar="文件或文件夹", help="要检查的文件；给出文件夹时检查其中所有可检查的文件。"),
-         arg("--format", dest="fmt", type=one_of("text", "json"), default="text", default_shown="text",
+         arg("--format", dest="fmt", type=one_of("text", "json"), default="text",
              help="输出格式：text 供人阅读，json 供程序读取（格式 jixiao-check/1；批量时 jixiao-summary/1，见 README）。"),
          arg("--annotate", dest="annotate_to", type=file_path,
              help="另存一份标注后的工作簿：加“校验结果”表，问题单元格标红（错误）或标黄（警告）。原文件不变。"),
          arg("--summary", dest="summary_to", type=file_path, help="批量检查：写出汇总工作簿（部门、项目、发现三张表）。"),
          arg("--jobs", type=whole_number(1, 64), help="批量检查的并行进程数（默认为 CPU 核数）。"),
-         arg("--timeout", type=number(0.1, 3600), default=60.0, default_shown="60",
-             help="批量检查时每个文件最多用时（秒），超时的文件记为无法读取，其余照常检查。"))
+         arg("--timeout", type=number(0.1, 3600), default=60.0,
+             help="批量检查时每个文件最多用时（秒），超时的文件记为无法读取，其余照常检查。"),
+         pause_collector=True)
 def check_cmd(paths: list[Path], fmt: str, annotate_to: Path | None, summary_to: Path | None,
               jobs: int | None, timeout: float) -> None:
     """校验工作簿、Word 自评表或数据文件（可给出文件夹），逐条运行审核规则。
@@ -448,14 +449,13 @@ def check_cmd(paths: list[Path], fmt: str, annotate_to: Path | None, summary_to:
 def _check_batch(files: list[Path], fmt: str, summary_to: Path | None, jobs: int | None, timeout: float) -> None:
     import json
 
-    gc.enable()  # hundreds of files, in this process and in the workers it forks
-
     from ..batch import one_per_department, run_batch, summary_json, terminal_progress, write_summary
 
-    checked = run_batch(files, jobs, progress=terminal_progress if fmt == "text" else None, timeout=timeout)
-    records = one_per_department(checked)
-    if summary_to is not None:
-        write_summary(records, summary_to)
+    with collector_running():  # hundreds of files, in this process and in the workers it forks
+        checked = run_batch(files, jobs, progress=terminal_progress if fmt == "text" else None, timeout=timeout)
+        records = one_per_department(checked)
+        if summary_to is not None:
+            write_summary(records, summary_to)
     unreadable = [r for r in records if r.department["状态"] == "无法读取"]
     errors = sum(r.department.get("错误") or 0 for r in records)
     if fmt == "json":
@@ -472,7 +472,7 @@ def _check_batch(files: list[Path], fmt: str, summary_to: Path | None, jobs: int
         counted = f"共 {len(records)} 个文件" if len(records) == len(checked) else \
             f"共 {len(checked)} 个文件，按部门计 {len(records)} 个"
         print(f"{counted}：无法读取 {len(unreadable)} 个，错误合计 {errors}。"
-                   + (f"汇总：{summary_to}" if summary_to else ""))
+              + (f"汇总：{summary_to}" if summary_to else ""))
     if unreadable:
         sys.exit(2)
     if errors:
@@ -504,7 +504,8 @@ def _new_backup(book: Path) -> Path:
 @command("recompute",
          arg("book", type=any_path, metavar="工作簿", help="要重算的工作簿（.xlsx 或 .xlsm）。"),
          arg("-o", "--output", dest="output", type=file_path, help="输出的工作簿（与原文件同类型）。"),
-         arg("--in-place", action="store_true", help="原地重算；先把原文件备份为“文件名.重算前.xlsx”。"))
+         arg("--in-place", action="store_true", help="原地重算；先把原文件备份为“文件名.重算前.xlsx”。"),
+         pause_collector=True)
 def recompute_cmd(book: Path, output: Path | None, in_place: bool) -> None:
     """重算：把所有计算单元格（合计、控制率、执行率、得分、总分）恢复为正确的公式和结果。
 
@@ -540,7 +541,7 @@ def find_example() -> Path:
     return example
 
 
-@command("demo", arg("--out", dest="out_dir", type=folder_path, default=Path("out"), default_shown="out", help="输出文件夹。"))
+@command("demo", arg("--out", dest="out_dir", type=folder_path, default=Path("out"), help="输出文件夹。"))
 def demo_cmd(out_dir: Path) -> None:
     """用自带的 2024 年示例演示：填表、提取核对、校验并生成标注后的工作簿。"""
     from ..checking import check_path
@@ -566,10 +567,10 @@ def demo_cmd(out_dir: Path) -> None:
     same = canonical(back) == canonical(doc)
     print(f"示例：{example}")
     print(f"1. 填表：{book}（{doc.department.name}，{doc.year} 年，项目 {len(doc.projects)} 个，"
-               f"{t1 - t0:.2f} 秒，{book.stat().st_size / 1024:.0f} KB）")
+          f"{t1 - t0:.2f} 秒，{book.stat().st_size / 1024:.0f} KB）")
     print(f"2. 提取：{out_dir / (stem + '.extracted.yaml')}（{t2 - t1:.2f} 秒）；与原数据{'一致' if same else '不一致'}")
     print(f"3. 校验：错误 {result.count('错误')}，警告 {result.count('警告')}，提示 {result.count('提示')}"
-               f"（{t3 - t2:.2f} 秒）；标注后的工作簿：{annotated}")
+          f"（{t3 - t2:.2f} 秒）；标注后的工作簿：{annotated}")
     print("   （示例如实保留了原表中的错误，所以有错误项；运行 jixiao check 查看明细。）")
     from ..signoff.package import signoff
 
@@ -580,7 +581,7 @@ def demo_cmd(out_dir: Path) -> None:
         shutil.rmtree(package_dir)
     package = signoff(book, package_dir, force=True)
     print(f"4. 签批包：{package_dir}（因示例有错误，强制生成并标注“含未通过校验项”）："
-               + "、".join(p.name for p in package.files.values()))
+          + "、".join(p.name for p in package.files.values()))
     if package.pdf_note:
         print(f"   注意：{package.pdf_note}")
     if not same:
@@ -588,21 +589,13 @@ def demo_cmd(out_dir: Path) -> None:
 
 
 def run(words: list[str] | None = None) -> int:
-    """Run one command line (``sys.argv[1:]`` when none is given) and return its exit code:
-    every error ends here as one Chinese line on stderr."""
+    """Run one command line (``sys.argv[1:]`` when none is given) and return its exit code; every
+    error ends here as a Chinese message on stderr."""
     _safe_console()
-    # One command, one workbook, then the process leaves: the collector would only walk the core's
-    # modules as they load and the workbook's cells as they are read (3 ms of a 20-project check;
-    # the same peak memory: benchmarks/process_bench.py --memory). A folder of files turns it back
-    # on (`_check_batch`).
-    with collector_paused():
-        return _run(words)
-
-
-def _run(words: list[str] | None) -> int:
     try:
-        function, options = parse(sys.argv[1:] if words is None else words)
-        function(**options)
+        chosen, options = parse(sys.argv[1:] if words is None else words)
+        with collector_paused() if chosen.pause_collector else contextlib.nullcontext():
+            chosen.run(**options)
         return 0
     except SystemExit as e:  # help, the version, and the commands' own exit codes
         if isinstance(e.code, str):

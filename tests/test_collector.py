@@ -1,10 +1,10 @@
-"""checking.collector_paused: the collector is off during a check and comes back as it was."""
+"""jixiao.collector: the collector is off while paused, on while running, and comes back as it was."""
 
 import gc
 
 import pytest
 
-from jixiao.checking import collector_paused
+from jixiao.collector import collector_paused, collector_running
 
 
 @pytest.fixture
@@ -74,3 +74,17 @@ def test_a_callers_frozen_objects_stay_frozen(collector_on):
         assert gc.get_freeze_count() == frozen
     finally:
         gc.unfreeze()
+
+
+def test_running_inside_and_restored():
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused():
+            with collector_running():
+                assert gc.isenabled()
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # a caller's choice outlives both
+    finally:
+        if was:
+            gc.enable()
