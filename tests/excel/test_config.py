@@ -60,15 +60,15 @@ def test_a_filled_workbook_carries_no_interpreter_path(xlsm):
     assert conf_sheet(xlsm) == {CONF_NOTE[0].upper(): CONF_NOTE[1]}  # no key xlwings would ask for
 
 
-@pytest.mark.parametrize("platform, keys", [
-    ("win32", {"INTERPRETER_WIN", "USE UDF SERVER"}),
-    ("darwin", {"INTERPRETER_MAC"}),
-    ("linux", {"INTERPRETER_WIN", "INTERPRETER_MAC"}),
+@pytest.mark.parametrize("platform, keys, udf_server", [
+    ("win32", {"INTERPRETER_WIN", "USE UDF SERVER"}, "True"),  # Windows keeps one Python between clicks
+    ("darwin", {"INTERPRETER_MAC"}, None),
+    ("linux", {"INTERPRETER_WIN", "INTERPRETER_MAC"}, None),
 ])
-def test_interpreter_settings_per_platform(platform, keys):
+def test_interpreter_settings_per_platform(platform, keys, udf_server):
     settings = interpreter_settings(platform)
     assert set(settings) == keys
-    assert settings.get("USE UDF SERVER", "True") == "True"  # Windows keeps one Python between clicks
+    assert settings.get("USE UDF SERVER") == udf_server
 
 
 def test_a_python_under_the_user_profile_is_written_with_the_variable(monkeypatch):
