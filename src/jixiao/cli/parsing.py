@@ -56,32 +56,32 @@ def _formatter(prog: str) -> argparse.HelpFormatter:
 
 # --- argument types: each reads one word and names what it wanted in Chinese -----------------
 
-def whole_number(low: int, high: int) -> Callable[[str], int]:
-    def read(text: str) -> int:
+def _shown(value: object) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _in_range(convert: Callable[[str], float], kind: str, low: float, high: float) -> Callable[[str], float]:
+    limits = f"{_shown(low)}–{_shown(high)}"
+
+    def read(text: str) -> float:
         try:
-            value = int(text)
+            value = convert(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"“{text}”不是有效的整数") from None
-        if not low <= value <= high:
-            raise argparse.ArgumentTypeError(f"{text} 不在范围 {low}–{high} 内")
+            raise argparse.ArgumentTypeError(f"“{text}”不是有效的{kind}") from None
+        if not low <= value <= high:  # NaN is in no range
+            raise argparse.ArgumentTypeError(f"{text} 不在范围 {limits} 内")
         return value
 
-    read.metavar, read.limits = "整数", f"{low}–{high}"
+    read.metavar, read.limits = kind, limits
     return read
+
+
+def whole_number(low: int, high: int) -> Callable[[str], int]:
+    return _in_range(int, "整数", low, high)
 
 
 def number(low: float, high: float) -> Callable[[str], float]:
-    def read(text: str) -> float:
-        try:
-            value = float(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"“{text}”不是有效的数字") from None
-        if not low <= value <= high:  # NaN is in no range
-            raise argparse.ArgumentTypeError(f"{text} 不在范围 {low:g}–{high:g} 内")
-        return value
-
-    read.metavar, read.limits = "数字", f"{low:g}–{high:g}"
-    return read
+    return _in_range(float, "数字", low, high)
 
 
 def one_of(*words: str) -> Callable[[str], str]:
@@ -115,10 +115,6 @@ any_path.metavar, file_path.metavar, folder_path.metavar = "路径", "文件", "
 
 
 # --- declaring commands ------------------------------------------------------------------------
-
-def _shown(default: object) -> str:
-    return f"{default:g}" if isinstance(default, float) else str(default)
-
 
 class Argument:
     """One positional argument or option, as argparse's ``add_argument`` takes it, with its help
